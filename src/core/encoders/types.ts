@@ -1,0 +1,40 @@
+// The contract every text encoder in src/core satisfies. Types only.
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** Raw files of an encoder, as fetched from the app's origin (or a hub) and cached in IndexedDB. */
+export interface EncoderFiles {
+  /** Parsed model.json (tfjs graph-model topology + weightsManifest). */
+  modelJson: unknown;
+  /** Parsed vocab.json: [piece, score][] for SentencePiece. */
+  vocab: unknown;
+  /** The weight shards, in the order of weightsManifest paths. */
+  shards: ArrayBuffer[];
+}
+
+export interface EncodeOptions {
+  batchSize?: number;
+  /** Called after every batch with the number of texts embedded so far. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** How texts longer than maxSeqLength tokens are handled. */
+export type LongTextPolicy = 'truncate' | 'chunk';
+
+export interface TextEncoder {
+  /** Stable id of the architecture + weights, e.g. "use-lite". */
+  readonly id: string;
+  /** Hex digest of the weights the encoder was loaded with (changes when fine-tuned). */
+  readonly weightsHash: string;
+  /** Embedding width. */
+  readonly dim: number;
+  readonly maxSeqLength: number;
+  /** Number of transformer layers (for "unfreeze top K"). */
+  readonly numLayers: number;
+  /** Embeds texts; resolves to a row-major [texts.length, dim] array. Leaks no tensors. */
+  embedTexts(texts: string[], options?: EncodeOptions): Promise<Float32Array>;
+  /** Differentiable forward pass on padded ids [batch, seq] and mask [batch, seq] (1 = token). */
+  forward(ids: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor2D;
+  /** The variables of the top `k` layers (k = numLayers: every encoder variable). */
+  trainableVariables(k: number): tf.Variable[];
+  dispose(): void;
+}

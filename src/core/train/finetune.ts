@@ -1,0 +1,160 @@
+// Fine-tuning: the top k encoder layers and a softmax head trained together on token ids.
+// Two Adam optimizers, because the encoder wants a learning rate ~100× lower than the head;
+// gradients are clipped by their global norm before either optimizer sees them.
+
+import * as tf from '@tensorflow/tfjs-core';
+import type { TextEncoder } from '../encoders/types';
+
+export interface FineTuneConfig {
+  /** Encoder layers unfrozen from the top (0 = head only, on the fly). */
+  unfreezeLayers: number;
+  encoderLearningRate: number;
+  headLearningRate: number;
+  /** Global gradient-norm clip. */
+  clipNorm: number;
+  seed: number;
+}
+
+export const DEFAULT_FINETUNE_CONFIG: FineTuneConfig = {
+  unfreezeLayers: 1,
+  encoderLearningRate: 3e-5,
+  headLearningRate: 1e-3,
+  clipNorm: 1,
+  seed: 42,
+};
+
+export class NonFiniteLossError extends Error {
+  readonly code = 'non-finite-loss';
+  constructor(readonly step: number, readonly loss: number) {
+    super(`training loss became ${loss} at step ${step}; the run was stopped and the last good weights kept`);
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+export interface StepBatch {
+  ids: Int32Array;
+  mask: Float32Array;
+  batch: number;
+  seqLength: number;
+  labels: Int32Array;
+  /** Optional per-example weights (class weights). */
+  weights?: Float32Array;
+}
+
+export class FineTuner {
+  readonly headKernel: tf.Variable;
+  readonly headBias: tf.Variable;
+  private readonly encoderOptimizer: tf.Optimizer;
+  private readonly headOptimizer: tf.Optimizer;
+  private readonly encoderVars: tf.Variable[];
+  private steps = 0;
+
+  constructor(
+    private readonly encoder: TextEncoder,
+    readonly numClasses: number,
+    readonly config: FineTuneConfig = DEFAULT_FINETUNE_CONFIG,
+    head?: { kernel: tf.Tensor2D; bias: tf.Tensor1D },
+  ) {
+    if (!Number.isInteger(numClasses) || numClasses < 2) throw new RangeError(`numClasses must be an integer ≥ 2; received ${numClasses}`);
+    this.encoderVars = encoder.trainableVariables(config.unfreezeLayers);
+    for (const v of this.encoderVars) (v as { trainable: boolean }).trainable = true;
+    const suffix = Math.random().toString(36).slice(2);
+    const kernel = head ? head.kernel.clone() : tf.randomNormal([encoder.dim, numClasses], 0, 1 / Math.sqrt(encoder.dim), 'float32', config.seed);
+    const bias = head ? head.bias.clone() : tf.zeros([numClasses]);
+    this.headKernel = tf.variable(kernel, true, `head/kernel/${suffix}`);
+    this.headBias = tf.variable(bias, true, `head/bias/${suffix}`);
+    tf.dispose([kernel, bias]);
+    this.encoderOptimizer = tf.train.adam(config.encoderLearningRate);
+    this.headOptimizer = tf.train.adam(config.headLearningRate);
+  }
+
+  /** Logits for a padded batch (inference: no gradient tape is kept by the caller). */
+  logits(ids: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.add(tf.matMul(this.encoder.forward(ids, mask), this.headKernel), this.headBias));
+  }
+
+  /** One optimisation step; resolves to the batch loss. Throws NonFiniteLossError before applying a bad update. */
+  async step(batch: StepBatch, encoderLrScale = 1): Promise<number> {
+    const ids = tf.tensor2d(batch.ids, [batch.batch, batch.seqLength], 'int32');
+    const mask = tf.tensor2d(batch.mask, [batch.batch, batch.seqLength], 'float32');
+    const labels = tf.oneHot(tf.tensor1d(batch.labels, 'int32'), this.numClasses);
+    const weights = batch.weights ? tf.tensor1d(batch.weights, 'float32') : null;
+    const vars = [...this.encoderVars, this.headKernel, this.headBias];
+    let lossTensor: tf.Scalar | null = null;
+    let grads: tf.NamedTensorMap | null = null;
+    try {
+      const result = tf.variableGrads(() => {
+        const logits = this.logits(ids, mask);
+        const perExample = tf.losses.softmaxCrossEntropy(labels, logits, undefined, undefined, tf.Reduction.NONE);
+        const weighted = weights ? tf.mul(perExample, weights) : perExample;
+        return tf.div(tf.sum(weighted), weights ? tf.sum(weights) : batch.batch) as tf.Scalar;
+      }, vars);
+      lossTensor = result.value;
+      grads = result.grads;
+      const loss = (await lossTensor.data())[0];
+      this.steps++;
+      if (!Number.isFinite(loss)) throw new NonFiniteLossError(this.steps, loss);
+      const clipped = clipByGlobalNorm(grads, this.config.clipNorm);
+      try {
+        const headGrads: tf.NamedTensorMap = {};
+        const encoderGrads: tf.NamedTensorMap = {};
+        for (const v of vars) {
+          const g = clipped[v.name];
+          if (!g) continue;
+          if (v === this.headKernel || v === this.headBias) headGrads[v.name] = g;
+          else encoderGrads[v.name] = g;
+        }
+        this.headOptimizer.applyGradients(headGrads);
+        if (Object.keys(encoderGrads).length > 0) {
+          (this.encoderOptimizer as tf.AdamOptimizer).learningRate = this.config.encoderLearningRate * encoderLrScale;
+          this.encoderOptimizer.applyGradients(encoderGrads);
+        }
+      } finally {
+        tf.dispose(Object.values(clipped));
+      }
+      return loss;
+    } finally {
+      tf.dispose([ids, mask, labels]);
+      if (weights) weights.dispose();
+      if (lossTensor) lossTensor.dispose();
+      if (grads) tf.dispose(Object.values(grads));
+    }
+  }
+
+  /** Class probabilities, row-major [batch, numClasses]. */
+  async predict(ids: Int32Array, mask: Float32Array, batch: number, seqLength: number): Promise<Float32Array> {
+    const idsT = tf.tensor2d(ids, [batch, seqLength], 'int32');
+    const maskT = tf.tensor2d(mask, [batch, seqLength], 'float32');
+    try {
+      const probs = tf.tidy(() => tf.softmax(this.logits(idsT, maskT)));
+      try {
+        return (await probs.data()) as Float32Array;
+      } finally {
+        probs.dispose();
+      }
+    } finally {
+      tf.dispose([idsT, maskT]);
+    }
+  }
+
+  dispose(): void {
+    for (const v of this.encoderVars) (v as { trainable: boolean }).trainable = false;
+    this.encoderOptimizer.dispose();
+    this.headOptimizer.dispose();
+    this.headKernel.dispose();
+    this.headBias.dispose();
+  }
+}
+
+/** Scales all gradients together so their global L2 norm is at most maxNorm. */
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
+  return tf.tidy(() => {
+    const names = Object.keys(grads);
+    const sq = names.map((n) => tf.sum(tf.square(grads[n])));
+    const norm = tf.sqrt(tf.addN(sq));
+    const scale = tf.div(maxNorm, tf.maximum(norm, maxNorm));
+    const out: tf.NamedTensorMap = {};
+    for (const n of names) out[n] = tf.mul(grads[n], scale);
+    return out;
+  });
+}
