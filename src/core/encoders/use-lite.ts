@@ -8,7 +8,8 @@
 //   Layer_l (pre-norm transformer, 4 heads):
 //     y = MHA(LN(x)) + R(x)     R = dense 256→512 in Layer_0 (AdjustResidualInput), identity after
 //     x = FFN(LN(y)) + y        FFN = relu(conv1 512→1536) → conv2 1536→512 (1×1 convs = matmuls)
-//   p   = mean of x over the text's tokens (SequenceMask)
+//   p   = mean of x over the text's tokens (SequenceMask); computed fused with the last FFN
+//         (see lastLayerPooled)
 //   out = l2_normalize(tanh(p · W + b))                        hidden_layers/tanh_layer_0
 // Padding keys get an attention bias of -1e9 (attention_bias_ignore_padding); the graph clips a
 // text to its first 128 tokens (ClipToMaxLength). Every weight and constant is taken by name from
@@ -193,12 +194,9 @@ export class UseLiteEncoder implements TextEncoder {
       const x0 = tf.add(e, tf.add(e, this.timingSignal(seq)));
       let x: tf.Tensor2D = tf.reshape(x0, [batch * seq, embDim]);
       const bias = tf.reshape(tf.mul(tf.sub(1, mask), this.paddingBias), [batch, 1, 1, seq]);
-      for (const layer of this.layers) x = this.layer(layer, x, bias, batch, seq);
-      const hidden = x.shape[1];
-      const h = tf.reshape(x, [batch, seq, hidden]);
-      const summed = tf.sum(tf.mul(h, tf.expandDims(mask, 2)), 1);
-      const counts = tf.maximum(tf.sum(mask, 1, true), 1);
-      const pooled = tf.div(summed, counts);
+      const last = this.layers[this.layers.length - 1];
+      for (const layer of this.layers.slice(0, -1)) x = this.layer(layer, x, bias, batch, seq);
+      const pooled = this.lastLayerPooled(last, x, bias, mask, batch, seq);
       const t = tf.tanh(dense(pooled, this.tanhKernel, this.tanhBias));
       const norm = tf.rsqrt(tf.maximum(tf.sum(tf.square(t), 1, true), this.l2Epsilon));
       return tf.mul(t, norm) as tf.Tensor2D;
@@ -218,6 +216,27 @@ export class UseLiteEncoder implements TextEncoder {
   }
 
   private layer(p: LayerParams, x: tf.Tensor2D, bias: tf.Tensor, batch: number, seq: number): tf.Tensor2D {
+    const { y, inner } = this.layerUpToFfn(p, x, bias, batch, seq);
+    return tf.add(dense(inner, p.ffn2Kernel, p.ffn2Bias), y);
+  }
+
+  /**
+   * The last layer fused with the mean pooling above it. conv2 is linear, so the mean over tokens
+   * of conv2(h_t) equals conv2(mean of h_t): pooling first runs the 1536→512 matmul once per text
+   * instead of once per token (about a sixth of the encoder's work), with the same result.
+   */
+  private lastLayerPooled(p: LayerParams, x: tf.Tensor2D, bias: tf.Tensor, mask: tf.Tensor2D, batch: number, seq: number): tf.Tensor2D {
+    const { y, inner } = this.layerUpToFfn(p, x, bias, batch, seq);
+    const weights = tf.expandDims(mask, 2);
+    const counts = tf.sum(mask, 1, true);
+    const sumInner = tf.sum(tf.mul(tf.reshape(inner, [batch, seq, -1]), weights), 1);
+    const sumY = tf.sum(tf.mul(tf.reshape(y, [batch, seq, -1]), weights), 1);
+    // Σ_t (h_t·W + b) = (Σ_t h_t)·W + count·b; an empty text pools to 0, as in the graph.
+    const sumOut = tf.add(tf.matMul(sumInner, p.ffn2Kernel), tf.mul(counts, p.ffn2Bias));
+    return tf.div(tf.add(sumOut, sumY), tf.maximum(counts, 1));
+  }
+
+  private layerUpToFfn(p: LayerParams, x: tf.Tensor2D, bias: tf.Tensor, batch: number, seq: number): { y: tf.Tensor2D; inner: tf.Tensor2D } {
     const width = p.heads * p.headDim;
     const normed = this.layerNorm(x, p.ln1Scale, p.ln1Bias);
     const qkv = dense(normed, p.qkvKernel, p.qkvBias);
@@ -230,8 +249,7 @@ export class UseLiteEncoder implements TextEncoder {
     const residual = p.residualKernel && p.residualBias ? dense(x, p.residualKernel, p.residualBias) : x;
     const y = tf.add(attended, residual);
     const ffnIn = this.layerNorm(y, p.ln2Scale, p.ln2Bias);
-    const inner = dense(ffnIn, p.ffn1Kernel, p.ffn1Bias, 'relu');
-    return tf.add(dense(inner, p.ffn2Kernel, p.ffn2Bias), y);
+    return { y, inner: dense(ffnIn, p.ffn1Kernel, p.ffn1Bias, 'relu') };
   }
 
   /** Token ids of each text after the long-text policy: one or more windows per text. */

@@ -77,7 +77,7 @@ export class FineTuner {
   async step(batch: StepBatch, encoderLrScale = 1): Promise<number> {
     const ids = tf.tensor2d(batch.ids, [batch.batch, batch.seqLength], 'int32');
     const mask = tf.tensor2d(batch.mask, [batch.batch, batch.seqLength], 'float32');
-    const labels = tf.oneHot(tf.tensor1d(batch.labels, 'int32'), this.numClasses);
+    const labels = tf.tidy(() => tf.oneHot(tf.tensor1d(batch.labels, 'int32'), this.numClasses));
     const weights = batch.weights ? tf.tensor1d(batch.weights, 'float32') : null;
     const vars = [...this.encoderVars, this.headKernel, this.headBias];
     let lossTensor: tf.Scalar | null = null;
@@ -106,7 +106,8 @@ export class FineTuner {
         }
         this.headOptimizer.applyGradients(headGrads);
         if (Object.keys(encoderGrads).length > 0) {
-          (this.encoderOptimizer as tf.AdamOptimizer).learningRate = this.config.encoderLearningRate * encoderLrScale;
+          // Adam reads its (protected) learningRate on every update; this is how a schedule reaches it.
+          (this.encoderOptimizer as unknown as { learningRate: number }).learningRate = this.config.encoderLearningRate * encoderLrScale;
           this.encoderOptimizer.applyGradients(encoderGrads);
         }
       } finally {

@@ -1,0 +1,77 @@
+// Suggests which column holds the text and which the label, with the reasons shown
+// to the user next to the pre-filled column pickers (the user can always override).
+import type { ParsedTable } from './csv';
+import { isNumeric } from './header';
+
+export interface ColumnGuess {
+  /** -1 when no column qualifies. */
+  textColumn: number;
+  /** -1 when no column qualifies. */
+  labelColumn: number;
+  reasons: string[];
+}
+
+export interface ColumnStats {
+  meanLength: number;
+  distinct: number;
+  nonEmpty: number;
+  numericShare: number;
+}
+
+const SAMPLE_ROWS = 5000;
+const MAX_LABEL_LENGTH = 40;
+
+export function columnStats(table: ParsedTable, column: number): ColumnStats {
+  const values: string[] = [];
+  for (const row of table.rows.slice(0, SAMPLE_ROWS)) {
+    const v = (row[column] ?? '').trim();
+    if (v !== '') values.push(v);
+  }
+  const n = values.length;
+  return {
+    meanLength: n === 0 ? 0 : values.reduce((s, v) => s + v.length, 0) / n,
+    distinct: new Set(values).size,
+    nonEmpty: n,
+    numericShare: n === 0 ? 0 : values.filter(isNumeric).length / n,
+  };
+}
+
+export function detectColumns(table: ParsedTable, opts: { maxLabels?: number } = {}): ColumnGuess {
+  const maxLabels = opts.maxLabels ?? 50;
+  const stats = table.columns.map((_, c) => columnStats(table, c));
+  const name = (c: number): string => `"${table.columns[c]}"`;
+  const reasons: string[] = [];
+
+  // Text: a mostly non-numeric column; longer and more varied values score higher.
+  let textColumn = -1;
+  let bestScore = 0;
+  stats.forEach((s, c) => {
+    if (s.nonEmpty === 0 || s.numericShare > 0.5) return;
+    const score = s.meanLength * (0.5 + 0.5 * (s.distinct / s.nonEmpty));
+    if (score > bestScore) {
+      bestScore = score;
+      textColumn = c;
+    }
+  });
+  if (textColumn >= 0) {
+    const s = stats[textColumn]!;
+    reasons.push(`text: ${name(textColumn)} has the longest, most varied values (mean ${s.meanLength.toFixed(0)} characters, ${s.distinct} distinct)`);
+  } else {
+    reasons.push('text: no column holds non-numeric values');
+  }
+
+  // Label: 2..maxLabels distinct short values; among those, the fewest distinct values wins.
+  let labelColumn = -1;
+  stats.forEach((s, c) => {
+    if (c === textColumn || s.distinct < 2 || s.distinct > maxLabels || s.meanLength > MAX_LABEL_LENGTH) return;
+    if (s.distinct === s.nonEmpty) return; // every value unique: an id, not a label
+    if (labelColumn < 0 || s.distinct < stats[labelColumn]!.distinct) labelColumn = c;
+  });
+  if (labelColumn >= 0) {
+    const s = stats[labelColumn]!;
+    reasons.push(`label: ${name(labelColumn)} has ${s.distinct} distinct short values (mean ${s.meanLength.toFixed(0)} characters)`);
+  } else {
+    reasons.push(`label: no other column has between 2 and ${maxLabels} distinct short values`);
+  }
+  return { textColumn, labelColumn, reasons };
+}

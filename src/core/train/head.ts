@@ -1,0 +1,287 @@
+// The classifier head trained on frozen (cached) embeddings. A hand-written loop
+// instead of model.fit: class weights, seeded shuffling and dropout, a stop request
+// between batches and the best-epoch restore must be exact, not approximate.
+import * as tf from '@tensorflow/tfjs';
+import { mulberry32, shuffleInPlace } from '../data/random';
+import { balancedClassWeights } from './class-weights';
+import { TrainError } from './errors';
+import { evaluate, type Metrics } from './metrics';
+import { checkHeadConfig, checkHeadData } from './head-checks';
+
+export interface HeadConfig {
+  inputDim: number;
+  numClasses: number;
+  /** 0 = plain (multinomial) logistic regression. */
+  hiddenUnits: number;
+  dropout: number;
+  seed: number;
+}
+
+export interface HeadTrainConfig {
+  epochs: number;
+  batchSize: number;
+  /** Adam learning rate. */
+  learningRate: number;
+  hiddenUnits: number;
+  dropout: number;
+  /** Balanced class weights in the loss (see class-weights.ts); false = every row weighs 1. */
+  classWeights: boolean;
+  /** Seeds initialisers, shuffling and dropout: the same seed gives the same run. */
+  seed: number;
+  /** Epochs without a better val macro-F1 before stopping; 0 = never stop early. */
+  patience: number;
+}
+
+export const DEFAULT_HEAD_CONFIG: Readonly<HeadTrainConfig> = Object.freeze({
+  epochs: 30,
+  batchSize: 32,
+  learningRate: 1e-3,
+  hiddenUnits: 128,
+  dropout: 0.1,
+  classWeights: true,
+  seed: 42,
+  patience: 8,
+});
+
+export interface HeadTrainData {
+  /** Row-major [trainY.length, dim]. */
+  trainX: Float32Array;
+  trainY: Int32Array;
+  valX: Float32Array;
+  valY: Int32Array;
+  dim: number;
+  numClasses: number;
+}
+
+export interface EpochLog {
+  /** 1-based. */
+  epoch: number;
+  /** Mean class-weighted cross-entropy over the batches run (dropout on). */
+  trainLoss: number;
+  trainAcc: number;
+  /** Unweighted mean cross-entropy on validation. */
+  valLoss: number;
+  valAcc: number;
+  valMacroF1: number;
+  seconds: number;
+  /** Set when a stop request cut this epoch short. */
+  partial?: boolean;
+}
+
+export interface HeadTrainHooks {
+  onEpoch?(log: EpochLog): void;
+  /** Polled after every batch; true ends training after that batch (the partial epoch is still evaluated). */
+  shouldStop?(): boolean;
+}
+
+export interface HeadTrainResult {
+  model: tf.LayersModel;
+  history: EpochLog[];
+  /** 1-based epoch whose weights the model holds. */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  stoppedByUser: boolean;
+  /** Validation metrics of the returned (best) weights. */
+  metrics: Metrics;
+}
+
+/**
+ * dense(relu) → dropout → dense(linear) → softmax. The softmax is its own layer so
+ * training can stop at the logits and use logSoftmax (stable) while the saved
+ * model still outputs probabilities.
+ */
+export function createHead(cfg: HeadConfig): tf.LayersModel {
+  checkHeadConfig(cfg);
+  const model = tf.sequential();
+  if (cfg.hiddenUnits > 0) {
+    model.add(tf.layers.dense({
+      inputShape: [cfg.inputDim], units: cfg.hiddenUnits, activation: 'relu', name: 'hidden',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: cfg.seed }), biasInitializer: 'zeros',
+    }));
+    if (cfg.dropout > 0) model.add(tf.layers.dropout({ rate: cfg.dropout, seed: cfg.seed, name: 'dropout' }));
+  }
+  model.add(tf.layers.dense({
+    ...(cfg.hiddenUnits > 0 ? {} : { inputShape: [cfg.inputDim] }),
+    units: cfg.numClasses, activation: 'linear', name: 'logits',
+    kernelInitializer: tf.initializers.glorotUniform({ seed: cfg.seed + 1 }), biasInitializer: 'zeros',
+  }));
+  model.add(tf.layers.activation({ activation: 'softmax', name: 'probabilities' }));
+  return model;
+}
+
+/**
+ * Logits of a head built by createHead. Dropout is applied here with a per-batch
+ * seed: the layer's own fixed seed would draw the same mask for every batch.
+ */
+function forwardLogits(model: tf.LayersModel, x: tf.Tensor2D, dropout: { rate: number; seed: number } | null): tf.Tensor2D {
+  let h: tf.Tensor = x;
+  for (const layer of model.layers.slice(0, -1)) {
+    if (layer.getClassName() === 'Dropout') {
+      if (dropout && dropout.rate > 0) h = tf.dropout(h, dropout.rate, undefined, dropout.seed);
+    } else {
+      h = layer.apply(h) as tf.Tensor;
+    }
+  }
+  return h as tf.Tensor2D;
+}
+
+function rowsToTensor(x: Float32Array, dim: number, rows: ArrayLike<number>): tf.Tensor2D {
+  const buf = new Float32Array(rows.length * dim);
+  for (let i = 0; i < rows.length; i++) buf.set(x.subarray(rows[i]! * dim, (rows[i]! + 1) * dim), i * dim);
+  return tf.tensor2d(buf, [rows.length, dim]);
+}
+
+const PREDICT_BATCH = 512;
+
+/** Row-major [n, numClasses] probabilities. Synchronous read: prefer predictProbaAsync on WebGPU. */
+export function predictProba(model: tf.LayersModel, x: Float32Array, dim: number): Float32Array {
+  const { n, k } = predictShape(model, x, dim);
+  const out = new Float32Array(n * k);
+  for (let start = 0; start < n; start += PREDICT_BATCH) {
+    const end = Math.min(n, start + PREDICT_BATCH);
+    const probs = tf.tidy(() => model.predict(tf.tensor2d(x.subarray(start * dim, end * dim), [end - start, dim])) as tf.Tensor);
+    try {
+      out.set(probs.dataSync() as Float32Array, start * k);
+    } finally {
+      probs.dispose();
+    }
+  }
+  return out;
+}
+
+export async function predictProbaAsync(model: tf.LayersModel, x: Float32Array, dim: number): Promise<Float32Array> {
+  const { n, k } = predictShape(model, x, dim);
+  const out = new Float32Array(n * k);
+  for (let start = 0; start < n; start += PREDICT_BATCH) {
+    const end = Math.min(n, start + PREDICT_BATCH);
+    const probs = tf.tidy(() => model.predict(tf.tensor2d(x.subarray(start * dim, end * dim), [end - start, dim])) as tf.Tensor);
+    try {
+      out.set((await probs.data()) as Float32Array, start * k);
+    } finally {
+      probs.dispose();
+    }
+  }
+  return out;
+}
+
+function predictShape(model: tf.LayersModel, x: Float32Array, dim: number): { n: number; k: number } {
+  const inDim = model.inputs[0]!.shape[1];
+  if (!Number.isInteger(dim) || dim < 1 || dim !== inDim || x.length % dim !== 0) {
+    throw new TrainError('invalid-argument', `predictProba: dim must be the model's input width ${inDim} and divide x.length ${x.length}, got ${dim}`);
+  }
+  return { n: x.length / dim, k: model.outputs[0]!.shape[1] as number };
+}
+
+const F1_EPSILON = 1e-9;
+const YIELD_EVERY_MS = 50;
+
+export async function trainHead(data: HeadTrainData, cfg: Partial<HeadTrainConfig> = {}, hooks: HeadTrainHooks = {}): Promise<HeadTrainResult> {
+  // Explicit `undefined` (e.g. an unset form field) means "use the default", not "no value".
+  const set = Object.fromEntries(Object.entries(cfg).filter(([, v]) => v !== undefined));
+  const c: HeadTrainConfig = { ...DEFAULT_HEAD_CONFIG, ...set };
+  checkHeadData(data, c);
+  const { dim, numClasses: k } = data;
+  const nTrain = data.trainY.length;
+  const model = createHead({ inputDim: dim, numClasses: k, hiddenUnits: c.hiddenUnits, dropout: c.dropout, seed: c.seed });
+  const weights = c.classWeights ? balancedClassWeights(data.trainY, k) : new Float32Array(k).fill(1);
+  const optimizer = tf.train.adam(c.learningRate);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const rng = mulberry32(c.seed ^ 0x5bd1e995);
+  const history: EpochLog[] = [];
+  let best: { weights: tf.Tensor[]; epoch: number; f1: number; loss: number; metrics: Metrics } | null = null;
+  let sinceBest = 0;
+  let stoppedEarly = false;
+  let stoppedByUser = false;
+  let lastYield = performance.now();
+  try {
+    for (let epoch = 1; epoch <= c.epochs && !stoppedByUser && !stoppedEarly; epoch++) {
+      const t0 = performance.now();
+      const order = shuffleInPlace(Array.from({ length: nTrain }, (_, i) => i), rng);
+      // Sums stay on the device until the epoch ends: one read per epoch, not per batch.
+      let lossSum: tf.Scalar = tf.scalar(0);
+      let correctSum: tf.Scalar = tf.scalar(0);
+      let seen = 0;
+      for (let b = 0; b < nTrain; b += c.batchSize) {
+        const rows = order.slice(b, b + c.batchSize);
+        const dropout = { rate: c.dropout, seed: Math.floor(rng() * 2 ** 31) };
+        const [nextLoss, nextCorrect] = tf.tidy(() => {
+          const xb = rowsToTensor(data.trainX, dim, rows);
+          const ybArr = Int32Array.from(rows, (r) => data.trainY[r]!);
+          const yb = tf.tensor1d(ybArr, 'int32');
+          const wb = tf.tensor1d(Float32Array.from(ybArr, (y) => weights[y]!));
+          let correct: tf.Tensor | undefined;
+          const cost = optimizer.minimize(() => {
+            const logits = forwardLogits(model, xb, dropout);
+            correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), yb), 'float32')));
+            const nll = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(yb, k)), 1));
+            // Keras class_weight semantics: mean over the batch of weight × loss.
+            return tf.mean(tf.mul(nll, wb)) as tf.Scalar;
+          }, true, vars)!;
+          const kept = correct!;
+          const out = [tf.add(lossSum, tf.mul(cost, rows.length)) as tf.Scalar, tf.add(correctSum, kept) as tf.Scalar];
+          kept.dispose();
+          return out;
+        });
+        tf.dispose([lossSum, correctSum]);
+        lossSum = nextLoss!;
+        correctSum = nextCorrect!;
+        seen += rows.length;
+        if (hooks.shouldStop?.()) {
+          stoppedByUser = true;
+          break;
+        }
+        // Let the worker receive a stop message even on backends that never await.
+        if (performance.now() - lastYield > YIELD_EVERY_MS) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          lastYield = performance.now();
+        }
+      }
+      let trainLoss: number;
+      let trainCorrect: number;
+      try {
+        [trainLoss, trainCorrect] = [(await lossSum.data())[0]!, (await correctSum.data())[0]!];
+      } finally {
+        tf.dispose([lossSum, correctSum]);
+      }
+      const val = await validate(model, data);
+      const log: EpochLog = {
+        epoch, trainLoss: trainLoss / seen, trainAcc: trainCorrect / seen, valLoss: val.loss,
+        valAcc: val.metrics.accuracy, valMacroF1: val.metrics.macroF1, seconds: (performance.now() - t0) / 1000,
+        ...(seen < nTrain ? { partial: true as const } : {}),
+      };
+      history.push(log);
+      hooks.onEpoch?.(log);
+      const f1 = val.metrics.macroF1;
+      if (!best || f1 > best.f1 + F1_EPSILON || (Math.abs(f1 - best.f1) <= F1_EPSILON && val.loss < best.loss)) {
+        if (best) tf.dispose(best.weights);
+        best = { weights: model.getWeights().map((w) => w.clone()), epoch, f1, loss: val.loss, metrics: val.metrics };
+        sinceBest = 0;
+      } else if (c.patience > 0 && ++sinceBest >= c.patience) {
+        stoppedEarly = true;
+      }
+    }
+    model.setWeights(best!.weights);
+    return { model, history, bestEpoch: best!.epoch, stoppedEarly, stoppedByUser, metrics: best!.metrics };
+  } catch (err) {
+    model.dispose();
+    throw err;
+  } finally {
+    if (best) tf.dispose(best.weights);
+    optimizer.dispose();
+  }
+}
+
+async function validate(model: tf.LayersModel, data: HeadTrainData): Promise<{ loss: number; metrics: Metrics }> {
+  const k = data.numClasses;
+  const probs = await predictProbaAsync(model, data.valX, data.dim);
+  const n = data.valY.length;
+  const pred = new Int32Array(n);
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    let arg = 0;
+    for (let j = 1; j < k; j++) if (probs[i * k + j]! > probs[i * k + arg]!) arg = j;
+    pred[i] = arg;
+    loss -= Math.log(Math.max(probs[i * k + data.valY[i]!]!, 1e-7));
+  }
+  return { loss: loss / n, metrics: evaluate(data.valY, pred, k) };
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { parseDelimited } from '../../src/core/data/csv';
+import { detectColumns } from '../../src/core/data/detect';
+import { buildDataset, normaliseText, rejectedToCsv, sortLabels } from '../../src/core/data/validate';
+import Papa from 'papaparse';
+
+const map = { textColumn: 0, labelColumn: 1 };
+
+describe('buildDataset', () => {
+  it('keeps every valid row and rejects every other row with its line and reason', async () => {
+    const csv = [
+      'text,label', // 1
+      'Good movie,pos', // 2 kept
+      ',neg', // 3 empty text
+      'Bad movie,', // 4 missing label
+      'too,many,fields', // 5 ragged
+      'good   MOVIE,pos', // 6 duplicate of 2 (normalised)
+      'Good movie,neg', // 7 conflicting with 2
+      'Fine movie,neg', // 8 kept
+      'Nice,pos', // 9 kept
+      'Meh,neg', // 10 kept
+      'Great,pos', // 11 kept
+      'Awful,neg', // 12 kept
+    ].join('\n');
+    const table = await parseDelimited(csv);
+    const r = buildDataset(table, map);
+    expect(r.rows.map((x) => x.line)).toEqual([2, 8, 9, 10, 11, 12]);
+    expect(r.rows[0]).toEqual({ text: 'Good movie', label: 'pos', line: 2 });
+    expect(r.rejected.map((x) => [x.line, x.reason])).toEqual([
+      [3, 'empty text'],
+      [4, 'missing label'],
+      [5, 'ragged row (expected 2 fields, got 3)'],
+      [6, 'duplicate of line 2'],
+      [7, 'conflicting label with line 2'],
+    ]);
+    expect(r.rows.length + r.rejected.length).toBe(table.rows.length);
+    expect(r.rejected[2]!.raw).toBe('too,many,fields');
+    expect(r.labels).toEqual(['neg', 'pos']);
+    expect(r.labelCounts).toEqual({ neg: 3, pos: 3 });
+    expect(r.problems.map((p) => [p.severity, p.code])).toEqual([['warning', 'conflicting-labels']]);
+    expect(r.problems[0]!.message).toMatch(/lines 2\b/);
+  });
+
+  it('rejects rows spanning an invalid UTF-8 line, including continuation lines of quoted fields', async () => {
+    const table = await parseDelimited('text,label\n"a\nb",x\nc,y\nd,x\n');
+    const r = buildDataset(table, map, { invalidUtf8Lines: [3] });
+    expect(r.rejected).toEqual([{ line: 2, reason: 'invalid UTF-8', raw: 'a\nb,x' }]);
+    expect(r.rows.map((x) => x.text)).toEqual(['c', 'd']);
+  });
+
+  it('reports empty-file and header-only as fatal', async () => {
+    expect(buildDataset(await parseDelimited(''), map).problems).toMatchObject([{ severity: 'fatal', code: 'empty-file' }]);
+    expect(buildDataset(await parseDelimited('text,label\n'), map).problems).toMatchObject([{ severity: 'fatal', code: 'header-only' }]);
+  });
+
+  it('reports a missing text or label column naming the value received', async () => {
+    const table = await parseDelimited('text,label\na,b\n');
+    const noText = buildDataset(table, { textColumn: -1, labelColumn: 1 });
+    expect(noText.problems[0]).toMatchObject({ code: 'no-text-column', message: expect.stringMatching(/textColumn = -1/) });
+    const same = buildDataset(table, { textColumn: 1, labelColumn: 1 });
+    expect(same.problems[0]!.code).toBe('no-label-column');
+  });
+
+  it('is fatal with one label and warns about labels with fewer than 3 rows', async () => {
+    const one = buildDataset(await parseDelimited('text,label\na,x\nb,x\nc,x\n'), map);
+    expect(one.problems).toMatchObject([{ severity: 'fatal', code: 'one-label', labels: ['x'] }]);
+    const few = buildDataset(await parseDelimited('text,label\na,x\nb,x\nc,x\nd,y\n'), map);
+    expect(few.problems).toMatchObject([{ severity: 'warning', code: 'few-rows-per-label', labels: ['y'] }]);
+  });
+
+  it('is fatal above the label limit and explains why', async () => {
+    const lines = ['text,label'];
+    for (let i = 0; i < 60; i++) lines.push(`text ${i},label${i}`);
+    const table = await parseDelimited(lines.join('\n'));
+    const r = buildDataset(table, map);
+    const p = r.problems.find((x) => x.code === 'too-many-labels');
+    expect(p?.severity).toBe('fatal');
+    expect(p?.message).toMatch(/60 different labels; the limit is 50/);
+    expect(p?.message).toMatch(/Group related labels/);
+    expect(buildDataset(table, map, { maxLabels: 60 }).problems.some((x) => x.code === 'too-many-labels')).toBe(false);
+  });
+
+  it('is fatal when no row survives', async () => {
+    const r = buildDataset(await parseDelimited('text,label\n,a\n,b\n'), map);
+    expect(r.problems).toMatchObject([{ severity: 'fatal', code: 'no-valid-rows' }]);
+  });
+});
+
+describe('normaliseText', () => {
+  it('folds case, whitespace runs and Unicode compatibility forms', () => {
+    expect(normaliseText('  Ｇｒｅａｔ\u00a0\t MOVIE ')).toBe('great movie');
+    expect(normaliseText('ﬁne')).toBe('fine');
+  });
+});
+
+describe('sortLabels', () => {
+  it('sorts numeric labels numerically and others by code unit', () => {
+    expect(sortLabels(['10', '2', '1'])).toEqual(['1', '2', '10']);
+    expect(sortLabels(['b', 'B', 'a'])).toEqual(['B', 'a', 'b']);
+  });
+});
+
+describe('rejectedToCsv', () => {
+  it('writes line,reason,raw with quoting that round-trips through a CSV parser', () => {
+    const rejected = [
+      { line: 3, reason: 'empty text', raw: ',neg' },
+      { line: 7, reason: 'ragged row (expected 2 fields, got 3)', raw: 'say "hi"\nthere,a,b' },
+    ];
+    const csv = rejectedToCsv(rejected);
+    expect(csv.startsWith('line,reason,raw\r\n')).toBe(true);
+    const back = Papa.parse<string[]>(csv.trimEnd(), { newline: '\r\n' }).data;
+    expect(back).toEqual([
+      ['line', 'reason', 'raw'],
+      ['3', 'empty text', ',neg'],
+      ['7', 'ragged row (expected 2 fields, got 3)', 'say "hi"\nthere,a,b'],
+    ]);
+  });
+});
+
+describe('detectColumns', () => {
+  it('picks the long varied column as text and the few-valued short column as label', async () => {
+    const lines = ['id,label,review,score'];
+    for (let i = 0; i < 30; i++) lines.push(`${i},${['pos', 'neg', 'neutral'][i % 3]},"this is review number ${i}, quite long",${i % 5}`);
+    const g = detectColumns(await parseDelimited(lines.join('\n')));
+    expect(g.textColumn).toBe(2);
+    expect(g.labelColumn).toBe(1);
+    expect(g.reasons[0]).toMatch(/"review"/);
+    expect(g.reasons[1]).toMatch(/"label" has 3 distinct/);
+  });
+
+  it('accepts a numeric label column and returns -1 when nothing qualifies', async () => {
+    const g = detectColumns(await parseDelimited('text,y\nsome text here,0\nother text there,1\nmore text,1\n'));
+    expect(g).toMatchObject({ textColumn: 0, labelColumn: 1 });
+    const single = detectColumns(await parseDelimited('only text\nmore text\n'));
+    expect(single.labelColumn).toBe(-1);
+    expect(single.reasons[1]).toMatch(/no other column/);
+  });
+});
