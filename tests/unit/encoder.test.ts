@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadUseLite, UseLiteEncoder } from '../../src/core/encoders/use-lite';
 import { readWeights, WeightsError } from '../../src/core/encoders/weights';
 import { padBatch } from '../../src/core/tokenizers/batch';
-import { buildCorpus } from '../support/corpus';
+import { buildCorpus, mulberry32 } from '../support/corpus';
 import { loadStockGraph, readUseFiles, referenceTokenizer, stockEmbed } from '../support/use-files';
 
 const files = readUseFiles();
@@ -19,7 +19,9 @@ describe('USE-lite encoder: parity with the stock GraphModel (WASM)', () => {
     const encoder = await loadUseLite(files);
     const graph = await loadStockGraph(files);
     const reference = referenceTokenizer(files.vocab);
-    const texts = buildCorpus(500, 5);
+    // Mostly prefixes of the corpus texts, so lengths spread over 0..128 tokens (and some beyond).
+    const rand = mulberry32(5);
+    const texts = buildCorpus(500, 5).map((t) => (rand() < 0.1 ? t : t.slice(0, Math.floor(rand() * 500))));
     const ids = texts.map((t) => reference.encode(t));
     const lengths = ids.map((x) => Math.min(x.length, 128));
     expect(Math.min(...lengths)).toBe(0);

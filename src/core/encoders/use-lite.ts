@@ -74,7 +74,9 @@ export class UseLiteEncoder implements TextEncoder {
   weightsHash: string;
 
   private readonly embeddings: tf.Variable;
-  private readonly inverseTimescales: tf.Tensor2D;
+  private readonly timingInverseScales: Float32Array;
+  /** [maxSeqLength, embDim]: sin/cos of position × inverse timescale, computed once on the CPU. */
+  private readonly timingTable: tf.Tensor2D;
   private readonly layers: LayerParams[];
   private readonly tanhKernel: tf.Variable;
   private readonly tanhBias: tf.Variable;
@@ -116,9 +118,7 @@ export class UseLiteEncoder implements TextEncoder {
     }
     this.dim = tanhShape[1];
     this.embeddings = variable('module/Embeddings_en', [vocabRows, embDim]);
-    this.inverseTimescales = tf.keep(
-      tf.tensor2d(take(`${STACK}Layer_0/AddTimingSignal/TimingSignal/ExpandDims_1`, [1, embDim / 2]).data as Float32Array, [1, embDim / 2]),
-    );
+    this.timingInverseScales = take(`${STACK}Layer_0/AddTimingSignal/TimingSignal/ExpandDims_1`, [1, embDim / 2]).data as Float32Array;
     this.epsilon = scalar(`${STACK}Layer_1/TransformerLayer/FFN/layer_prepostprocess/layer_norm/Cast/x`);
     this.paddingBias = scalar(
       `${STACK}Layer_1/TransformerLayer/MultiheadAttention/DotProductAttention/attention_bias_ignore_padding/mul/y`,
@@ -130,6 +130,7 @@ export class UseLiteEncoder implements TextEncoder {
       throw new RangeError(`maxSeqLength must be an integer in 1..4096; received ${options.maxSeqLength}`);
     }
     this.longText = options.longText ?? 'truncate';
+    this.timingTable = tf.keep(timingTable(this.timingInverseScales, this.maxSeqLength));
 
     this.layers = [];
     for (let l = 0; weights.has(`${VARS}Layer_${l}/TransformerLayer/MultiheadAttention/qkv_transform_single/kernel/part_0`); l++) {
@@ -187,10 +188,13 @@ export class UseLiteEncoder implements TextEncoder {
 
   /** Differentiable forward pass: ids [B, T] int32, mask [B, T] float32 (1 = token) → [B, dim]. */
   forward(ids: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor2D {
+    const [batch, seq] = ids.shape;
+    if (seq > this.maxSeqLength) {
+      throw new RangeError(`ids has ${seq} positions; this encoder was loaded with maxSeqLength ${this.maxSeqLength}`);
+    }
     return tf.tidy(() => {
-      const [batch, seq] = ids.shape;
       const embDim = this.embeddings.shape[1] as number;
-      const e = tf.reshape(tf.gather(this.embeddings, tf.reshape(ids, [-1])), [batch, seq, embDim]);
+      const e = tf.reshape(embeddingLookup(this.embeddings, tf.reshape(ids, [-1])), [batch, seq, embDim]);
       const x0 = tf.add(e, tf.add(e, this.timingSignal(seq)));
       let x: tf.Tensor2D = tf.reshape(x0, [batch * seq, embDim]);
       const bias = tf.reshape(tf.mul(tf.sub(1, mask), this.paddingBias), [batch, 1, 1, seq]);
@@ -204,8 +208,7 @@ export class UseLiteEncoder implements TextEncoder {
   }
 
   private timingSignal(seq: number): tf.Tensor2D {
-    const scaled = tf.matMul(tf.reshape(tf.range(0, seq, 1, 'float32'), [seq, 1]), this.inverseTimescales);
-    return tf.concat([tf.sin(scaled), tf.cos(scaled)], 1);
+    return tf.slice(this.timingTable, [0, 0], [seq, -1]);
   }
 
   private layerNorm(x: tf.Tensor2D, scale: tf.Tensor, bias: tf.Tensor): tf.Tensor2D {
@@ -348,9 +351,44 @@ export class UseLiteEncoder implements TextEncoder {
   dispose(): void {
     for (const p of this.params) p.variable.dispose();
     this.params.length = 0;
-    this.inverseTimescales.dispose();
+    this.timingTable.dispose();
   }
 }
+
+/**
+ * The graph's timing signal, sin(p·s) ‖ cos(p·s) for positions p < length, with the float32 product
+ * the graph forms and the sine taken in float64: a GPU's sin/cos of arguments near 100 rad is far
+ * less exact, and a table is cheaper than recomputing it every call anyway.
+ */
+function timingTable(inverseScales: Float32Array, length: number): tf.Tensor2D {
+  const half = inverseScales.length;
+  const table = new Float32Array(length * half * 2);
+  for (let p = 0; p < length; p++) {
+    for (let i = 0; i < half; i++) {
+      const angle = Math.fround(p * inverseScales[i]);
+      table[p * 2 * half + i] = Math.sin(angle);
+      table[p * 2 * half + half + i] = Math.cos(angle);
+    }
+  }
+  return tf.tensor2d(table, [length, 2 * half]);
+}
+
+/**
+ * gather(table, ids) whose gradient is a scatter-add into the table. tfjs differentiates gather
+ * with UnsortedSegmentSum, which the WASM backend does not have; ScatterNd (which sums duplicate
+ * ids) exists on WASM, WebGPU, WebGL and CPU.
+ */
+export const embeddingLookup = tf.customGrad((table: tf.Tensor, ids: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([ids]);
+  return {
+    value: tf.gather(table, ids),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const [savedIds] = saved;
+      const grad = tf.scatterND(tf.expandDims(savedIds, 1), dy as tf.Tensor, table.shape);
+      return [grad, tf.zerosLike(savedIds)];
+    },
+  };
+}) as (table: tf.Tensor, ids: tf.Tensor) => tf.Tensor2D;
 
 /** x·W + b in one fused kernel (one pass over the output instead of two or three). */
 function dense(x: tf.Tensor2D, kernel: tf.Tensor, bias: tf.Tensor, activation?: 'relu'): tf.Tensor2D {
@@ -370,6 +408,8 @@ function normalizeRows(out: Float32Array, counts: Int32Array, dim: number): void
 /** Loads the encoder from its files (model.json, vocab.json, shards); asserts every name and shape. */
 export async function loadUseLite(files: EncoderFiles, options: UseLiteOptions = {}): Promise<UseLiteEncoder> {
   const weights = readWeights(files.modelJson, files.shards);
-  const hash = await sha256Hex(files.shards);
-  return new UseLiteEncoder(weights, files.vocab as SentencePieceVocab, hash, options);
+  const encoder = new UseLiteEncoder(weights, files.vocab as SentencePieceVocab, '', options);
+  // Hash what rehash() hashes (the parameters, in order), from the CPU copies: no GPU read-back.
+  encoder.weightsHash = await sha256Hex(encoder.namedWeights().map((w) => weights.get(w.name)!.data.slice().buffer as ArrayBuffer));
+  return encoder;
 }

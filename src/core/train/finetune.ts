@@ -122,6 +122,34 @@ export class FineTuner {
     }
   }
 
+  /** Global L2 norm of each trainable variable's gradient on a batch (no update is applied). */
+  async gradientNorms(batch: StepBatch): Promise<Map<string, number>> {
+    const ids = tf.tensor2d(batch.ids, [batch.batch, batch.seqLength], 'int32');
+    const mask = tf.tensor2d(batch.mask, [batch.batch, batch.seqLength], 'float32');
+    const labels = tf.tidy(() => tf.oneHot(tf.tensor1d(batch.labels, 'int32'), this.numClasses));
+    const vars = [...this.encoderVars, this.headKernel, this.headBias];
+    const { value, grads } = tf.variableGrads(
+      () => tf.losses.softmaxCrossEntropy(labels, this.logits(ids, mask)) as tf.Scalar,
+      vars,
+    );
+    try {
+      const norms = new Map<string, number>();
+      for (const v of vars) {
+        const g = grads[v.name];
+        if (!g) {
+          norms.set(v.name, 0);
+          continue;
+        }
+        const n = tf.norm(g);
+        norms.set(v.name, (await n.data())[0]);
+        n.dispose();
+      }
+      return norms;
+    } finally {
+      tf.dispose([ids, mask, labels, value, ...Object.values(grads)]);
+    }
+  }
+
   /** Class probabilities, row-major [batch, numClasses]. */
   async predict(ids: Int32Array, mask: Float32Array, batch: number, seqLength: number): Promise<Float32Array> {
     const idsT = tf.tensor2d(ids, [batch, seqLength], 'int32');
@@ -152,7 +180,8 @@ export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.
   return tf.tidy(() => {
     const names = Object.keys(grads);
     const sq = names.map((n) => tf.sum(tf.square(grads[n])));
-    const norm = tf.sqrt(tf.addN(sq));
+    // stack + sum rather than addN: WebGPU's AddN kernel fails to build with dozens of inputs.
+    const norm = tf.sqrt(tf.sum(tf.stack(sq)));
     const scale = tf.div(maxNorm, tf.maximum(norm, maxNorm));
     const out: tf.NamedTensorMap = {};
     for (const n of names) out[n] = tf.mul(grads[n], scale);
