@@ -30,6 +30,8 @@ export interface TextEncoder {
   readonly maxSeqLength: number;
   /** Number of transformer layers (for "unfreeze top K"). */
   readonly numLayers: number;
+  /** Token ids of one text as the encoder consumes it (special tokens included), cut to maxSeqLength. */
+  encodeIds(text: string): number[];
   /** Embeds texts; resolves to a row-major [texts.length, dim] array. Leaks no tensors. */
   embedTexts(texts: string[], options?: EncodeOptions): Promise<Float32Array>;
   /** Differentiable forward pass on padded ids [batch, seq] and mask [batch, seq] (1 = token). */

@@ -247,12 +247,16 @@ export class UseLiteEncoder implements TextEncoder {
     const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [batch, seq, p.heads, p.headDim]), [0, 2, 1, 3]);
     const scores = tf.add(tf.matMul(tf.mul(heads(q), p.queryScale), heads(k), false, true), bias);
     const context = tf.matMul(tf.softmax(scores), heads(v));
-    const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch * seq, width]);
+    const merged: tf.Tensor2D = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch * seq, width]);
     const attended = dense(merged, p.outKernel, p.outBias);
     const residual = p.residualKernel && p.residualBias ? dense(x, p.residualKernel, p.residualBias) : x;
-    const y = tf.add(attended, residual);
+    const y: tf.Tensor2D = tf.add(attended, residual);
     const ffnIn = this.layerNorm(y, p.ln2Scale, p.ln2Bias);
     return { y, inner: dense(ffnIn, p.ffn1Kernel, p.ffn1Bias, 'relu') };
+  }
+
+  encodeIds(text: string): number[] {
+    return this.tokenizer.encode(text).slice(0, this.maxSeqLength);
   }
 
   /** Token ids of each text after the long-text policy: one or more windows per text. */
@@ -378,7 +382,8 @@ function timingTable(inverseScales: Float32Array, length: number): tf.Tensor2D {
  * with UnsortedSegmentSum, which the WASM backend does not have; ScatterNd (which sums duplicate
  * ids) exists on WASM, WebGPU, WebGL and CPU.
  */
-export const embeddingLookup = tf.customGrad((table: tf.Tensor, ids: tf.Tensor, save: tf.GradSaveFunc) => {
+export const embeddingLookup = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [table, ids, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
   save([ids]);
   return {
     value: tf.gather(table, ids),
@@ -388,11 +393,11 @@ export const embeddingLookup = tf.customGrad((table: tf.Tensor, ids: tf.Tensor, 
       return [grad, tf.zerosLike(savedIds)];
     },
   };
-}) as (table: tf.Tensor, ids: tf.Tensor) => tf.Tensor2D;
+}) as Parameters<typeof tf.customGrad>[0]) as (table: tf.Tensor, ids: tf.Tensor) => tf.Tensor2D;
 
 /** x·W + b in one fused kernel (one pass over the output instead of two or three). */
 function dense(x: tf.Tensor2D, kernel: tf.Tensor, bias: tf.Tensor, activation?: 'relu'): tf.Tensor2D {
-  return tf.fused.matMul({ a: x, b: kernel as tf.Tensor2D, bias, activation });
+  return tf.fused.matMul({ a: x, b: kernel as tf.Tensor2D, bias, activation }) as tf.Tensor2D;
 }
 
 function normalizeRows(out: Float32Array, counts: Int32Array, dim: number): void {

@@ -1,0 +1,287 @@
+// A whole fine-tuning run: epochs of token-id batches through the top K encoder layers and a
+// linear head, a warm-up/decay schedule for the encoder, validation macro-F1 after every epoch,
+// early stopping, the best epoch restored, a checkpoint per epoch, and resume from one.
+
+import * as tf from '@tensorflow/tfjs-core';
+import { mulberry32, shuffleInPlace } from '../data/random';
+import type { TextEncoder } from '../encoders/types';
+import { padBatch } from '../tokenizers/batch';
+import { balancedClassWeights } from './class-weights';
+import { DEFAULT_FINETUNE_CONFIG, FineTuner, NonFiniteLossError, type FineTuneConfig } from './finetune';
+import { evaluate, type Metrics } from './metrics';
+import { warmupLinearDecay } from './schedule';
+
+export interface FineTuneRunConfig extends FineTuneConfig {
+  epochs: number;
+  batchSize: number;
+  warmupFraction: number;
+  /** Epochs without a better val macro-F1 before stopping; 0 = never. */
+  patience: number;
+  classWeights: boolean;
+}
+
+export const DEFAULT_FINETUNE_RUN_CONFIG: Readonly<FineTuneRunConfig> = Object.freeze({
+  ...DEFAULT_FINETUNE_CONFIG,
+  epochs: 3,
+  batchSize: 16,
+  warmupFraction: 0.1,
+  patience: 2,
+  classWeights: true,
+});
+
+export interface FineTuneData {
+  trainTexts: string[];
+  trainY: Int32Array;
+  valTexts: string[];
+  valY: Int32Array;
+  numClasses: number;
+}
+
+export interface FineTuneEpochLog {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
+  valAcc: number;
+  valMacroF1: number;
+  seconds: number;
+  encoderLearningRate: number;
+  numTensors: number;
+}
+
+/** Everything needed to continue a run, as plain arrays (storable in IndexedDB). */
+export interface FineTuneCheckpoint {
+  /** Last completed epoch (1-based). */
+  epoch: number;
+  config: FineTuneRunConfig;
+  /** Values of the unfrozen encoder weights, by their file names. */
+  encoder: { name: string; shape: number[]; data: Float32Array }[];
+  head: { kernel: Float32Array; bias: Float32Array; dim: number; numClasses: number };
+  history: FineTuneEpochLog[];
+  bestEpoch: number;
+  bestMacroF1: number;
+  bestValLoss: number;
+  /** The best epoch's weights when they are not the ones above (a later epoch was worse). */
+  bestWeights: { encoder: FineTuneCheckpoint['encoder']; head: FineTuneCheckpoint['head'] } | null;
+}
+
+export interface FineTuneHooks {
+  onStep?(step: number, totalSteps: number, loss: number): void;
+  onEpoch?(log: FineTuneEpochLog): void;
+  onCheckpoint?(checkpoint: FineTuneCheckpoint): Promise<void>;
+  shouldStop?(): boolean;
+}
+
+export type StopReason = 'completed' | 'early-stopping' | 'user' | 'non-finite-loss';
+
+export interface FineTuneResult {
+  history: FineTuneEpochLog[];
+  bestEpoch: number;
+  stopReason: StopReason;
+  message: string | null;
+  /** Validation metrics of the restored (best) weights. */
+  metrics: Metrics;
+  /** The trained linear head (the encoder's unfrozen weights are updated in place). */
+  head: { kernel: Float32Array; bias: Float32Array };
+  /** The unfrozen encoder weights the encoder now holds (the best epoch's), by file name. */
+  encoderWeights: FineTuneCheckpoint['encoder'];
+}
+
+/** Encoders that can hand out and take back their weights by name (USE-lite, BERT). */
+export interface NamedWeightsEncoder extends TextEncoder {
+  namedWeights(): { name: string; tensor: tf.Tensor }[];
+  assignWeights(weights: { name: string; shape: number[]; data: Float32Array }[]): void;
+}
+
+export async function fineTune(
+  encoder: NamedWeightsEncoder,
+  data: FineTuneData,
+  config: FineTuneRunConfig = DEFAULT_FINETUNE_RUN_CONFIG,
+  hooks: FineTuneHooks = {},
+  resumeFrom?: FineTuneCheckpoint,
+): Promise<FineTuneResult> {
+  checkData(data);
+  const trainIds = data.trainTexts.map((t) => encoder.encodeIds(t));
+  const valIds = data.valTexts.map((t) => encoder.encodeIds(t));
+  const weights = config.classWeights ? balancedClassWeights(data.trainY, data.numClasses) : null;
+  const unfrozen = new Set(encoder.trainableVariables(config.unfreezeLayers).map((v) => v.name));
+  const unfrozenNames = encoder.namedWeights().filter((w) => unfrozen.has(w.tensor instanceof tf.Variable ? w.tensor.name : '')).map((w) => w.name);
+
+  let headInit: { kernel: tf.Tensor2D; bias: tf.Tensor1D } | undefined;
+  if (resumeFrom) {
+    if (resumeFrom.head.numClasses !== data.numClasses || resumeFrom.head.dim !== encoder.dim) {
+      throw new RangeError(`checkpoint head is ${resumeFrom.head.dim}×${resumeFrom.head.numClasses}; this run needs ${encoder.dim}×${data.numClasses}`);
+    }
+    encoder.assignWeights(resumeFrom.encoder);
+    headInit = {
+      kernel: tf.tensor2d(resumeFrom.head.kernel, [encoder.dim, data.numClasses]),
+      bias: tf.tensor1d(resumeFrom.head.bias),
+    };
+  }
+  const tuner = new FineTuner(encoder, data.numClasses, config, headInit);
+  if (headInit) tf.dispose([headInit.kernel, headInit.bias]);
+
+  const history: FineTuneEpochLog[] = resumeFrom ? resumeFrom.history.slice() : [];
+  const batchesPerEpoch = Math.ceil(trainIds.length / config.batchSize);
+  const totalSteps = batchesPerEpoch * config.epochs;
+  let bestEpoch = resumeFrom?.bestEpoch ?? 0;
+  let bestF1 = resumeFrom?.bestMacroF1 ?? -1;
+  let bestLoss = resumeFrom?.bestValLoss ?? Infinity;
+  let stopReason: StopReason = 'completed';
+  let message: string | null = null;
+
+  type Weights = { encoder: FineTuneCheckpoint['encoder']; head: FineTuneCheckpoint['head'] };
+  async function currentWeights(): Promise<Weights> {
+    const byName = new Map(encoder.namedWeights().map((w) => [w.name, w.tensor]));
+    const enc: FineTuneCheckpoint['encoder'] = [];
+    for (const name of unfrozenNames) {
+      const t = byName.get(name)!;
+      enc.push({ name, shape: t.shape.slice(), data: ((await t.data()) as Float32Array).slice() });
+    }
+    const kernel = ((await tuner.headKernel.data()) as Float32Array).slice();
+    const bias = ((await tuner.headBias.data()) as Float32Array).slice();
+    return { encoder: enc, head: { kernel, bias, dim: encoder.dim, numClasses: data.numClasses } };
+  }
+  // The weights of the latest epoch and of the best one (the same object when they coincide).
+  let latest: Weights | null = resumeFrom ? { encoder: resumeFrom.encoder, head: resumeFrom.head } : null;
+  let best: Weights | null = resumeFrom ? (resumeFrom.bestWeights ?? latest) : null;
+
+  try {
+    const startEpoch = (resumeFrom?.epoch ?? 0) + 1;
+    epochs: for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
+      const started = Date.now();
+      const rng = mulberry32(config.seed * 1000 + epoch);
+      const batches = lengthBucketedBatches(trainIds, config.batchSize, rng);
+      let lossSum = 0;
+      let lossCount = 0;
+      for (let b = 0; b < batches.length; b++) {
+        const rows = batches[b];
+        const step = (epoch - 1) * batchesPerEpoch + b;
+        const padded = padBatch(rows.map((r) => trainIds[r]), encoder.maxSeqLength);
+        const labels = Int32Array.from(rows, (r) => data.trainY[r]);
+        const rowWeights = weights ? Float32Array.from(rows, (r) => weights[data.trainY[r]]) : undefined;
+        let loss: number;
+        try {
+          loss = await tuner.step({ ...padded, labels, weights: rowWeights }, warmupLinearDecay(step, totalSteps, config.warmupFraction));
+        } catch (err) {
+          if (!(err instanceof NonFiniteLossError)) throw err;
+          stopReason = 'non-finite-loss';
+          message = err.message;
+          break epochs;
+        }
+        lossSum += loss;
+        lossCount++;
+        hooks.onStep?.(step + 1, totalSteps, loss);
+        if (hooks.shouldStop?.()) {
+          stopReason = 'user';
+          break;
+        }
+      }
+      const val = await evaluateSplit(tuner, encoder, valIds, data.valY, data.numClasses, config.batchSize);
+      const log: FineTuneEpochLog = {
+        epoch,
+        trainLoss: lossCount ? lossSum / lossCount : NaN,
+        valLoss: val.loss,
+        valAcc: val.metrics.accuracy,
+        valMacroF1: val.metrics.macroF1,
+        seconds: (Date.now() - started) / 1000,
+        encoderLearningRate: config.encoderLearningRate * warmupLinearDecay(Math.min(epoch * batchesPerEpoch, totalSteps) - 1, totalSteps, config.warmupFraction),
+        numTensors: tf.memory().numTensors,
+      };
+      if (!Number.isFinite(val.loss)) {
+        stopReason = 'non-finite-loss';
+        message = `validation loss became ${val.loss} after epoch ${epoch}; the run was stopped and the last good weights kept`;
+        break;
+      }
+      history.push(log);
+      hooks.onEpoch?.(log);
+      const improved = val.metrics.macroF1 > bestF1 || (val.metrics.macroF1 === bestF1 && val.loss < bestLoss);
+      if (improved) {
+        bestF1 = val.metrics.macroF1;
+        bestLoss = val.loss;
+        bestEpoch = epoch;
+      }
+      latest = await currentWeights();
+      if (improved) best = latest;
+      await hooks.onCheckpoint?.({
+        epoch,
+        config,
+        ...latest,
+        history: history.slice(),
+        bestEpoch,
+        bestMacroF1: bestF1,
+        bestValLoss: bestLoss,
+        bestWeights: best === latest ? null : best,
+      });
+      if (stopReason === 'user') break;
+      if (config.patience > 0 && epoch - bestEpoch >= config.patience && epoch < config.epochs) {
+        stopReason = 'early-stopping';
+        break;
+      }
+    }
+    const restore = best ?? latest;
+    if (!restore) throw new Error(message ?? 'fine-tuning stopped before any epoch finished; no weights were changed');
+    encoder.assignWeights(restore.encoder);
+    tf.tidy(() => {
+      tuner.headKernel.assign(tf.tensor2d(restore.head.kernel, [encoder.dim, data.numClasses]));
+      tuner.headBias.assign(tf.tensor1d(restore.head.bias));
+    });
+    const final = await evaluateSplit(tuner, encoder, valIds, data.valY, data.numClasses, config.batchSize);
+    return {
+      history,
+      bestEpoch: restore === best ? bestEpoch : history.length,
+      stopReason,
+      message,
+      metrics: final.metrics,
+      head: { kernel: restore.head.kernel, bias: restore.head.bias },
+      encoderWeights: restore.encoder,
+    };
+  } finally {
+    tuner.dispose();
+  }
+}
+
+/** Shuffled batches whose rows have similar lengths (less padding): shuffle, sort within windows of 8 batches, shuffle the batches. */
+export function lengthBucketedBatches(ids: number[][], batchSize: number, rng: () => number): number[][] {
+  const order = shuffleInPlace(Array.from(ids.keys()), rng);
+  const window = batchSize * 8;
+  const batches: number[][] = [];
+  for (let w = 0; w < order.length; w += window) {
+    const chunk = order.slice(w, w + window).sort((a, b) => ids[a].length - ids[b].length);
+    for (let b = 0; b < chunk.length; b += batchSize) batches.push(chunk.slice(b, b + batchSize));
+  }
+  return shuffleInPlace(batches, rng);
+}
+
+async function evaluateSplit(
+  tuner: FineTuner,
+  encoder: TextEncoder,
+  ids: number[][],
+  labels: Int32Array,
+  numClasses: number,
+  batchSize: number,
+): Promise<{ loss: number; metrics: Metrics }> {
+  const order = Array.from(ids.keys()).sort((a, b) => ids[a].length - ids[b].length);
+  const predicted = new Int32Array(ids.length);
+  let loss = 0;
+  for (let s = 0; s < order.length; s += batchSize) {
+    const rows = order.slice(s, s + batchSize);
+    const p = padBatch(rows.map((r) => ids[r]), encoder.maxSeqLength);
+    const probs = await tuner.predict(p.ids, p.mask, p.batch, p.seqLength);
+    rows.forEach((r, j) => {
+      let arg = 0;
+      for (let c = 1; c < numClasses; c++) if (probs[j * numClasses + c] > probs[j * numClasses + arg]) arg = c;
+      predicted[r] = arg;
+      loss -= Math.log(Math.max(probs[j * numClasses + labels[r]], 1e-12));
+    });
+  }
+  return { loss: ids.length ? loss / ids.length : NaN, metrics: evaluate(labels, predicted, numClasses) };
+}
+
+function checkData(data: FineTuneData): void {
+  if (data.trainTexts.length !== data.trainY.length) {
+    throw new RangeError(`trainTexts has ${data.trainTexts.length} rows but trainY has ${data.trainY.length}`);
+  }
+  if (data.valTexts.length !== data.valY.length) throw new RangeError(`valTexts has ${data.valTexts.length} rows but valY has ${data.valY.length}`);
+  if (data.trainTexts.length === 0) throw new RangeError('fine-tuning needs at least one training row; received 0');
+  if (data.valTexts.length === 0) throw new RangeError('fine-tuning needs at least one validation row; received 0');
+}
