@@ -9,5 +9,10 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   publicDir: `${repo}public`,
   server: { host: '127.0.0.1', fs: { allow: [repo] } },
+  // Pre-bundle up front: a dependency discovered on first load makes Vite reload the page mid-test.
+  optimizeDeps: {
+    entries: ['engine-check.ts'],
+    include: ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm'],
+  },
   logLevel: 'warn',
 });

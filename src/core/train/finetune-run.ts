@@ -98,6 +98,8 @@ export async function fineTune(
   config: FineTuneRunConfig = DEFAULT_FINETUNE_RUN_CONFIG,
   hooks: FineTuneHooks = {},
   resumeFrom?: FineTuneCheckpoint,
+  /** Start from a head trained on frozen embeddings (transfer learning step 2), not a random one. */
+  initialHead?: { kernel: Float32Array; bias: Float32Array },
 ): Promise<FineTuneResult> {
   checkData(data);
   const trainIds = data.trainTexts.map((t) => encoder.encodeIds(t));
@@ -116,6 +118,9 @@ export async function fineTune(
       kernel: tf.tensor2d(resumeFrom.head.kernel, [encoder.dim, data.numClasses]),
       bias: tf.tensor1d(resumeFrom.head.bias),
     };
+  }
+  else if (initialHead) {
+    headInit = { kernel: tf.tensor2d(initialHead.kernel, [encoder.dim, data.numClasses]), bias: tf.tensor1d(initialHead.bias) };
   }
   const tuner = new FineTuner(encoder, data.numClasses, config, headInit);
   if (headInit) tf.dispose([headInit.kernel, headInit.bias]);

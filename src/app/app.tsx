@@ -1,0 +1,109 @@
+// The app shell: the worker client, the backend badge, and the tabs. Features never import
+// each other; what they share (selected dataset, run, encoder) lives here and goes down as props.
+import { useCallback, useEffect, useState } from 'react';
+import { createWorkerClient, type EngineClient } from '../worker/client';
+import type { BackendInfo, BackendRequest, EncoderId, StorageEstimate } from '../worker/protocol';
+import { EngineProvider } from './engine-context';
+import { Header } from './header';
+import { DatasetsPage } from '../features/datasets/datasets-page';
+import { EncoderPanel } from '../features/models/encoder-panel';
+import { TrainingPage } from '../features/training/training-page';
+import { PlaygroundPage } from '../features/playground/playground-page';
+import { ExportPage } from '../features/export/export-page';
+import { errorText } from '../components/format';
+
+const TABS = [
+  { id: 'datasets', title: 'Datasets' },
+  { id: 'train', title: 'Train' },
+  { id: 'playground', title: 'Playground' },
+  { id: 'export', title: 'Export / import' },
+] as const;
+type TabId = (typeof TABS)[number]['id'];
+
+function tabFromHash(): TabId {
+  const h = location.hash.replace(/^#\/?/, '');
+  return TABS.some((t) => t.id === h) ? (h as TabId) : 'datasets';
+}
+
+function backendFromUrl(): BackendRequest {
+  const b = new URLSearchParams(location.search).get('backend');
+  return b === 'webgpu' || b === 'wasm' || b === 'webgl' || b === 'cpu' ? b : 'auto';
+}
+
+// One worker for the page's lifetime (StrictMode's double effects must not spawn or kill it).
+let sharedInstance: EngineClient | null = null;
+function sharedClient(): EngineClient {
+  sharedInstance ??= createWorkerClient();
+  return sharedInstance;
+}
+
+export function App() {
+  const client = sharedClient();
+  const [tab, setTab] = useState<TabId>(tabFromHash);
+  const [backend, setBackend] = useState<BackendInfo | null>(null);
+  const [backendError, setBackendError] = useState<string | null>(null);
+  const [storage, setStorage] = useState<StorageEstimate | null>(null);
+  const [persisted, setPersisted] = useState<boolean | null>(null);
+  const [datasetId, setDatasetId] = useState<string | null>(null);
+  const [runId, setRunId] = useState<string | null>(null);
+  const [encoderId, setEncoderId] = useState<EncoderId>('use-lite');
+
+  useEffect(() => {
+    client.call('init', { backend: backendFromUrl() }).then(setBackend, (e) => setBackendError(errorText(e)));
+    // Ask the browser not to evict datasets and models under storage pressure (it may say no).
+    navigator.storage?.persist?.().then(setPersisted, () => setPersisted(false));
+  }, [client]);
+
+  useEffect(() => {
+    client.call('storage.estimate', null).then(setStorage, () => undefined);
+  }, [client, tab, runId, datasetId]);
+
+  useEffect(() => {
+    const onHash = () => setTab(tabFromHash());
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+
+  const go = useCallback((t: TabId) => {
+    location.hash = t;
+    setTab(t);
+  }, []);
+  const trainOn = useCallback(
+    (id: string) => {
+      setDatasetId(id);
+      go('train');
+    },
+    [go],
+  );
+
+  return (
+    <EngineProvider client={client}>
+      <div className="sticky">
+        <Header backend={backend} backendError={backendError} storage={storage} persisted={persisted} />
+        <nav className="tabs" role="tablist" aria-label="Sections">
+          {TABS.map((t) => (
+            <button key={t.id} role="tab" type="button" aria-selected={tab === t.id} data-testid={`tab-${t.id}`} onClick={() => go(t.id)}>
+              {t.title}
+            </button>
+          ))}
+        </nav>
+      </div>
+      {/* Panels stay mounted so a running training keeps its live view when you switch tabs. */}
+      <main>
+        <div role="tabpanel" hidden={tab !== 'datasets'}>
+          <DatasetsPage active={tab === 'datasets'} onTrain={trainOn} />
+        </div>
+        <div role="tabpanel" hidden={tab !== 'train'}>
+          <EncoderPanel value={encoderId} onChange={setEncoderId} active={tab === 'train'} />
+          <TrainingPage active={tab === 'train'} encoderId={encoderId} datasetId={datasetId} onDatasetChange={setDatasetId} onRunSelected={setRunId} />
+        </div>
+        <div role="tabpanel" hidden={tab !== 'playground'}>
+          <PlaygroundPage active={tab === 'playground'} runId={runId} onRunSelected={setRunId} />
+        </div>
+        <div role="tabpanel" hidden={tab !== 'export'}>
+          <ExportPage active={tab === 'export'} runId={runId} onRunSelected={setRunId} />
+        </div>
+      </main>
+    </EngineProvider>
+  );
+}

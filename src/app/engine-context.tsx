@@ -1,0 +1,24 @@
+// The one worker client of the app, shared through React context.
+import { createContext, useContext, useEffect, useRef, type ReactNode } from 'react';
+import type { EngineClient } from '../worker/client';
+import type { EngineEvent } from '../worker/protocol';
+
+const EngineContext = createContext<EngineClient | null>(null);
+
+export function EngineProvider({ client, children }: { client: EngineClient; children: ReactNode }) {
+  return <EngineContext.Provider value={client}>{children}</EngineContext.Provider>;
+}
+
+export function useEngine(): EngineClient {
+  const client = useContext(EngineContext);
+  if (!client) throw new Error('useEngine must be used inside <EngineProvider>');
+  return client;
+}
+
+/** Subscribes to engine events for the component's lifetime; the latest listener is always used. */
+export function useEngineEvents(listener: (event: EngineEvent) => void): void {
+  const client = useEngine();
+  const ref = useRef(listener);
+  ref.current = listener;
+  useEffect(() => client.subscribe((e) => ref.current(e)), [client]);
+}

@@ -1,0 +1,86 @@
+import { useState } from 'react';
+import type { DatasetMeta } from '../../worker/protocol';
+
+export interface DatasetListProps {
+  datasets: DatasetMeta[] | null;
+  onRename(id: string, name: string): Promise<unknown>;
+  onDelete(id: string): Promise<unknown>;
+  onDownloadRejected(d: DatasetMeta): void;
+  onTrain(id: string): void;
+}
+
+export function DatasetList({ datasets, onRename, onDelete, onDownloadRejected, onTrain }: DatasetListProps) {
+  const [editing, setEditing] = useState<{ id: string; name: string } | null>(null);
+  return (
+    <section className="card">
+      <h2>Your datasets</h2>
+      {datasets === null ? (
+        <p className="muted">Loading…</p>
+      ) : datasets.length === 0 ? (
+        <p className="muted" data-testid="no-datasets">
+          No datasets yet: upload one or use the sample.
+        </p>
+      ) : (
+        <ul className="list" data-testid="dataset-list">
+          {datasets.map((d) => (
+            <li key={d.id} data-testid="dataset-item" data-name={d.name}>
+              {editing?.id === d.id ? (
+                <form
+                  className="row"
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    void onRename(d.id, editing.name).then(() => setEditing(null));
+                  }}
+                >
+                  <input aria-label="New name" data-testid="rename-input" value={editing.name} onChange={(e) => setEditing({ id: d.id, name: e.target.value })} />
+                  <button type="submit" data-testid="rename-save">
+                    Save
+                  </button>
+                  <button type="button" onClick={() => setEditing(null)}>
+                    Cancel
+                  </button>
+                </form>
+              ) : (
+                <>
+                  <div>
+                    <strong data-testid="dataset-title">{d.name}</strong>
+                    <div className="muted small">
+                      {d.rowCount} rows · labels: {d.labels.map((l, i) => `${l} (${d.labelCounts[i]})`).join(', ')} · text “{d.textColumn}”, label “
+                      {d.labelColumn}” · {new Date(d.createdAt).toLocaleString()}
+                      {d.rejectedCount > 0 && (
+                        <>
+                          {' · '}
+                          <button type="button" className="link" onClick={() => onDownloadRejected(d)}>
+                            {d.rejectedCount} rejected (CSV)
+                          </button>
+                        </>
+                      )}
+                    </div>
+                  </div>
+                  <div className="row">
+                    <button type="button" onClick={() => onTrain(d.id)} data-testid="dataset-train">
+                      Train
+                    </button>
+                    <button type="button" data-testid="dataset-rename" onClick={() => setEditing({ id: d.id, name: d.name })}>
+                      Rename
+                    </button>
+                    <button
+                      type="button"
+                      className="danger"
+                      data-testid="dataset-delete"
+                      onClick={() => {
+                        if (confirm(`Delete dataset “${d.name}”? Runs trained on it are kept.`)) void onDelete(d.id);
+                      }}
+                    >
+                      Delete
+                    </button>
+                  </div>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

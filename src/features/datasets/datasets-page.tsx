@@ -1,0 +1,168 @@
+// Datasets: upload (parsed in the worker), review and save; list, rename, delete.
+import { useCallback, useEffect, useState } from 'react';
+import { useEngine, useEngineEvents } from '../../app/engine-context';
+import type { ColumnMapping, DatasetMeta, ImportPreview, ImportReport } from '../../worker/protocol';
+import { ProgressBar } from '../../components/progress-bar';
+import { ErrorMessage } from '../../components/error-message';
+import { downloadFile } from '../../components/download';
+import { ImportReview } from './import-review';
+import { DatasetList } from './dataset-list';
+
+const SAMPLE_URL = `${import.meta.env.BASE_URL}samples/product-reviews.csv`;
+
+export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(datasetId: string): void }) {
+  const engine = useEngine();
+  const [datasets, setDatasets] = useState<DatasetMeta[] | null>(null);
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const [name, setName] = useState('');
+  const [parsing, setParsing] = useState<{ done: number; total: number; eta: number | null } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState<DatasetMeta | null>(null);
+
+  const refresh = useCallback(() => {
+    engine.call('datasets.list', null).then(setDatasets, setError);
+  }, [engine]);
+  useEffect(() => {
+    if (active) refresh();
+  }, [active, refresh]);
+
+  useEngineEvents((e) => {
+    if (e.type === 'progress' && e.task === 'parse') setParsing({ done: e.done, total: e.total, eta: e.etaSeconds });
+  });
+
+  const remap = async (importId: string, mapping: ColumnMapping) => {
+    setReport(await engine.call('import.map', { importId, mapping }));
+  };
+
+  const open = async (file: Blob, fileName: string) => {
+    setError(null);
+    setSaved(null);
+    setReport(null);
+    setPreview(null);
+    setBusy(true);
+    setParsing({ done: 0, total: 1, eta: null });
+    try {
+      if (preview) await engine.call('import.discard', { importId: preview.importId });
+      const p = await engine.call('import.open', { file, fileName });
+      setPreview(p);
+      setName(fileName.replace(/\.(csv|tsv|txt)$/i, ''));
+      await remap(p.importId, p.detected);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setParsing(null);
+      setBusy(false);
+    }
+  };
+
+  const useSample = async () => {
+    setError(null);
+    try {
+      const res = await fetch(SAMPLE_URL);
+      if (!res.ok) throw new Error(`could not load the sample dataset (HTTP ${res.status})`);
+      await open(await res.blob(), 'product-reviews.csv');
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  const save = async () => {
+    if (!preview) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const meta = await engine.call('import.save', { importId: preview.importId, name });
+      setSaved(meta);
+      setPreview(null);
+      setReport(null);
+      refresh();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const cancel = async () => {
+    if (preview) await engine.call('import.discard', { importId: preview.importId }).catch(() => undefined);
+    setPreview(null);
+    setReport(null);
+  };
+
+  return (
+    <div className="page">
+      <section className="card">
+        <h2>Add a dataset</h2>
+        <p className="muted">
+          A CSV or TSV file with one text column and one label column. It is parsed and stored in this browser only.
+        </p>
+        <div className="row">
+          <label className="file-button">
+            Upload CSV/TSV…
+            <input
+              type="file"
+              accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain"
+              data-testid="upload-input"
+              disabled={busy}
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                e.target.value = '';
+                if (f) void open(f, f.name);
+              }}
+            />
+          </label>
+          <button type="button" data-testid="use-sample" disabled={busy} onClick={() => void useSample()}>
+            Use sample (40 product reviews)
+          </button>
+        </div>
+        {parsing && <ProgressBar label="Parsing" done={parsing.done} total={parsing.total} etaSeconds={parsing.eta} testId="parse-progress" />}
+        <ErrorMessage error={error} testId="dataset-error" />
+        {saved && (
+          <p className="ok" data-testid="dataset-saved">
+            Saved “{saved.name}”: {saved.rowCount} rows, {saved.labels.length} labels.{' '}
+            <button type="button" className="link" onClick={() => onTrain(saved.id)}>
+              Train on it →
+            </button>
+          </p>
+        )}
+      </section>
+      {preview && (
+        <>
+          <ImportReview
+            preview={preview}
+            report={report}
+            onMapping={(m) => void remap(preview.importId, m).catch(setError)}
+            onDownloadRejected={() =>
+              void engine
+                .call('import.rejectedCsv', { importId: preview.importId })
+                .then(({ csv }) => downloadFile(csv, `${name || 'dataset'}-rejected.csv`, 'text/csv'), setError)
+            }
+          />
+          <section className="card row">
+            <label>
+              Name
+              <input data-testid="dataset-name" value={name} onChange={(e) => setName(e.target.value)} />
+            </label>
+            <button type="button" className="primary" data-testid="save-dataset" disabled={busy || !report?.canSave} onClick={() => void save()}>
+              Save dataset
+            </button>
+            <button type="button" onClick={() => void cancel()}>
+              Cancel
+            </button>
+          </section>
+        </>
+      )}
+      <DatasetList
+        datasets={datasets}
+        onRename={(id, n) => engine.call('datasets.rename', { id, name: n }).then(refresh, setError)}
+        onDelete={(id) => engine.call('datasets.delete', { id }).then(refresh, setError)}
+        onDownloadRejected={(d) =>
+          void engine.call('datasets.rejectedCsv', { id: d.id }).then(({ csv }) => downloadFile(csv, `${d.name}-rejected.csv`, 'text/csv'), setError)
+        }
+        onTrain={onTrain}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,140 @@
+// The review step of an import: column mapping, preview, label distribution, problems, rejected rows.
+import type { ColumnMapping, ImportPreview, ImportReport } from '../../worker/protocol';
+import { Bars } from '../../components/bars';
+
+export interface ImportReviewProps {
+  preview: ImportPreview;
+  report: ImportReport | null;
+  onMapping(mapping: ColumnMapping): void;
+  onDownloadRejected(): void;
+}
+
+const delimiterName = (d: string): string => ({ ',': 'comma', '\t': 'tab', ';': 'semicolon', '|': 'pipe' })[d] ?? JSON.stringify(d);
+
+export function ImportReview({ preview, report, onMapping, onDownloadRejected }: ImportReviewProps) {
+  const mapping = report?.mapping ?? preview.detected;
+  const columnSelect = (which: keyof ColumnMapping, label: string) => (
+    <label>
+      {label}
+      <select
+        data-testid={`map-${which}`}
+        value={mapping[which]}
+        onChange={(e) => onMapping({ ...mapping, [which]: Number(e.target.value) })}
+      >
+        <option value={-1}>(none)</option>
+        {preview.columns.map((c, i) => (
+          <option key={i} value={i}>
+            {c}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  const fatal = report?.problems.filter((p) => p.severity === 'fatal') ?? [];
+  const warnings = report?.problems.filter((p) => p.severity === 'warning') ?? [];
+  return (
+    <section className="card" data-testid="import-review" aria-label="Import review">
+      <h3>{preview.fileName}</h3>
+      <p className="muted" data-testid="import-summary">
+        {preview.rowCount} data row(s) · {preview.columns.length} column(s) · {delimiterName(preview.delimiter)}-separated ·{' '}
+        {preview.hasHeader ? 'with header' : 'no header'}
+      </p>
+      <div className="row">
+        {columnSelect('textColumn', 'Text column')}
+        {columnSelect('labelColumn', 'Label column')}
+      </div>
+      {preview.reasons.length > 0 && (
+        <ul className="muted small">
+          {preview.reasons.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
+      )}
+      {fatal.map((p) => (
+        <p key={p.code} className="error" role="alert" data-testid={`problem-${p.code}`} data-severity="fatal">
+          {p.message}
+        </p>
+      ))}
+      {warnings.map((p) => (
+        <p key={p.code} className="warning" data-testid={`problem-${p.code}`} data-severity="warning">
+          {p.message}
+        </p>
+      ))}
+      {preview.sampleRows.length > 0 && (
+        <div className="scroll">
+          <table className="table small" data-testid="import-preview">
+            <caption>First rows as read</caption>
+            <thead>
+              <tr>
+                {preview.columns.map((c, i) => (
+                  <th key={i} scope="col" className={i === mapping.textColumn ? 'mapped' : i === mapping.labelColumn ? 'mapped' : ''}>
+                    {c}
+                    {i === mapping.textColumn ? ' (text)' : i === mapping.labelColumn ? ' (label)' : ''}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {preview.sampleRows.map((r, i) => (
+                <tr key={i}>
+                  {preview.columns.map((_, j) => (
+                    <td key={j} className="text-cell">
+                      {r[j] ?? ''}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {report && (
+        <>
+          <p data-testid="valid-count">
+            <strong>{report.validCount}</strong> valid row(s), <strong data-testid="rejected-count">{report.rejectedCount}</strong> rejected,{' '}
+            {report.labels.length} label(s).
+          </p>
+          {report.labels.length > 0 && (
+            <div data-testid="label-distribution">
+              <h4>Label distribution</h4>
+              <Bars bars={report.labels.map((l, i) => ({ label: l, value: report.labelCounts[i]!, text: String(report.labelCounts[i]) }))} />
+            </div>
+          )}
+          {report.rejectedCount > 0 && (
+            <div>
+              <h4>
+                Rejected rows{' '}
+                <button type="button" className="link" data-testid="download-rejected" onClick={onDownloadRejected}>
+                  download all as CSV
+                </button>
+              </h4>
+              <div className="scroll">
+                <table className="table small" data-testid="rejected-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">line</th>
+                      <th scope="col">reason</th>
+                      <th scope="col">row</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {report.rejected.map((r) => (
+                      <tr key={r.line} data-testid="rejected-row" data-line={r.line}>
+                        <td>{r.line}</td>
+                        <td>{r.reason}</td>
+                        <td className="text-cell">{r.raw}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {report.rejectedCount > report.rejected.length && (
+                <p className="muted small">Showing the first {report.rejected.length}; the download has all {report.rejectedCount}.</p>
+              )}
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,62 @@
+// The hyper-parameter form; every field has a default and a short explanation.
+import type { TrainConfig } from '../../worker/protocol';
+
+export const DEFAULT_CONFIG: TrainConfig = {
+  valFraction: 0.15,
+  seed: 42,
+  epochs: 30,
+  batchSize: 16,
+  learningRate: 0.001,
+  hiddenUnits: 64,
+  dropout: 0.2,
+  classWeights: true,
+  patience: 8,
+};
+
+type NumberField = Exclude<keyof TrainConfig, 'classWeights'>;
+
+const FIELDS: { key: NumberField; label: string; step: number; min: number; max?: number; help: string }[] = [
+  { key: 'valFraction', label: 'Validation fraction', step: 0.05, min: 0.05, max: 0.5, help: 'share of rows held out (stratified)' },
+  { key: 'seed', label: 'Seed', step: 1, min: 0, help: 'same seed, same split and initial weights' },
+  { key: 'epochs', label: 'Epochs', step: 1, min: 1, max: 500, help: 'passes over the training rows' },
+  { key: 'batchSize', label: 'Batch size', step: 1, min: 1, max: 1024, help: 'rows per gradient step' },
+  { key: 'learningRate', label: 'Learning rate', step: 0.0001, min: 0.00001, max: 1, help: 'Adam step size' },
+  { key: 'hiddenUnits', label: 'Hidden units', step: 1, min: 0, max: 2048, help: '0 = a linear head' },
+  { key: 'dropout', label: 'Dropout', step: 0.05, min: 0, max: 0.9, help: 'on the hidden layer' },
+  { key: 'patience', label: 'Early-stop patience', step: 1, min: 0, max: 500, help: 'epochs without a better val macro-F1 (0 = off)' },
+];
+
+export function TrainForm({ value, onChange, disabled }: { value: TrainConfig; onChange(c: TrainConfig): void; disabled: boolean }) {
+  return (
+    <fieldset className="form-grid" disabled={disabled}>
+      <legend>Hyper-parameters</legend>
+      {FIELDS.map((f) => (
+        <label key={f.key} title={f.help}>
+          {f.label}
+          <input
+            type="number"
+            data-testid={`cfg-${f.key}`}
+            value={value[f.key]}
+            step={f.step}
+            min={f.min}
+            max={f.max}
+            onChange={(e) => {
+              const n = Number(e.target.value);
+              if (Number.isFinite(n)) onChange({ ...value, [f.key]: n });
+            }}
+          />
+          <span className="muted small">{f.help}</span>
+        </label>
+      ))}
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          data-testid="cfg-classWeights"
+          checked={value.classWeights}
+          onChange={(e) => onChange({ ...value, classWeights: e.target.checked })}
+        />
+        Class weights (balance rare labels)
+      </label>
+    </fieldset>
+  );
+}

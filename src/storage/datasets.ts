@@ -1,0 +1,58 @@
+import type { DatasetMeta } from '../worker/protocol';
+import { EngineError } from '../worker/errors';
+import { openTextTuneDB, withQuota, type DatasetRowsRecord } from './db';
+
+export async function listDatasets(): Promise<DatasetMeta[]> {
+  const db = await openTextTuneDB();
+  const all = await db.getAllFromIndex('datasets', 'by-created');
+  return all.reverse();
+}
+
+export async function getDataset(id: string): Promise<DatasetMeta> {
+  const meta = await (await openTextTuneDB()).get('datasets', id);
+  if (!meta) throw new EngineError('NOT_FOUND', `no dataset with id "${id}"`);
+  return meta;
+}
+
+export async function getDatasetRows(id: string): Promise<DatasetRowsRecord> {
+  const rows = await (await openTextTuneDB()).get('datasetRows', id);
+  if (!rows) throw new EngineError('NOT_FOUND', `no rows stored for dataset "${id}"`);
+  return rows;
+}
+
+/** Metadata and rows in one transaction: a dataset is never half-saved. */
+export async function saveDataset(meta: DatasetMeta, rows: DatasetRowsRecord): Promise<void> {
+  const db = await openTextTuneDB();
+  await withQuota(async () => {
+    const tx = db.transaction(['datasets', 'datasetRows'], 'readwrite');
+    await Promise.all([tx.objectStore('datasets').put(meta), tx.objectStore('datasetRows').put(rows), tx.done]);
+  });
+}
+
+export async function renameDataset(id: string, name: string): Promise<DatasetMeta> {
+  const trimmed = name.trim();
+  if (!trimmed) throw new EngineError('BAD_ARGUMENT', 'a dataset name cannot be empty');
+  const db = await openTextTuneDB();
+  return withQuota(async () => {
+    const tx = db.transaction('datasets', 'readwrite');
+    const meta = await tx.store.get(id);
+    if (!meta) throw new EngineError('NOT_FOUND', `no dataset with id "${id}"`);
+    const renamed = { ...meta, name: trimmed };
+    await tx.store.put(renamed);
+    await tx.done;
+    return renamed;
+  });
+}
+
+/** Deletes the dataset, its rows and its cached embeddings; runs trained on it stay. */
+export async function deleteDataset(id: string): Promise<void> {
+  const db = await openTextTuneDB();
+  const tx = db.transaction(['datasets', 'datasetRows', 'embeddings'], 'readwrite');
+  const embKeys = await tx.objectStore('embeddings').index('by-dataset').getAllKeys(id);
+  await Promise.all([
+    tx.objectStore('datasets').delete(id),
+    tx.objectStore('datasetRows').delete(id),
+    ...embKeys.map((k) => tx.objectStore('embeddings').delete(k)),
+  ]);
+  await tx.done;
+}

@@ -1,0 +1,115 @@
+// The one IndexedDB database of the app: a typed schema and its versioned upgrades.
+// Used from the worker (the engine owns all reads and writes); pure idb, no React.
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DatasetMeta, EpochLog, Misclassified, RejectedRow, RunSummary } from '../worker/protocol';
+import { EngineError, quotaMessage } from '../worker/errors';
+
+export const DB_NAME = 'texttune';
+export const DB_VERSION = 1;
+
+export interface DatasetRowsRecord {
+  id: string;
+  texts: string[];
+  labels: string[];
+  /** 1-based line of each row in the source file, for error reports. */
+  lines: number[];
+  rejected: RejectedRow[];
+}
+
+export interface EncoderFileRecord {
+  /** `${encoder}/${path}`. */
+  key: string;
+  /** `${id}@${revision}`. */
+  encoder: string;
+  path: string;
+  sha256: string;
+  bytes: ArrayBuffer;
+  storedAt: number;
+}
+
+export interface EmbeddingsRecord {
+  /** `${datasetId}|${encoderId}|${weightsHash}`: an embedding is only valid for those weights. */
+  key: string;
+  datasetId: string;
+  dim: number;
+  count: number;
+  vectors: Float32Array;
+  createdAt: number;
+}
+
+export interface RunRecord extends RunSummary {
+  history: EpochLog[];
+  misclassified: Misclassified[];
+}
+
+/** The head's weights, stored as tfjs Layers artifacts beside the run (same transaction). */
+export interface ModelRecord {
+  runId: string;
+  /** tfjs Layers model.json (topology + weightsManifest pointing at weights.bin). */
+  modelJson: object;
+  weightsBin: Uint8Array;
+  /** Fine-tuned encoder weights (safetensors bytes) carried by a bundle, kept for re-export. */
+  encoderWeights: Uint8Array | null;
+}
+
+export interface TextTuneSchema extends DBSchema {
+  datasets: { key: string; value: DatasetMeta; indexes: { 'by-created': number } };
+  datasetRows: { key: string; value: DatasetRowsRecord };
+  encoderFiles: { key: string; value: EncoderFileRecord; indexes: { 'by-encoder': string } };
+  embeddings: { key: string; value: EmbeddingsRecord; indexes: { 'by-dataset': string } };
+  runs: { key: string; value: RunRecord; indexes: { 'by-created': number } };
+  models: { key: string; value: ModelRecord };
+}
+
+export type TextTuneDB = IDBPDatabase<TextTuneSchema>;
+
+let dbPromise: Promise<TextTuneDB> | null = null;
+
+export function openTextTuneDB(name = DB_NAME): Promise<TextTuneDB> {
+  if (name !== DB_NAME) return open(name);
+  dbPromise ??= open(name);
+  return dbPromise;
+}
+
+function open(name: string): Promise<TextTuneDB> {
+  return openDB<TextTuneSchema>(name, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      // One block per version, applied in order: a user on v1 runs only the later blocks.
+      if (oldVersion < 1) {
+        db.createObjectStore('datasets', { keyPath: 'id' }).createIndex('by-created', 'createdAt');
+        db.createObjectStore('datasetRows', { keyPath: 'id' });
+        db.createObjectStore('encoderFiles', { keyPath: 'key' }).createIndex('by-encoder', 'encoder');
+        db.createObjectStore('embeddings', { keyPath: 'key' }).createIndex('by-dataset', 'datasetId');
+        db.createObjectStore('runs', { keyPath: 'id' }).createIndex('by-created', 'createdAt');
+        db.createObjectStore('models', { keyPath: 'runId' });
+      }
+    },
+    blocking() {
+      // Another tab wants a newer schema: let it, we reopen on next use.
+      void dbPromise?.then((db) => db.close());
+      dbPromise = null;
+    },
+  });
+}
+
+/** Runs a write and turns the browser's quota error into a message a person can act on. */
+export async function withQuota<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isQuotaError(err)) throw new EngineError('QUOTA_EXCEEDED', quotaMessage());
+    throw err;
+  }
+}
+
+function isQuotaError(err: unknown): boolean {
+  if (!(err instanceof Error || err instanceof DOMException)) return false;
+  if (err.name === 'QuotaExceededError') return true;
+  const inner = (err as { cause?: unknown }).cause;
+  return inner !== undefined && isQuotaError(inner);
+}
+
+export function newId(prefix: string): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return `${prefix}-${Date.now().toString(36)}-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}

@@ -1,0 +1,42 @@
+import type { CachedEncoder } from '../worker/protocol';
+import { openTextTuneDB, withQuota, type EncoderFileRecord } from './db';
+
+export function encoderKey(id: string, revision: string): string {
+  return `${id}@${revision}`;
+}
+
+export async function getEncoderFiles(id: string, revision: string): Promise<EncoderFileRecord[]> {
+  const db = await openTextTuneDB();
+  return db.getAllFromIndex('encoderFiles', 'by-encoder', encoderKey(id, revision));
+}
+
+/** All files of one encoder revision in one transaction, so the cache is all-or-nothing. */
+export async function putEncoderFiles(records: EncoderFileRecord[]): Promise<void> {
+  const db = await openTextTuneDB();
+  await withQuota(async () => {
+    const tx = db.transaction('encoderFiles', 'readwrite');
+    await Promise.all([...records.map((r) => tx.store.put(r)), tx.done]);
+  });
+}
+
+export async function deleteEncoderFiles(id: string, revision: string): Promise<void> {
+  const db = await openTextTuneDB();
+  const tx = db.transaction('encoderFiles', 'readwrite');
+  const keys = await tx.store.index('by-encoder').getAllKeys(encoderKey(id, revision));
+  await Promise.all([...keys.map((k) => tx.store.delete(k)), tx.done]);
+}
+
+export async function listCachedEncoders(): Promise<CachedEncoder[]> {
+  const db = await openTextTuneDB();
+  const byEncoder = new Map<string, CachedEncoder>();
+  let cursor = await db.transaction('encoderFiles').store.openCursor();
+  while (cursor) {
+    const r = cursor.value;
+    const [id, revision] = r.encoder.split('@') as [string, string];
+    const e = byEncoder.get(r.encoder) ?? { id, revision, bytes: 0, storedAt: r.storedAt };
+    e.bytes += r.bytes.byteLength;
+    byEncoder.set(r.encoder, e);
+    cursor = await cursor.continue();
+  }
+  return [...byEncoder.values()];
+}

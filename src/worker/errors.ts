@@ -1,0 +1,62 @@
+import type { EngineErrorData, ErrorCode } from './protocol';
+
+
+/** The one error class that crosses the worker boundary, with a machine-readable code. */
+export class EngineError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'EngineError';
+    this.code = code;
+  }
+}
+
+export function assertNever(value: never, what = 'value'): never {
+  throw new EngineError('INTERNAL', `unexpected ${what}: ${JSON.stringify(value)}`);
+}
+
+/** Turns anything thrown into the wire shape; named errors keep their name and code. */
+export function toErrorData(err: unknown): EngineErrorData {
+  if (err instanceof EngineError) return { name: err.name, code: err.code, message: err.message };
+  if (err instanceof DOMException && err.name === 'QuotaExceededError') {
+    return { name: err.name, code: 'QUOTA_EXCEEDED', message: quotaMessage() };
+  }
+  if (err instanceof Error) {
+    if (err.name === 'QuotaExceededError') return { name: err.name, code: 'QUOTA_EXCEEDED', message: quotaMessage() };
+    const code = codeOf(err);
+    return { name: err.name, code, message: err.message };
+  }
+  return { name: 'Error', code: 'INTERNAL', message: String(err) };
+}
+
+export function quotaMessage(): string {
+  return (
+    'The browser refused to store more data (storage quota exceeded). ' +
+    'Delete datasets or runs you no longer need, or allow this site persistent storage, then try again. ' +
+    'Nothing was changed.'
+  );
+}
+
+export function fromErrorData(data: EngineErrorData): EngineError {
+  const e = new EngineError(data.code, data.message);
+  e.name = data.name;
+  return e;
+}
+
+/** Named errors from core/ keep their message; their kind maps onto a protocol code. */
+function codeOf(err: Error): ErrorCode {
+  const code = (err as { code?: unknown }).code;
+  switch (err.name) {
+    case 'BundleError':
+    case 'FormatError':
+      return 'BUNDLE_INVALID';
+    case 'DataError':
+    case 'TrainError':
+      return code === 'invalid-argument' ? 'BAD_ARGUMENT' : 'DATASET_INVALID';
+    case 'DownloadError':
+    case 'WeightsError':
+      return 'ENCODER_UNAVAILABLE';
+    default:
+      return 'INTERNAL';
+  }
+}

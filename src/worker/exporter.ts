@@ -1,0 +1,177 @@
+// Export a stored run (tfjs Layers zip, single-file bundle, safetensors) and import bundles.
+import { zipSync, strToU8 } from 'fflate';
+import { encodeSafetensors, type SafetensorsTensor } from '../core/formats/safetensors';
+import { artifactsToHead, WEIGHTS_FILE } from '../core/formats/tfjs-artifacts';
+import { BUNDLE_EXTENSION, BUNDLE_FORMAT, BUNDLE_VERSION, readBundle, writeBundle, type BundleMetadata } from '../core/formats/bundle';
+import { getModel, getRun, saveRun } from '../storage/runs';
+import { newId, type ModelRecord, type RunRecord } from '../storage/db';
+import type { EpochLog, ExportFormat, ExportedFile, RunMetrics, RunSummary, TrainConfig } from './protocol';
+import { EngineError, assertNever } from './errors';
+import type { EncoderStore } from './encoders';
+import { asEncoderId } from './predictor';
+
+const TOKENIZERS: Record<string, string> = { 'use-lite': 'sentencepiece (USE-lite vocabulary)' };
+
+/**
+ * metadata.json of the tfjs export and texttune.json of the bundle: the bundle's required
+ * fields plus what the app shows about a run (full metrics, history, names).
+ */
+export type ModelMetadata = BundleMetadata & {
+  name: string;
+  embeddingDim: number;
+  metrics: RunMetrics;
+  history: EpochLog[];
+  bestEpoch: number;
+  epochsRun: number;
+  datasetName: string;
+  backend: string;
+};
+
+export function runMetadata(run: RunRecord): ModelMetadata {
+  return {
+    format: BUNDLE_FORMAT,
+    version: BUNDLE_VERSION,
+    labels: run.labels,
+    encoder: { id: run.encoderId, weightsHash: run.encoderHash, maxSeqLength: run.maxSeqLength, tokenizer: TOKENIZERS[run.encoderId] ?? 'unknown' },
+    hyperParameters: { ...run.config },
+    metrics: run.metrics,
+    ...(run.datasetId ? { datasetId: run.datasetId } : {}),
+    createdAt: new Date(run.createdAt).toISOString(),
+    name: run.name,
+    embeddingDim: run.embeddingDim,
+    history: run.history,
+    bestEpoch: run.bestEpoch,
+    epochsRun: run.epochsRun,
+    datasetName: run.datasetName,
+    backend: run.backend,
+  };
+}
+
+const slug = (s: string): string => s.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase().slice(0, 60) || 'model';
+
+/** The head weights by name, read straight from the tfjs weights manifest (no tfjs needed). */
+export function headTensors(model: ModelRecord): SafetensorsTensor[] {
+  type Spec = { name: string; shape: number[]; dtype: string };
+  const specs = (model.modelJson as { weightsManifest: { weights: Spec[] }[] }).weightsManifest.flatMap((g) => g.weights);
+  const out: SafetensorsTensor[] = [];
+  let offset = model.weightsBin.byteOffset;
+  for (const s of specs) {
+    const count = s.shape.reduce((a, b) => a * b, 1);
+    if (s.dtype !== 'float32' && s.dtype !== 'int32') throw new EngineError('INTERNAL', `head weight ${s.name} has dtype ${s.dtype}`);
+    const bytes = model.weightsBin.buffer.slice(offset, offset + count * 4) as ArrayBuffer;
+    out.push({ name: s.name, shape: s.shape, dtype: s.dtype === 'float32' ? 'F32' : 'I32', data: s.dtype === 'float32' ? new Float32Array(bytes) : new Int32Array(bytes) });
+    offset += count * 4;
+  }
+  return out;
+}
+
+export async function exportRun(runId: string, format: ExportFormat): Promise<ExportedFile> {
+  const [run, model] = await Promise.all([getRun(runId), getModel(runId)]);
+  const metadata = runMetadata(run);
+  const base = slug(run.name);
+  switch (format) {
+    case 'tfjs-zip': {
+      const bytes = zipSync({
+        'model.json': strToU8(JSON.stringify(model.modelJson)),
+        [WEIGHTS_FILE]: model.weightsBin,
+        'metadata.json': strToU8(JSON.stringify(metadata, null, 2)),
+      });
+      return { fileName: `${base}-tfjs.zip`, mime: 'application/zip', bytes };
+    }
+    case 'bundle': {
+      const bytes = writeBundle({
+        metadata,
+        head: { modelJson: model.modelJson, weightsBin: model.weightsBin },
+        ...(model.encoderWeights ? { encoderWeights: model.encoderWeights } : {}),
+      });
+      return { fileName: `${base}${BUNDLE_EXTENSION}`, mime: 'application/zip', bytes };
+    }
+    case 'safetensors': {
+      const meta: Record<string, string> = {
+        format: 'pt',
+        texttune: JSON.stringify({ labels: run.labels, encoder: metadata.encoder }),
+      };
+      return { fileName: `${base}.safetensors`, mime: 'application/octet-stream', bytes: encodeSafetensors(headTensors(model), meta) };
+    }
+    default:
+      return assertNever(format, 'export format');
+  }
+}
+
+const DEFAULT_CONFIG_FOR_IMPORT: TrainConfig = {
+  valFraction: 0.15, seed: 0, epochs: 0, batchSize: 0, learningRate: 0, hiddenUnits: 0, dropout: 0, classWeights: false, patience: 0,
+};
+
+/** Fills what an imported bundle may lack (older or foreign exports) with neutral values. */
+function importedMetrics(md: BundleMetadata, k: number): RunMetrics {
+  const m = md.metrics as Partial<RunMetrics> | null;
+  return {
+    accuracy: m?.accuracy ?? NaN,
+    macroF1: m?.macroF1 ?? NaN,
+    perClass: Array.isArray(m?.perClass) && m.perClass.length === k ? m.perClass : [],
+    confusion: Array.isArray(m?.confusion) && m.confusion.length === k ? m.confusion : [],
+  };
+}
+
+/**
+ * Reads and checks everything (container, metadata, encoder match, head weights and shape)
+ * before writing anything: a damaged or mismatched file changes nothing.
+ */
+export async function importBundle(file: Blob, fileName: string, encoders: EncoderStore): Promise<RunSummary> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let bundle: ReturnType<typeof readBundle>;
+  try {
+    bundle = readBundle(bytes);
+  } catch (err) {
+    throw new EngineError('BUNDLE_INVALID', `${fileName} is not a valid TextTune bundle: ${(err as Error).message}`);
+  }
+  const md = bundle.metadata as Partial<ModelMetadata> & BundleMetadata;
+  const encoderId = asEncoderId(md.encoder.id);
+  const { encoder } = await encoders.get(encoderId);
+  if (encoder.weightsHash !== md.encoder.weightsHash && !bundle.encoderWeights) {
+    throw new EngineError(
+      'BUNDLE_MISMATCH',
+      `${fileName} was trained on ${md.encoder.id} weights ${md.encoder.weightsHash.slice(0, 12)}…, but this app's ${encoderId} has ${encoder.weightsHash.slice(0, 12)}…; its predictions would be wrong, so it was not imported`,
+    );
+  }
+  let head;
+  try {
+    head = await artifactsToHead(bundle.head.modelJson, bundle.head.weightsBin);
+  } catch (err) {
+    throw new EngineError('BUNDLE_INVALID', `${fileName}: the head weights cannot be loaded: ${(err as Error).message}`);
+  }
+  try {
+    const inDim = head.inputs[0]!.shape[1];
+    const outDim = head.outputs[0]!.shape[1];
+    if (inDim !== encoder.dim) throw new EngineError('BUNDLE_MISMATCH', `${fileName}: the head expects ${inDim}-d embeddings, the encoder gives ${encoder.dim}-d`);
+    if (outDim !== md.labels.length) throw new EngineError('BUNDLE_INVALID', `${fileName}: the head has ${outDim} outputs but the metadata lists ${md.labels.length} labels`);
+  } finally {
+    head.dispose();
+  }
+  const id = newId('run');
+  const run: RunRecord = {
+    id,
+    name: typeof md.name === 'string' && md.name ? md.name : fileName,
+    createdAt: Date.now(),
+    datasetId: null,
+    datasetName: typeof md.datasetName === 'string' ? md.datasetName : '(imported)',
+    encoderId,
+    encoderHash: md.encoder.weightsHash,
+    embeddingDim: encoder.dim,
+    maxSeqLength: md.encoder.maxSeqLength,
+    labels: md.labels,
+    config: { ...DEFAULT_CONFIG_FOR_IMPORT, ...(md.hyperParameters as Partial<TrainConfig>) },
+    metrics: importedMetrics(md, md.labels.length),
+    bestEpoch: Number(md.bestEpoch ?? 0),
+    epochsRun: Number(md.epochsRun ?? 0),
+    stoppedEarly: false,
+    stoppedByUser: false,
+    backend: typeof md.backend === 'string' ? md.backend : 'unknown',
+    imported: true,
+    history: Array.isArray(md.history) ? md.history : [],
+    misclassified: [],
+  };
+  await saveRun(run, { runId: id, modelJson: bundle.head.modelJson, weightsBin: bundle.head.weightsBin, encoderWeights: bundle.encoderWeights ?? null });
+  const { history: _h, misclassified: _m, ...summary } = run;
+  return summary;
+}

@@ -1,0 +1,110 @@
+// Loaded heads by run id, and prediction: embed the texts, run the head, read probabilities.
+import type * as tf from '@tensorflow/tfjs';
+import Papa from 'papaparse';
+import { predictProbaAsync } from '../core/train/head';
+import { artifactsToHead } from '../core/formats/tfjs-artifacts';
+import { parseDelimited } from '../core/data/csv';
+import { detectColumns } from '../core/data/detect';
+import { getModel, getRun } from '../storage/runs';
+import type { EncoderId, ExportedFile, Prediction } from './protocol';
+import { EngineError } from './errors';
+import type { EncoderStore, LoadedEncoder } from './encoders';
+
+interface LoadedHead {
+  model: tf.LayersModel;
+  labels: string[];
+  encoderId: EncoderId;
+  encoderHash: string;
+}
+
+export function asEncoderId(id: string): EncoderId {
+  if (id === 'use-lite') return id;
+  throw new EngineError('BUNDLE_MISMATCH', `this model needs the encoder "${id}", which this version of TextTune does not have`);
+}
+
+const BATCH_EMBED = 64;
+
+export class Predictor {
+  private readonly heads = new Map<string, Promise<LoadedHead>>();
+
+  constructor(private readonly encoders: EncoderStore) {}
+
+  /** Keeps a freshly trained model in memory so the first prediction needs no reload. */
+  adopt(runId: string, head: LoadedHead): void {
+    this.forget(runId);
+    this.heads.set(runId, Promise.resolve(head));
+  }
+
+  forget(runId: string): void {
+    const h = this.heads.get(runId);
+    this.heads.delete(runId);
+    void h?.then((x) => x.model.dispose(), () => undefined);
+  }
+
+  async predict(runId: string, texts: string[]): Promise<Prediction> {
+    const t0 = performance.now();
+    const head = await this.head(runId);
+    const { encoder } = await this.encoderFor(head);
+    const x = await encoder.embedTexts(texts, { batchSize: BATCH_EMBED });
+    const probabilities = await predictProbaAsync(head.model, x, encoder.dim);
+    return { labels: head.labels, probabilities, ms: performance.now() - t0 };
+  }
+
+  async predictFile(
+    runId: string,
+    file: Blob,
+    fileName: string,
+    progress: (done: number, total: number) => void,
+  ): Promise<ExportedFile & { rows: number }> {
+    const table = await parseDelimited(file);
+    const { textColumn } = detectColumns(table);
+    if (table.rows.length === 0) throw new EngineError('DATASET_INVALID', `${fileName} has no data rows to predict`);
+    if (textColumn < 0) throw new EngineError('DATASET_INVALID', `${fileName} has no column with text in it`);
+    const head = await this.head(runId);
+    const { encoder } = await this.encoderFor(head);
+    const texts = table.rows.map((r) => r[textColumn] ?? '');
+    progress(0, texts.length);
+    const x = await encoder.embedTexts(texts, { batchSize: BATCH_EMBED, onProgress: progress });
+    const probs = await predictProbaAsync(head.model, x, encoder.dim);
+    const k = head.labels.length;
+    const rows = table.rows.map((r, i) => {
+      const p = Array.from(probs.subarray(i * k, (i + 1) * k));
+      const best = p.indexOf(Math.max(...p));
+      return [...table.columns.map((_, c) => r[c] ?? ''), head.labels[best]!, ...p.map((v) => v.toFixed(6))];
+    });
+    const csv = Papa.unparse({ fields: [...table.columns, 'predicted_label', ...head.labels.map((l) => `prob_${l}`)], data: rows });
+    return {
+      fileName: fileName.replace(/\.(csv|tsv|txt)$/i, '') + '-predictions.csv',
+      mime: 'text/csv',
+      bytes: new TextEncoder().encode(csv),
+      rows: rows.length,
+    };
+  }
+
+  private head(runId: string): Promise<LoadedHead> {
+    let h = this.heads.get(runId);
+    if (!h) {
+      h = this.load(runId);
+      this.heads.set(runId, h);
+      h.catch(() => this.heads.delete(runId));
+    }
+    return h;
+  }
+
+  private async load(runId: string): Promise<LoadedHead> {
+    const [run, stored] = await Promise.all([getRun(runId), getModel(runId)]);
+    const model = await artifactsToHead(stored.modelJson, stored.weightsBin);
+    return { model, labels: run.labels, encoderId: asEncoderId(run.encoderId), encoderHash: run.encoderHash };
+  }
+
+  private async encoderFor(head: LoadedHead): Promise<LoadedEncoder> {
+    const loaded = await this.encoders.get(head.encoderId);
+    if (loaded.encoder.weightsHash !== head.encoderHash) {
+      throw new EngineError(
+        'BUNDLE_MISMATCH',
+        `this model was trained on encoder weights ${head.encoderHash.slice(0, 12)}…, but the loaded ${head.encoderId} has ${loaded.encoder.weightsHash.slice(0, 12)}…`,
+      );
+    }
+    return loaded;
+  }
+}

@@ -1,0 +1,171 @@
+// One training run: embed the dataset once (cached), split, train the head, evaluate, persist.
+import { stratifiedSplit } from '../core/data/split';
+import { predictProbaAsync, trainHead } from '../core/train/head';
+import { headToArtifacts } from '../core/formats/tfjs-artifacts';
+import { getDataset, getDatasetRows } from '../storage/datasets';
+import { embeddingsKey, getEmbeddings, putEmbeddings } from '../storage/embeddings';
+import { saveRun } from '../storage/runs';
+import { newId } from '../storage/db';
+import type { RunRecord } from '../storage/db';
+import type { EncoderId, Misclassified, RunDetail, TrainConfig } from './protocol';
+import { EngineError } from './errors';
+import type { EncoderStore } from './encoders';
+import type { Predictor } from './predictor';
+import { progressReporter, type Emit } from './progress';
+import * as tf from '@tensorflow/tfjs-core';
+
+const EMBED_BATCH = 32;
+const MAX_MISCLASSIFIED = 50;
+
+function gather(x: Float32Array, dim: number, rows: number[]): Float32Array {
+  const out = new Float32Array(rows.length * dim);
+  rows.forEach((r, i) => out.set(x.subarray(r * dim, (r + 1) * dim), i * dim));
+  return out;
+}
+
+export function checkConfig(c: TrainConfig): void {
+  const bad = (field: keyof TrainConfig, rule: string): never => {
+    throw new EngineError('BAD_ARGUMENT', `${field} must be ${rule}, got ${String(c[field])}`);
+  };
+  if (!(c.valFraction > 0 && c.valFraction < 1)) bad('valFraction', 'between 0 and 1 (exclusive)');
+  if (!Number.isInteger(c.epochs) || c.epochs < 1) bad('epochs', 'a positive integer');
+  if (!Number.isInteger(c.batchSize) || c.batchSize < 1) bad('batchSize', 'a positive integer');
+  if (!(c.learningRate > 0)) bad('learningRate', 'positive');
+  if (!Number.isInteger(c.hiddenUnits) || c.hiddenUnits < 0) bad('hiddenUnits', 'a non-negative integer');
+  if (!(c.dropout >= 0 && c.dropout < 1)) bad('dropout', 'in [0, 1)');
+  if (!Number.isInteger(c.patience) || c.patience < 0) bad('patience', 'a non-negative integer');
+  if (!Number.isFinite(c.seed)) bad('seed', 'a number');
+}
+
+export class Trainer {
+  private running = false;
+  private stopRequested = false;
+
+  constructor(
+    private readonly encoders: EncoderStore,
+    private readonly emit: Emit,
+    private readonly predictor: Predictor,
+  ) {}
+
+  stop(): void {
+    if (this.running) this.stopRequested = true;
+  }
+
+  async run(datasetId: string, encoderId: EncoderId, config: TrainConfig): Promise<RunDetail> {
+    if (this.running) throw new EngineError('BUSY', 'a training run is already in progress; stop it first');
+    checkConfig(config);
+    this.running = true;
+    this.stopRequested = false;
+    try {
+      return await this.train(datasetId, encoderId, config);
+    } finally {
+      this.running = false;
+      this.stopRequested = false;
+    }
+  }
+
+  private async train(datasetId: string, encoderId: EncoderId, config: TrainConfig): Promise<RunDetail> {
+    const [meta, rows] = await Promise.all([getDataset(datasetId), getDatasetRows(datasetId)]);
+    this.emit({ type: 'progress', task: 'load-encoder', done: 0, total: 1, etaSeconds: null, detail: encoderId });
+    const { encoder, info } = await this.encoders.get(encoderId);
+    const dim = encoder.dim;
+    const n = rows.texts.length;
+
+    const key = embeddingsKey(datasetId, encoderId, encoder.weightsHash);
+    let vectors = (await getEmbeddings(key))?.vectors;
+    if (!vectors || vectors.length !== n * dim) {
+      const report = progressReporter(this.emit, 'embed');
+      report(0, n);
+      vectors = await encoder.embedTexts(rows.texts, {
+        batchSize: EMBED_BATCH,
+        onProgress: (done, total) => {
+          if (this.stopRequested) throw new EngineError('CANCELLED', 'stopped while embedding, before any training: nothing was saved');
+          report(done, total);
+        },
+      });
+      await putEmbeddings({ key, datasetId, dim, count: n, vectors, createdAt: Date.now() });
+    }
+    this.emit({ type: 'progress', task: 'embed', done: n, total: n, etaSeconds: 0, detail: 'cached' });
+
+    const labelIndex = new Map(meta.labels.map((l, i) => [l, i]));
+    const y = Int32Array.from(rows.labels, (l) => labelIndex.get(l) ?? -1);
+    if (y.some((v) => v < 0)) throw new EngineError('DATASET_INVALID', `dataset "${meta.name}" has a row whose label is not in its label list`);
+    const split = stratifiedSplit(y, config.valFraction, config.seed);
+    const data = {
+      trainX: gather(vectors, dim, split.train),
+      trainY: Int32Array.from(split.train, (i) => y[i]!),
+      valX: gather(vectors, dim, split.val),
+      valY: Int32Array.from(split.val, (i) => y[i]!),
+      dim,
+      numClasses: meta.labels.length,
+    };
+
+    const report = progressReporter(this.emit, 'train');
+    report(0, config.epochs);
+    const result = await trainHead(data, config, {
+      onEpoch: (log) => {
+        this.emit({ type: 'epoch', log, totalEpochs: config.epochs });
+        report(log.epoch, config.epochs);
+      },
+      shouldStop: () => this.stopRequested,
+    });
+    try {
+      this.emit({ type: 'progress', task: 'save', done: 0, total: 1, etaSeconds: null, detail: null });
+      const misclassified = await this.misclassified(result.model, data.valX, data.valY, dim, split.val, rows, meta.labels);
+      const artifacts = await headToArtifacts(result.model);
+      const id = newId('run');
+      const createdAt = Date.now();
+      const run: RunRecord = {
+        id,
+        name: `${meta.name} · ${new Date(createdAt).toLocaleString()}`,
+        createdAt,
+        datasetId,
+        datasetName: meta.name,
+        encoderId: info.id,
+        encoderHash: encoder.weightsHash,
+        embeddingDim: dim,
+        maxSeqLength: encoder.maxSeqLength,
+        labels: meta.labels,
+        config,
+        metrics: result.metrics,
+        bestEpoch: result.bestEpoch,
+        epochsRun: result.history.length,
+        stoppedEarly: result.stoppedEarly,
+        stoppedByUser: result.stoppedByUser,
+        backend: tf.getBackend(),
+        imported: false,
+        history: result.history,
+        misclassified,
+      };
+      await saveRun(run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights: null });
+      this.predictor.adopt(id, { model: result.model, labels: meta.labels, encoderId, encoderHash: encoder.weightsHash });
+      this.emit({ type: 'progress', task: 'save', done: 1, total: 1, etaSeconds: null, detail: null });
+      return run;
+    } catch (err) {
+      result.model.dispose();
+      throw err;
+    }
+  }
+
+  private async misclassified(
+    model: Parameters<typeof predictProbaAsync>[0],
+    valX: Float32Array,
+    valY: Int32Array,
+    dim: number,
+    valRows: number[],
+    rows: { texts: string[]; lines: number[] },
+    labels: string[],
+  ): Promise<Misclassified[]> {
+    const k = labels.length;
+    const probs = await predictProbaAsync(model, valX, dim);
+    const out: Misclassified[] = [];
+    valRows.forEach((row, i) => {
+      let arg = 0;
+      for (let j = 1; j < k; j++) if (probs[i * k + j]! > probs[i * k + arg]!) arg = j;
+      if (arg !== valY[i]) {
+        out.push({ text: rows.texts[row]!, line: rows.lines[row]!, trueLabel: labels[valY[i]!]!, predictedLabel: labels[arg]!, confidence: probs[i * k + arg]! });
+      }
+    });
+    return out.sort((a, b) => b.confidence - a.confidence).slice(0, MAX_MISCLASSIFIED);
+  }
+}

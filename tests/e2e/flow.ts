@@ -1,0 +1,54 @@
+// The whole user flow on one backend: sample → train → predict → export → reload → import elsewhere.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { assert, test, type Env } from './harness';
+import { assertClose, backendOf, exportAs, importBundle, openApp, predict, tab, train, useSampleAndSave } from './steps';
+
+const PROBE = 'Terrible quality, it broke after one day and support ignored me.';
+
+export function flowTest(backend: 'webgpu' | 'wasm', opts: { epochs: number; batchSize: number; screenshot: boolean }): void {
+  test(`full flow on ${backend}: sample → train → predict → export → reload → import in a fresh profile`, async (env: Env) => {
+    const ctx = await env.newContext(`${backend}-A`);
+    const page = await openApp(env, ctx, backend);
+    const b = await backendOf(page);
+    assert(b.name === backend && !b.fellBack, `the header says backend "${b.name}"${b.fellBack ? ' (fell back)' : ''}, expected ${backend}`);
+    if (backend === 'webgpu') assert(/swiftshader/i.test(b.adapter ?? ''), `the adapter is shown as "${b.adapter}", expected SwiftShader`);
+
+    await useSampleAndSave(page);
+    await train(page, opts);
+    const acc = await page.getByTestId('metric-accuracy').textContent();
+    assert(acc && /%$/.test(acc), `accuracy is shown (${acc})`);
+    assert((await page.getByTestId('confusion').count()) === 1, 'a confusion matrix is shown');
+    if (opts.screenshot) {
+      mkdirSync('docs', { recursive: true });
+      // The header (backend + adapter) is sticky: scroll the curves and results under it.
+      await page.locator('section[aria-label="Training curves"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      writeFileSync('docs/screenshot.png', await page.screenshot({ fullPage: false, type: 'png' }));
+    }
+
+    const before = await predict(page, PROBE);
+    assert(Object.keys(before).sort().join() === 'negative,positive', `one probability per label: ${JSON.stringify(before)}`);
+    const sum = Object.values(before).reduce((a, v) => a + v, 0);
+    assert(Math.abs(sum - 1) < 1e-4, `probabilities sum to 1 (${sum})`);
+    assert(before.negative! > before.positive!, `"${PROBE}" reads as negative: ${JSON.stringify(before)}`);
+
+    const bundle = await exportAs(page, 'bundle');
+    assert(bundle.name.endsWith('.texttune.zip') && bundle.bytes.length > 1000, `bundle downloaded (${bundle.name}, ${bundle.bytes.length} bytes)`);
+    env.shared[`bundle-${backend}`] = bundle;
+
+    await page.reload();
+    await page.getByTestId('backend-name').waitFor();
+    await tab(page, 'datasets');
+    await page.getByTestId('dataset-item').first().waitFor();
+    assert((await page.getByTestId('dataset-item').count()) === 1, 'the dataset survived the reload');
+    await tab(page, 'train');
+    await page.getByTestId('run-item').first().waitFor();
+    assert((await page.getByTestId('run-item').count()) === 1, 'the run survived the reload');
+    assertClose(await predict(page, PROBE), before, 1e-5, 'after reload');
+
+    const fresh = await env.newContext(`${backend}-B`);
+    const page2 = await openApp(env, fresh, backend);
+    await importBundle(page2, bundle.name, bundle.bytes);
+    await page2.getByTestId('import-ok').waitFor({ timeout: 120_000 });
+    assertClose(await predict(page2, PROBE), before, 1e-5, 'imported in a fresh profile');
+  }, 330_000);
+}

@@ -1,0 +1,102 @@
+// One test per hostile input: each must end in a clear message or a listed rejected row.
+import type { Page } from 'playwright-core';
+import { assert, test, type Env } from './harness';
+import { openApp, uploadCsv } from './steps';
+
+/** One page for all hostile inputs: uploading a new file replaces the previous review. */
+async function hostilePage(env: Env): Promise<Page> {
+  let page = env.shared.hostilePage as Page | undefined;
+  if (!page || page.isClosed()) {
+    // Created outside env.newContext so it outlives each test: the hostile tests share it.
+    const ctx = await env.browser.newContext();
+    env.track(ctx, 'hostile');
+    page = await openApp(env, ctx, 'cpu');
+    env.shared.hostilePage = page;
+  }
+  return page;
+}
+
+async function fatal(page: Page, code: string, pattern: RegExp): Promise<void> {
+  const el = page.getByTestId(`problem-${code}`);
+  await el.waitFor();
+  const text = (await el.textContent()) ?? '';
+  assert(pattern.test(text), `problem-${code} says "${text}", expected ${pattern}`);
+  assert(await page.getByTestId('save-dataset').isDisabled(), `a fatal problem (${code}) disables Save`);
+}
+
+async function rejected(page: Page, line: number, reason: RegExp): Promise<void> {
+  const row = page.locator(`[data-testid="rejected-row"][data-line="${line}"]`);
+  await row.waitFor();
+  const text = (await row.textContent()) ?? '';
+  assert(reason.test(text), `rejected line ${line} says "${text}", expected ${reason}`);
+  assert(await page.getByTestId('save-dataset').isEnabled(), 'the valid rows can still be saved');
+}
+
+const GOOD = ['good product works well,pos', 'bad product broke fast,neg', 'great value love it,pos', 'awful and useless,neg', 'happy with it,pos', 'very disappointed,neg'];
+const csv = (...lines: string[]): string => lines.join('\n') + '\n';
+
+test('hostile: empty file', async (env) => {
+  const page = await hostilePage(env);
+  await uploadCsv(page, 'empty.csv', '');
+  await fatal(page, 'empty-file', /empty/i);
+});
+
+test('hostile: header only', async (env) => {
+  const page = await hostilePage(env);
+  await uploadCsv(page, 'header.csv', 'text,label\n');
+  await fatal(page, 'header-only', /header row but no data rows/i);
+});
+
+test('hostile: one label only', async (env) => {
+  const page = await hostilePage(env);
+  await uploadCsv(page, 'one-label.csv', csv('text,label', 'good product,pos', 'nice one,pos', 'works fine,pos', 'love it,pos'));
+  await fatal(page, 'one-label', /at least 2 different labels/i);
+});
+
+test('hostile: no usable text column', async (env) => {
+  const page = await hostilePage(env);
+  await uploadCsv(page, 'numbers.csv', csv('a,b', '1,2', '3,4', '5,6', '7,8'));
+  await fatal(page, 'no-text-column', /no text column/i);
+});
+
+test('hostile: too many labels (limit 50, explained)', async (env) => {
+  const page = await hostilePage(env);
+  const rows = Array.from({ length: 120 }, (_, i) => `this is sample sentence number ${i},label${i % 60}`);
+  await uploadCsv(page, 'many.csv', csv('text,label', ...rows));
+  // 60 distinct values is not detected as a label column; the user picks it and gets the explanation.
+  await page.getByTestId('map-labelColumn').selectOption('1');
+  await fatal(page, 'too-many-labels', /60 different labels; the limit is 50/);
+});
+
+test('hostile: ragged rows are listed with line and reason', async (env) => {
+  const page = await hostilePage(env);
+  await uploadCsv(page, 'ragged.csv', csv('text,label', ...GOOD, 'this row,has,three fields'));
+  await rejected(page, 8, /ragged row \(expected 2 fields, got 3\)/);
+});
+
+test('hostile: empty text', async (env) => {
+  const page = await hostilePage(env);
+  await uploadCsv(page, 'empty-text.csv', csv('text,label', ...GOOD, '   ,pos'));
+  await rejected(page, 8, /empty text/);
+});
+
+test('hostile: missing label', async (env) => {
+  const page = await hostilePage(env);
+  await uploadCsv(page, 'missing-label.csv', csv('text,label', ...GOOD, 'a text without a label,'));
+  await rejected(page, 8, /missing label/);
+});
+
+test('hostile: invalid UTF-8', async (env) => {
+  const page = await hostilePage(env);
+  const bytes = Buffer.concat([Buffer.from(csv('text,label', ...GOOD)), Buffer.from([0x62, 0x61, 0x64, 0xff, 0xfe, 0x20, 0x62, 0x79, 0x74, 0x65, 0x73, 0x2c, 0x6e, 0x65, 0x67, 0x0a])]);
+  await uploadCsv(page, 'latin1.csv', bytes);
+  await rejected(page, 8, /invalid UTF-8/);
+});
+
+test('hostile: duplicates', async (env) => {
+  const page = await hostilePage(env);
+  await uploadCsv(page, 'dupes.csv', csv('text,label', ...GOOD, 'Good product  works well,pos'));
+  await rejected(page, 8, /duplicate of line 2/);
+  const all = await page.getByTestId('download-rejected').count();
+  assert(all === 1, 'the rejected rows can be downloaded as CSV');
+});

@@ -1,0 +1,92 @@
+// User-level steps shared by the e2e tests. Selectors are the app's data-testid attributes.
+import { readFileSync } from 'node:fs';
+import type { BrowserContext, Download, Page } from 'playwright-core';
+import { assert, type Env } from './harness';
+
+export const LONG = 300_000;
+
+export async function openApp(env: Env, ctx: BrowserContext, backend: string | null): Promise<Page> {
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(60_000);
+  await page.goto(`${env.base}/${backend ? `?backend=${backend}` : ''}`);
+  await page.getByTestId('backend-name').waitFor();
+  return page;
+}
+
+export async function backendOf(page: Page): Promise<{ name: string; adapter: string | null; fellBack: boolean }> {
+  const name = (await page.getByTestId('backend-name').textContent())!.trim();
+  const adapterEl = page.getByTestId('backend-adapter');
+  const adapter = (await adapterEl.count()) > 0 ? (await adapterEl.textContent())!.trim() : null;
+  const fellBack = (await page.getByTestId('backend-fallback').count()) > 0;
+  return { name, adapter, fellBack };
+}
+
+export async function tab(page: Page, id: 'datasets' | 'train' | 'playground' | 'export'): Promise<void> {
+  await page.getByTestId(`tab-${id}`).click();
+}
+
+export async function uploadCsv(page: Page, name: string, content: string | Buffer): Promise<void> {
+  await tab(page, 'datasets');
+  await page.getByTestId('upload-input').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8') });
+  // The review of *this* file, with its validation report (the previous file's may still be on screen).
+  const review = page.getByTestId('import-review').filter({ has: page.locator('h3', { hasText: name }) });
+  await review.getByTestId('valid-count').waitFor();
+}
+
+export async function useSampleAndSave(page: Page): Promise<void> {
+  await tab(page, 'datasets');
+  await page.getByTestId('use-sample').click();
+  await page.getByTestId('valid-count').waitFor();
+  const valid = await page.getByTestId('valid-count').textContent();
+  assert(valid?.includes('40 valid row(s)'), `the sample has 40 valid rows, the page says "${valid}"`);
+  await page.getByTestId('save-dataset').click();
+  await page.getByTestId('dataset-saved').waitFor();
+}
+
+export async function train(page: Page, cfg: { epochs: number; batchSize: number }): Promise<void> {
+  await tab(page, 'train');
+  await page.getByTestId('cfg-epochs').fill(String(cfg.epochs));
+  await page.getByTestId('cfg-batchSize').fill(String(cfg.batchSize));
+  await page.getByTestId('train-button').click();
+  await page.getByTestId('run-result').waitFor({ timeout: LONG });
+}
+
+export async function predict(page: Page, text: string): Promise<Record<string, number>> {
+  await tab(page, 'playground');
+  const input = page.getByTestId('playground-input');
+  await input.fill('');
+  await page.getByTestId('prediction').waitFor({ state: 'detached' });
+  await input.fill(text);
+  await page.getByTestId('prediction').waitFor({ timeout: LONG });
+  const bars = page.locator('[data-testid^="prob-"]');
+  const out: Record<string, number> = {};
+  for (const bar of await bars.all()) {
+    const id = (await bar.getAttribute('data-testid'))!.slice('prob-'.length);
+    out[id] = Number(await bar.getAttribute('data-value'));
+  }
+  return out;
+}
+
+export async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: LONG }), click()]) as [Download, void];
+  const path = await dl.path();
+  return { name: dl.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+export async function exportAs(page: Page, format: 'bundle' | 'tfjs-zip' | 'safetensors'): Promise<{ name: string; bytes: Buffer }> {
+  await tab(page, 'export');
+  return download(page, () => page.getByTestId(`export-${format}`).click());
+}
+
+export async function importBundle(page: Page, name: string, bytes: Buffer): Promise<void> {
+  await tab(page, 'export');
+  await page.getByTestId('import-bundle-input').setInputFiles({ name, mimeType: 'application/zip', buffer: bytes });
+}
+
+export function assertClose(a: Record<string, number>, b: Record<string, number>, tol: number, what: string): void {
+  const keys = Object.keys(a).sort();
+  assert(keys.join() === Object.keys(b).sort().join(), `${what}: labels differ: ${keys} vs ${Object.keys(b)}`);
+  for (const k of keys) {
+    assert(Math.abs(a[k]! - b[k]!) <= tol, `${what}: p(${k}) ${a[k]} vs ${b[k]} differ by more than ${tol}`);
+  }
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { createHead } from '../../src/core/train/head';
+import { headToArtifacts } from '../../src/core/formats/tfjs-artifacts';
+import { decodeSafetensors, encodeSafetensors } from '../../src/core/formats/safetensors';
+import { readBundle, writeBundle } from '../../src/core/formats/bundle';
+import { headTensors, runMetadata } from '../../src/worker/exporter';
+import { checkConfig } from '../../src/worker/trainer';
+import type { RunRecord } from '../../src/storage/db';
+
+const run: RunRecord = {
+  id: 'run-1',
+  name: 'reviews · today',
+  createdAt: Date.UTC(2025, 0, 2),
+  datasetId: 'ds-1',
+  datasetName: 'reviews',
+  encoderId: 'use-lite',
+  encoderHash: 'ab'.repeat(32),
+  embeddingDim: 8,
+  maxSeqLength: 128,
+  labels: ['negative', 'positive'],
+  config: { valFraction: 0.15, seed: 1, epochs: 3, batchSize: 4, learningRate: 0.01, hiddenUnits: 4, dropout: 0.1, classWeights: true, patience: 0 },
+  metrics: { accuracy: 0.75, macroF1: 0.7, perClass: [], confusion: [[1, 0], [1, 2]] },
+  bestEpoch: 2,
+  epochsRun: 3,
+  stoppedEarly: false,
+  stoppedByUser: false,
+  backend: 'cpu',
+  imported: false,
+  history: [],
+  misclassified: [],
+};
+
+describe('exporter', () => {
+  it('writes every head weight to safetensors by name, with the exact values', async () => {
+    await tf.setBackend('cpu');
+    const before = tf.memory().numTensors;
+    const model = createHead({ inputDim: 8, numClasses: 2, hiddenUnits: 4, dropout: 0.1, seed: 3 });
+    try {
+      const artifacts = await headToArtifacts(model);
+      const tensors = headTensors({ runId: run.id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights: null });
+      expect(tensors.map((t) => `${t.name}:${t.shape.join('x')}`)).toEqual(model.weights.map((w) => `${w.name}:${w.shape.join('x')}`));
+      const decoded = decodeSafetensors(encodeSafetensors(tensors, { format: 'pt' }));
+      const byName = new Map(decoded.tensors.map((t) => [t.name, Array.from(t.data)]));
+      model.weights.forEach((w) => expect(byName.get(w.name)).toEqual(Array.from(w.read().dataSync())));
+    } finally {
+      model.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('builds metadata that the bundle format accepts and returns unchanged', async () => {
+    const md = runMetadata(run);
+    expect(md.encoder).toEqual({ id: 'use-lite', weightsHash: run.encoderHash, maxSeqLength: 128, tokenizer: expect.stringMatching(/sentencepiece/) });
+    const bytes = writeBundle({ metadata: md, head: { modelJson: { modelTopology: {}, weightsManifest: [] }, weightsBin: new Uint8Array(0) } });
+    expect(readBundle(bytes).metadata).toEqual(md);
+  });
+
+  it('refuses hyper-parameters out of range, naming the field and the value', () => {
+    expect(() => checkConfig({ ...run.config, epochs: 0 })).toThrow('epochs must be a positive integer, got 0');
+    expect(() => checkConfig({ ...run.config, valFraction: 1 })).toThrow(/valFraction/);
+    expect(() => checkConfig(run.config)).not.toThrow();
+  });
+});
