@@ -187,3 +187,15 @@ describe('interoperability with Python', () => {
     });
   });
 });
+
+describe('safetensors from a Node Buffer', () => {
+  it('decodes a Buffer (whose slice() is a view, not a copy) correctly', async () => {
+    const { encodeSafetensors, decodeSafetensors } = await import('../../src/core/formats/safetensors');
+    const bytes = encodeSafetensors([{ name: 'w', dtype: 'F32', shape: [3], data: Float32Array.from([1.5, -2, 3]) }]);
+    // A Buffer that lives at an offset inside a larger pool, as readFileSync's often do.
+    const pool = Buffer.alloc(bytes.length + 13);
+    Buffer.from(bytes).copy(pool, 13);
+    const decoded = decodeSafetensors(pool.subarray(13));
+    expect(Array.from(decoded.tensors.find((t: { name: string }) => t.name === 'w')!.data as Float32Array)).toEqual([1.5, -2, 3]);
+  });
+});

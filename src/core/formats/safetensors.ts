@@ -188,7 +188,8 @@ function readSpec(name: string, raw: unknown, dataLen: number): Spec {
 function decodeData(dtype: SafetensorsDtype, bytes: Uint8Array, name: string): Float32Array | Int32Array {
   const n = bytes.length / BYTES[dtype];
   if (LITTLE_ENDIAN) {
-    const buf = bytes.slice().buffer;
+    // new Uint8Array(view) always copies; a Node Buffer's slice() would not.
+    const buf = new Uint8Array(bytes).buffer;
     switch (dtype) {
       case 'F32': return new Float32Array(buf);
       case 'I32': return new Int32Array(buf);

@@ -1,0 +1,337 @@
+// BERT-family encoder (BERT, MiniLM, bge, e5: transformers' BertModel) as batched tfjs ops.
+//
+//   x   = LN(word[ids] + position[t] + token_type[0])                         embeddings
+//   layer (post-LN):  y = LN(x + Wo·MHA(x)),  x = LN(y + W2·gelu(W1·y))        encoder.layer.{i}
+//   out = pool(x): mean over the mask | x[CLS] | tanh(Wp·x[CLS])               (bert-config.ts)
+//   out = out / ‖out‖ only when the model's sentence-transformers config has a Normalize module.
+//
+// Weights are taken by their Hugging Face names (with or without the "bert." prefix), every shape
+// asserted. The tensors we transpose: every Linear weight (*.dense.weight, query/key/value.weight),
+// torch's [out, in] → [in, out], once on load (and back in hfWeights()): plain x·W matmuls are
+// faster, and tfjs-backend-wasm 4.22's fused matMul adds the bias wrongly when transposeB is set.
+// Padding keys get an attention bias of -1e9 (HF: finfo.min).
+// Texts longer than maxSeqLength tokens are truncated (the [SEP] kept), as transformers does.
+
+import * as tf from '@tensorflow/tfjs-core';
+import { decodeSafetensors, type DecodedTensor } from '../formats/safetensors';
+import { padBatch } from '../tokenizers/batch';
+import { wordPieceFromTokenizerJson, wordPieceFromVocab, type WordPieceTokenizer } from '../tokenizers/wordpiece';
+import { DEFAULT_POOLING, parseBertConfig, type BertConfig, type BertPooling } from './bert-config';
+import type { EncodeOptions, TextEncoder } from './types';
+import { embeddingLookup } from './use-lite';
+import { sha256Hex, WeightsError } from './weights';
+
+export interface BertLayer {
+  query: Dense;
+  key: Dense;
+  value: Dense;
+  attentionOut: Dense;
+  attentionNorm: Norm;
+  intermediate: Dense;
+  output: Dense;
+  outputNorm: Norm;
+}
+interface Dense {
+  weight: tf.Variable;
+  bias: tf.Variable;
+}
+interface Norm {
+  gamma: tf.Variable;
+  beta: tf.Variable;
+}
+
+export interface BertOptions {
+  /** Encoder id (e.g. "hf:BAAI/bge-small-en-v1.5@main"); default "bert". */
+  id?: string;
+  /** Tokens per text including [CLS]/[SEP]; default min(tokenizer limit, max_position_embeddings). */
+  maxSeqLength?: number;
+  pooling?: BertPooling;
+}
+
+const MASK_BIAS = -1e9;
+
+export class BertEncoder implements TextEncoder {
+  readonly id: string;
+  readonly dim: number;
+  readonly numLayers: number;
+  readonly maxSeqLength: number;
+  readonly pooling: BertPooling;
+  weightsHash = '';
+  /** Tensors in the file that are not BertModel's (cls.*, classifier.*, position_ids). */
+  readonly ignoredTensors: string[];
+
+  private readonly params: { name: string; variable: tf.Variable; transposed: boolean }[] = [];
+  private readonly word: tf.Variable;
+  private readonly position: tf.Variable;
+  private readonly tokenType: tf.Variable;
+  private readonly embeddingNorm: Norm;
+  private readonly layers: BertLayer[] = [];
+  /** Absent in some checkpoints; only 'pooler' pooling needs it. */
+  readonly pooler: Dense | null;
+
+  constructor(
+    readonly config: BertConfig,
+    weights: ReadonlyMap<string, DecodedTensor>,
+    readonly tokenizer: WordPieceTokenizer,
+    options: BertOptions = {},
+  ) {
+    const h = config.hidden;
+    this.id = options.id ?? 'bert';
+    this.dim = h;
+    this.numLayers = config.layers;
+    this.pooling = options.pooling ?? { ...DEFAULT_POOLING };
+    const limit = Math.min(config.maxPositions, tokenizer.maxLength ?? config.maxPositions);
+    this.maxSeqLength = options.maxSeqLength ?? limit;
+    if (!Number.isInteger(this.maxSeqLength) || this.maxSeqLength < 2 || this.maxSeqLength > config.maxPositions) {
+      throw new RangeError(`maxSeqLength must be an integer in 2..${config.maxPositions} (max_position_embeddings); received ${options.maxSeqLength}`);
+    }
+    if (tokenizer.vocabSize > config.vocabSize) {
+      throw new WeightsError('shape', `the tokenizer has ${tokenizer.vocabSize} tokens but config.json vocab_size is ${config.vocabSize}`);
+    }
+
+    const prefix = weights.has('bert.embeddings.word_embeddings.weight') ? 'bert.' : '';
+    const used = new Set<string>();
+    const variable = (name: string, shape: number[], transpose = false): tf.Variable => {
+      const t = weights.get(prefix + name);
+      if (!t) throw new WeightsError('missing', `weight "${prefix}${name}" is missing from model.safetensors`);
+      if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+        throw new WeightsError('shape', `weight "${prefix}${name}" has shape [${t.shape}]; config.json implies [${shape}]`);
+      }
+      used.add(prefix + name);
+      const data = transpose ? transpose2d(t.data as Float32Array, shape[0], shape[1]) : (t.data as Float32Array);
+      const initial = tf.tensor(data, transpose ? [shape[1], shape[0]] : shape, 'float32');
+      const v = tf.variable(initial, false, `${this.id}/${name}/${Math.random().toString(36).slice(2)}`);
+      initial.dispose();
+      this.params.push({ name, variable: v, transposed: transpose });
+      return v;
+    };
+    const dense = (name: string, out: number, inp: number): Dense => ({ weight: variable(`${name}.weight`, [out, inp], true), bias: variable(`${name}.bias`, [out]) });
+    const norm = (name: string): Norm => ({ gamma: variable(`${name}.weight`, [h]), beta: variable(`${name}.bias`, [h]) });
+
+    try {
+      this.word = variable('embeddings.word_embeddings.weight', [config.vocabSize, h]);
+      this.position = variable('embeddings.position_embeddings.weight', [config.maxPositions, h]);
+      this.tokenType = variable('embeddings.token_type_embeddings.weight', [config.typeVocabSize, h]);
+      this.embeddingNorm = norm('embeddings.LayerNorm');
+      for (let l = 0; l < config.layers; l++) {
+        const p = `encoder.layer.${l}.`;
+        this.layers.push({
+          query: dense(`${p}attention.self.query`, h, h),
+          key: dense(`${p}attention.self.key`, h, h),
+          value: dense(`${p}attention.self.value`, h, h),
+          attentionOut: dense(`${p}attention.output.dense`, h, h),
+          attentionNorm: norm(`${p}attention.output.LayerNorm`),
+          intermediate: dense(`${p}intermediate.dense`, config.intermediate, h),
+          output: dense(`${p}output.dense`, h, config.intermediate),
+          outputNorm: norm(`${p}output.LayerNorm`),
+        });
+      }
+      this.pooler = weights.has(`${prefix}pooler.dense.weight`) ? dense('pooler.dense', h, h) : null;
+      if (this.pooling.mode === 'pooler' && !this.pooler) throw new WeightsError('missing', `pooling "pooler" needs ${prefix}pooler.dense.weight, which model.safetensors lacks`);
+      // Nothing silent: a BertModel tensor we did not place means we misread the architecture.
+      const body = new RegExp(`^${prefix.replace('.', '\\.')}(embeddings|encoder|pooler)\\.`);
+      const unused = [...weights.keys()].filter((n) => !used.has(n) && body.test(n) && !n.endsWith('position_ids'));
+      if (unused.length > 0) throw new WeightsError('unused', `model.safetensors holds BERT weights this encoder does not use: ${unused.slice(0, 8).join(', ')}`);
+      this.ignoredTensors = [...weights.keys()].filter((n) => !used.has(n));
+    } catch (err) {
+      this.dispose();
+      throw err;
+    }
+  }
+
+  /** Differentiable forward pass: ids [B, T] int32, mask [B, T] float32 (1 = token) → [B, dim]. */
+  forward(ids: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor2D {
+    const [batch, seq] = ids.shape;
+    if (seq > this.config.maxPositions) throw new RangeError(`ids has ${seq} positions; max_position_embeddings is ${this.config.maxPositions}`);
+    return tf.tidy(() => {
+      const h = this.dim;
+      const words = embeddingLookup(this.word, tf.reshape(ids, [-1]));
+      const positions = tf.tile(tf.slice(this.position, [0, 0], [seq, h]), [batch, 1]);
+      const type0 = tf.slice(this.tokenType, [0, 0], [1, h]);
+      let x = this.layerNorm(tf.add(tf.add(words, positions), type0), this.embeddingNorm);
+      const bias = tf.reshape(tf.mul(tf.sub(1, mask), MASK_BIAS), [batch, 1, 1, seq]);
+      for (const layer of this.layers) x = this.layer(layer, x, bias, batch, seq);
+      return this.pool(tf.reshape(x, [batch, seq, h]), mask);
+    });
+  }
+
+  private layer(p: BertLayer, x: tf.Tensor2D, bias: tf.Tensor, batch: number, seq: number): tf.Tensor2D {
+    const heads = this.config.heads;
+    const headDim = this.dim / heads;
+    const split = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [batch, seq, heads, headDim]), [0, 2, 1, 3]);
+    const q = split(tf.mul(linear(x, p.query), 1 / Math.sqrt(headDim)));
+    const scores = tf.add(tf.matMul(q, split(linear(x, p.key)), false, true), bias);
+    const context = tf.matMul(tf.softmax(scores), split(linear(x, p.value)));
+    const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch * seq, this.dim]) as tf.Tensor2D;
+    const y = this.layerNorm(tf.add(linear(merged, p.attentionOut), x), p.attentionNorm);
+    const inner = this.activation(linear(y, p.intermediate)) as tf.Tensor2D;
+    return this.layerNorm(tf.add(linear(inner, p.output), y), p.outputNorm);
+  }
+
+  private activation(x: tf.Tensor2D): tf.Tensor2D {
+    switch (this.config.activation) {
+      case 'gelu':
+        return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+      case 'gelu_tanh': {
+        const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
+        return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
+      }
+      case 'relu':
+        return tf.relu(x);
+    }
+  }
+
+  private layerNorm(x: tf.Tensor, p: Norm): tf.Tensor2D {
+    const mean = tf.mean(x, -1, true);
+    const centered = tf.sub(x, mean);
+    const variance = tf.mean(tf.square(centered), -1, true);
+    return tf.add(tf.mul(tf.mul(centered, tf.rsqrt(tf.add(variance, this.config.layerNormEps))), p.gamma), p.beta) as tf.Tensor2D;
+  }
+
+  private pool(x: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor2D {
+    let out: tf.Tensor2D;
+    if (this.pooling.mode === 'mean') {
+      const counts = tf.maximum(tf.sum(mask, 1, true), 1);
+      out = tf.div(tf.sum(tf.mul(x, tf.expandDims(mask, 2)), 1), counts);
+    } else {
+      const cls = tf.reshape(tf.slice(x, [0, 0, 0], [-1, 1, -1]), [-1, this.dim]) as tf.Tensor2D;
+      out = this.pooling.mode === 'cls' ? cls : tf.tanh(linear(cls, this.pooler!));
+    }
+    if (!this.pooling.normalize) return out;
+    // sentence-transformers' Normalize: x / max(‖x‖, 1e-12).
+    return tf.div(out, tf.sqrt(tf.maximum(tf.sum(tf.square(out), 1, true), 1e-24)));
+  }
+
+  /** [CLS] pieces [SEP], the pieces cut so the whole fits maxSeqLength (the [SEP] is kept). */
+  encodeIds(text: string): number[] {
+    return this.tokenizer.encode(text, { maxLength: this.maxSeqLength }).ids;
+  }
+
+  tokenize(texts: string[]): number[][] {
+    return texts.map((t) => this.encodeIds(t));
+  }
+
+  async embedTexts(texts: string[], options: EncodeOptions = {}): Promise<Float32Array> {
+    const batchSize = options.batchSize ?? 32;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer; received ${batchSize}`);
+    const tokens = this.tokenize(texts);
+    // Longest first: batches pad to similar lengths and the first shows the worst case.
+    const order = Array.from(tokens.keys()).sort((a, b) => tokens[b].length - tokens[a].length);
+    const out = new Float32Array(texts.length * this.dim);
+    for (let start = 0; start < order.length; start += batchSize) {
+      const rows = order.slice(start, start + batchSize);
+      const padded = padBatch(rows.map((r) => tokens[r]), this.maxSeqLength);
+      const ids = tf.tensor2d(padded.ids, [padded.batch, padded.seqLength], 'int32');
+      const mask = tf.tensor2d(padded.mask, [padded.batch, padded.seqLength], 'float32');
+      let embedded: tf.Tensor2D | null = null;
+      try {
+        embedded = this.forward(ids, mask);
+        const data = (await embedded.data()) as Float32Array;
+        rows.forEach((r, j) => out.set(data.subarray(j * this.dim, (j + 1) * this.dim), r * this.dim));
+      } finally {
+        tf.dispose([ids, mask]);
+        embedded?.dispose();
+      }
+      options.onProgress?.(Math.min(start + batchSize, texts.length), texts.length);
+    }
+    return out;
+  }
+
+  /** Top k layers (+ the pooler when pooling uses it); k = numLayers adds the embeddings. */
+  trainableVariables(k: number): tf.Variable[] {
+    if (!Number.isInteger(k) || k < 0 || k > this.numLayers) throw new RangeError(`k must be an integer in 0..${this.numLayers}; received ${k}`);
+    if (k === 0) return [];
+    const vars: tf.Variable[] = [];
+    if (this.pooling.mode === 'pooler' && this.pooler) vars.push(this.pooler.weight, this.pooler.bias);
+    for (const p of this.layers.slice(this.numLayers - k)) {
+      for (const d of [p.query, p.key, p.value, p.attentionOut, p.intermediate, p.output]) vars.push(d.weight, d.bias);
+      for (const n of [p.attentionNorm, p.outputNorm]) vars.push(n.gamma, n.beta);
+    }
+    if (k === this.numLayers) vars.push(this.word, this.position, this.tokenType, this.embeddingNorm.gamma, this.embeddingNorm.beta);
+    return vars;
+  }
+
+  /** Every variable under its BertModel name (no "bert." prefix), in our layout (Linear weights
+   * [in, out]): namedWeights and assignWeights round-trip, as bundles need. */
+  namedWeights(): { name: string; tensor: tf.Tensor }[] {
+    return this.params.map((p) => ({ name: p.name, tensor: p.variable }));
+  }
+
+  /** Every weight in Hugging Face's layout (Linear weights [out, in]), for safetensors export. */
+  async hfWeights(): Promise<{ name: string; shape: number[]; data: Float32Array }[]> {
+    const out: { name: string; shape: number[]; data: Float32Array }[] = [];
+    for (const p of this.params) {
+      const data = (await p.variable.data()) as Float32Array;
+      const [a, b] = p.variable.shape;
+      out.push(p.transposed ? { name: p.name, shape: [b, a], data: transpose2d(data, a, b) } : { name: p.name, shape: p.variable.shape.slice(), data: data.slice() });
+    }
+    return out;
+  }
+
+  /** Overwrites weights by BertModel name in our layout (sizes asserted), e.g. fine-tuned layers. */
+  assignWeights(weights: { name: string; data: Float32Array }[]): void {
+    const byName = new Map(this.params.map((p) => [p.name, p.variable]));
+    for (const w of weights) {
+      const v = byName.get(w.name);
+      if (!v) throw new WeightsError('missing', `no encoder weight named "${w.name}"`);
+      if (w.data.length !== v.size) throw new WeightsError('shape', `weight "${w.name}" has ${w.data.length} values; the encoder expects shape [${v.shape}]`);
+      tf.tidy(() => v.assign(tf.tensor(w.data, v.shape, 'float32')));
+    }
+  }
+
+  /** Recomputes weightsHash from the current variable values (after fine-tuning). */
+  async rehash(): Promise<string> {
+    const buffers: ArrayBuffer[] = [];
+    for (const p of this.params) buffers.push(((await p.variable.data()) as Float32Array).slice().buffer);
+    this.weightsHash = await sha256Hex(buffers);
+    return this.weightsHash;
+  }
+
+  dispose(): void {
+    for (const p of this.params) p.variable.dispose();
+    this.params.length = 0;
+  }
+}
+
+/** x·W + b (W stored [in, out]) in one fused kernel. */
+function linear(x: tf.Tensor2D, d: Dense): tf.Tensor2D {
+  return tf.fused.matMul({ a: x, b: d.weight as tf.Tensor2D, bias: d.bias }) as tf.Tensor2D;
+}
+
+/** Row-major [rows, cols] → [cols, rows]. */
+export function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
+  return out;
+}
+
+export interface BertFiles {
+  /** Parsed config.json. */
+  config: unknown;
+  /** Parsed tokenizer.json; or vocab (vocab.txt text) + tokenizerConfig (tokenizer_config.json). */
+  tokenizerJson?: unknown;
+  vocab?: string;
+  tokenizerConfig?: unknown;
+  safetensors: Uint8Array;
+  /** From the sentence-transformers files (poolingFromSentenceTransformers); default mean, no normalisation. */
+  pooling?: BertPooling;
+}
+
+export function bertTokenizer(files: Pick<BertFiles, 'tokenizerJson' | 'vocab' | 'tokenizerConfig'>): WordPieceTokenizer {
+  if (files.tokenizerJson !== undefined) return wordPieceFromTokenizerJson(files.tokenizerJson);
+  if (files.vocab !== undefined) return wordPieceFromVocab(files.vocab, files.tokenizerConfig);
+  throw new WeightsError('missing', 'a BERT model needs tokenizer.json or vocab.txt; neither was given');
+}
+
+/** Decoded tensors by name (F16/BF16/F64 widened to float32 by the safetensors reader). */
+export function safetensorsMap(bytes: Uint8Array): Map<string, DecodedTensor> {
+  return new Map(decodeSafetensors(bytes).tensors.map((t) => [t.name, t]));
+}
+
+/** Loads a BERT-family encoder from Hugging Face files; asserts every name and shape. */
+export async function loadBert(files: BertFiles, options: BertOptions = {}): Promise<BertEncoder> {
+  const weights = safetensorsMap(files.safetensors);
+  const encoder = new BertEncoder(parseBertConfig(files.config), weights, bertTokenizer(files), { pooling: files.pooling, ...options });
+  encoder.weightsHash = await encoder.rehash();
+  return encoder;
+}
