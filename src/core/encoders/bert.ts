@@ -13,13 +13,14 @@
 // Texts longer than maxSeqLength tokens are truncated (the [SEP] kept), as transformers does.
 
 import * as tf from '@tensorflow/tfjs-core';
+import { assignNamedParams, hashNamedParams } from './params';
 import { decodeSafetensors, type DecodedTensor } from '../formats/safetensors';
 import { padBatch } from '../tokenizers/batch';
 import { wordPieceFromTokenizerJson, wordPieceFromVocab, type WordPieceTokenizer } from '../tokenizers/wordpiece';
 import { DEFAULT_POOLING, parseBertConfig, type BertConfig, type BertPooling } from './bert-config';
 import type { EncodeOptions, TextEncoder } from './types';
 import { embeddingLookup } from './use-lite';
-import { sha256Hex, WeightsError } from './weights';
+import { WeightsError } from './weights';
 
 export interface BertLayer {
   query: Dense;
@@ -270,20 +271,12 @@ export class BertEncoder implements TextEncoder {
 
   /** Overwrites weights by BertModel name in our layout (sizes asserted), e.g. fine-tuned layers. */
   assignWeights(weights: { name: string; data: Float32Array }[]): void {
-    const byName = new Map(this.params.map((p) => [p.name, p.variable]));
-    for (const w of weights) {
-      const v = byName.get(w.name);
-      if (!v) throw new WeightsError('missing', `no encoder weight named "${w.name}"`);
-      if (w.data.length !== v.size) throw new WeightsError('shape', `weight "${w.name}" has ${w.data.length} values; the encoder expects shape [${v.shape}]`);
-      tf.tidy(() => v.assign(tf.tensor(w.data, v.shape, 'float32')));
-    }
+    assignNamedParams(this.params, weights);
   }
 
   /** Recomputes weightsHash from the current variable values (after fine-tuning). */
   async rehash(): Promise<string> {
-    const buffers: ArrayBuffer[] = [];
-    for (const p of this.params) buffers.push(((await p.variable.data()) as Float32Array).slice().buffer);
-    this.weightsHash = await sha256Hex(buffers);
+    this.weightsHash = await hashNamedParams(this.params);
     return this.weightsHash;
   }
 

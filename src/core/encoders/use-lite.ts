@@ -16,6 +16,7 @@
 // the files with its shape asserted, and every float weight in the files must be used.
 
 import * as tf from '@tensorflow/tfjs-core';
+import { assignNamedParams, hashNamedParams, type NamedParam } from './params';
 import { chunkTokens, padBatch } from '../tokenizers/batch';
 import { SentencePieceTokenizer, type SentencePieceVocab } from '../tokenizers/sentencepiece';
 import type { EncodeOptions, EncoderFiles, LongTextPolicy, TextEncoder } from './types';
@@ -58,11 +59,6 @@ interface LayerParams {
   ffn2Bias: tf.Variable;
 }
 
-/** One trainable tensor with the name it has in the shipped files. */
-interface Param {
-  fileName: string;
-  variable: tf.Variable;
-}
 
 export class UseLiteEncoder implements TextEncoder {
   readonly id = USE_LITE_ID;
@@ -83,7 +79,7 @@ export class UseLiteEncoder implements TextEncoder {
   private readonly epsilon: number;
   private readonly paddingBias: number;
   private readonly l2Epsilon: number;
-  private readonly params: Param[] = [];
+  private readonly params: NamedParam[] = [];
 
   constructor(weights: Map<string, NamedArray>, vocab: SentencePieceVocab, weightsHash: string, options: UseLiteOptions = {}) {
     this.tokenizer = new SentencePieceTokenizer(vocab);
@@ -102,7 +98,7 @@ export class UseLiteEncoder implements TextEncoder {
       const initial = tf.tensor(w.data, as ?? shape, 'float32');
       const v = tf.variable(initial, false, `${USE_LITE_ID}/${this.params.length}/${Math.random().toString(36).slice(2)}`);
       initial.dispose();
-      this.params.push({ fileName: name, variable: v });
+      this.params.push({ name, variable: v });
       return v;
     };
 
@@ -327,28 +323,17 @@ export class UseLiteEncoder implements TextEncoder {
 
   /** Every weight under its name in the shipped files (for export and re-import). */
   namedWeights(): { name: string; tensor: tf.Tensor }[] {
-    return this.params.map((p) => ({ name: p.fileName, tensor: p.variable }));
+    return this.params.map((p) => ({ name: p.name, tensor: p.variable }));
   }
 
   /** Overwrites weights by file name (shapes asserted), e.g. fine-tuned layers from a bundle. */
-  assignWeights(weights: { name: string; shape: number[]; data: Float32Array }[]): void {
-    const byName = new Map(this.params.map((p) => [p.fileName, p.variable]));
-    for (const w of weights) {
-      const v = byName.get(w.name);
-      if (!v) throw new WeightsError('missing', `no encoder weight named "${w.name}"`);
-      const size = v.shape.reduce((a, b) => a * b, 1);
-      if (w.data.length !== size) {
-        throw new WeightsError('shape', `weight "${w.name}" has ${w.data.length} values; the encoder expects shape [${v.shape}]`);
-      }
-      tf.tidy(() => v.assign(tf.tensor(w.data, v.shape, 'float32')));
-    }
+  assignWeights(weights: { name: string; data: Float32Array }[]): void {
+    assignNamedParams(this.params, weights);
   }
 
   /** Recomputes weightsHash from the current variable values (after fine-tuning). */
   async rehash(): Promise<string> {
-    const buffers: ArrayBuffer[] = [];
-    for (const p of this.params) buffers.push(((await p.variable.data()) as Float32Array).slice().buffer);
-    this.weightsHash = await sha256Hex(buffers);
+    this.weightsHash = await hashNamedParams(this.params);
     return this.weightsHash;
   }
 

@@ -1,0 +1,29 @@
+// What every encoder does with its named parameters: overwrite some by name (fine-tuned layers
+// from a checkpoint or a bundle) and hash them all (the weights hash that keys caches and runs).
+import * as tf from '@tensorflow/tfjs-core';
+import { sha256Hex, WeightsError } from './weights';
+
+export interface NamedParam {
+  /** The weight's name in the encoder's own files. */
+  name: string;
+  variable: tf.Variable;
+}
+
+export function assignNamedParams(params: NamedParam[], weights: { name: string; data: Float32Array }[]): void {
+  const byName = new Map(params.map((p) => [p.name, p.variable]));
+  for (const w of weights) {
+    const v = byName.get(w.name);
+    if (!v) throw new WeightsError('missing', `no encoder weight named "${w.name}"`);
+    if (w.data.length !== v.size) {
+      throw new WeightsError('shape', `weight "${w.name}" has ${w.data.length} values; the encoder expects shape [${v.shape}]`);
+    }
+    tf.tidy(() => v.assign(tf.tensor(w.data, v.shape, 'float32')));
+  }
+}
+
+/** sha256 over every parameter's float32 bytes, in order. */
+export async function hashNamedParams(params: NamedParam[]): Promise<string> {
+  const buffers: ArrayBuffer[] = [];
+  for (const p of params) buffers.push(((await p.variable.data()) as Float32Array).slice().buffer);
+  return sha256Hex(buffers);
+}
