@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { cacheKey, EmbeddingCache, type EmbeddingStore } from '../../src/core/encoders/embedding-cache';
+import type { EncodeOptions, TextEncoder } from '../../src/core/encoders/types';
+
+/** A fake encoder for speed (unit tests may use fakes): deterministic vectors, counts what it embeds. */
+function fakeEncoder(hash = 'h1'): TextEncoder & { embedded: string[] } {
+  const embedded: string[] = [];
+  return {
+    id: 'fake', weightsHash: hash, dim: 3, maxSeqLength: 8, numLayers: 1, embedded,
+    encodeIds: (t: string) => Array.from(t, (c) => c.charCodeAt(0)),
+    async embedTexts(texts: string[], options?: EncodeOptions) {
+      embedded.push(...texts);
+      options?.onProgress?.(texts.length, texts.length);
+      return Float32Array.from(texts.flatMap((t) => [t.length, t.charCodeAt(0) || 0, hash.length]));
+    },
+    forward: () => { throw new Error('not used'); },
+    trainableVariables: () => [],
+    dispose: () => undefined,
+  };
+}
+
+class MapStore implements EmbeddingStore {
+  readonly data = new Map<string, Float32Array>();
+  async getMany(keys: string[]) { return keys.map((k) => this.data.get(k)); }
+  async putMany(entries: [string, Float32Array][]) { for (const [k, v] of entries) this.data.set(k, v); }
+}
+
+describe('EmbeddingCache', () => {
+  it('embeds each distinct text once per encoder weights, in the caller\'s order', async () => {
+    const enc = fakeEncoder();
+    const cache = new EmbeddingCache();
+    const a = await cache.embed(enc, ['ab', 'c', 'ab']);
+    expect(enc.embedded).toEqual(['ab', 'c']);
+    expect(Array.from(a)).toEqual([2, 97, 2, 1, 99, 2, 2, 97, 2]);
+    await cache.embed(enc, ['c', 'ab', 'new']);
+    expect(enc.embedded).toEqual(['ab', 'c', 'new']);
+    expect(cache.hits).toBe(3);
+    expect(cache.misses).toBe(3);
+  });
+
+  it('keys by encoder weights hash and NFKC-normalised text', async () => {
+    expect(cacheKey({ id: 'e', weightsHash: 'x' }, 'ﬁ')).toBe(cacheKey({ id: 'e', weightsHash: 'x' }, 'fi'));
+    expect(cacheKey({ id: 'e', weightsHash: 'x' }, 'a')).not.toBe(cacheKey({ id: 'e', weightsHash: 'y' }, 'a'));
+    const cache = new EmbeddingCache();
+    const before = fakeEncoder('h1');
+    await cache.embed(before, ['a']);
+    const fineTuned = fakeEncoder('h2-after-fine-tuning');
+    await cache.embed(fineTuned, ['a']);
+    expect(fineTuned.embedded).toEqual(['a']);
+  });
+
+  it('reads through to and writes to a persistent store (a new cache, as after a reload)', async () => {
+    const store = new MapStore();
+    await new EmbeddingCache(store).embed(fakeEncoder(), ['x', 'y']);
+    expect(store.data.size).toBe(2);
+    const enc = fakeEncoder();
+    const out = await new EmbeddingCache(store).embed(enc, ['y', 'x', 'z']);
+    expect(enc.embedded).toEqual(['z']);
+    expect(Array.from(out.subarray(0, 3))).toEqual([1, 121, 2]);
+  });
+
+  it('bounds its memory', async () => {
+    const enc = fakeEncoder();
+    const cache = new EmbeddingCache(null, 2);
+    await cache.embed(enc, ['a', 'b', 'c']);
+    await cache.embed(enc, ['a']);
+    expect(enc.embedded).toEqual(['a', 'b', 'c', 'a']);
+  });
+});
