@@ -30,6 +30,19 @@ function backendFromUrl(): BackendRequest {
   return b === 'webgpu' || b === 'wasm' || b === 'webgl' || b === 'cpu' ? b : 'auto';
 }
 
+/**
+ * `?hub=/some/path` points Hub downloads at a stand-in on this same origin (the e2e tests' fake
+ * Hub behind the preview server). Only same-origin paths are honoured: the CSP lets the app
+ * reach nothing but this origin and huggingface.co, so production's policy stays as strict.
+ */
+function hubBaseFromUrl(): string | null {
+  const h = new URLSearchParams(location.search).get('hub');
+  if (!h || !h.startsWith('/') || h.startsWith('//') || h.includes('\\')) return null;
+  const url = new URL(h, location.origin);
+  return url.origin === location.origin ? url.href.replace(/\/+$/, '') : null;
+}
+const HUB_BASE_URL = hubBaseFromUrl();
+
 // One worker for the page's lifetime (StrictMode's double effects must not spawn or kill it).
 let sharedInstance: EngineClient | null = null;
 function sharedClient(): EngineClient {
@@ -49,7 +62,7 @@ export function App() {
   const [encoderId, setEncoderId] = useState<EncoderId>('use-lite');
 
   useEffect(() => {
-    client.call('init', { backend: backendFromUrl() }).then(setBackend, (e) => setBackendError(errorText(e)));
+    client.call('init', { backend: backendFromUrl(), hubBaseUrl: HUB_BASE_URL }).then(setBackend, (e) => setBackendError(errorText(e)));
     // Ask the browser not to evict datasets and models under storage pressure (it may say no).
     navigator.storage?.persist?.().then(setPersisted, () => setPersisted(false));
   }, [client]);
@@ -94,7 +107,7 @@ export function App() {
           <DatasetsPage active={tab === 'datasets'} onTrain={trainOn} />
         </div>
         <div role="tabpanel" hidden={tab !== 'train'}>
-          <EncoderPanel value={encoderId} onChange={setEncoderId} active={tab === 'train'} />
+          <EncoderPanel value={encoderId} onChange={setEncoderId} active={tab === 'train'} hubBaseUrl={HUB_BASE_URL} />
           <TrainingPage active={tab === 'train'} encoderId={encoderId} datasetId={datasetId} onDatasetChange={setDatasetId} onRunSelected={setRunId} />
         </div>
         <div role="tabpanel" hidden={tab !== 'playground'}>

@@ -1,11 +1,12 @@
 // The one IndexedDB database of the app: a typed schema and its versioned upgrades.
 // Used from the worker (the engine owns all reads and writes); pure idb, no React.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { DatasetMeta, EpochLog, Misclassified, RejectedRow, RunSummary } from '../worker/protocol';
+import type { DatasetMeta, EpochLog, FineTuneSettings, HeadInit, Misclassified, RejectedRow, RunSummary } from '../worker/protocol';
+import type { FineTuneCheckpoint } from '../core/train/finetune-run';
 import { EngineError, quotaMessage } from '../worker/errors';
 
 export const DB_NAME = 'texttune';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 export interface DatasetRowsRecord {
   id: string;
@@ -52,6 +53,33 @@ export interface ModelRecord {
   encoderWeights: Uint8Array | null;
 }
 
+/**
+ * An unfinished fine-tuning run: written when it starts, overwritten by every epoch's
+ * checkpoint, deleted in the transaction that saves the finished run. One that outlives its
+ * worker (reload, crashed tab) can be resumed from its checkpoint.
+ */
+export interface FineTuneJobRecord {
+  id: string;
+  createdAt: number;
+  updatedAt: number;
+  datasetId: string;
+  datasetName: string;
+  encoderId: string;
+  /** The pristine encoder the run started from; a resume refuses any other. */
+  baseEncoderHash: string;
+  labels: string[];
+  settings: FineTuneSettings;
+  headInit: HeadInit;
+  /** The head the run started from (null: fresh), needed to restart when no epoch finished. */
+  initialHead: { kernel: Float32Array; bias: Float32Array } | null;
+  /** Last epoch's checkpoint (null until the first epoch finished). */
+  checkpoint: FineTuneCheckpoint | null;
+  peakBytes: number;
+  resumed: number;
+  /** The last failure, in words (the checkpoint before it is kept). */
+  error: string | null;
+}
+
 export interface TextTuneSchema extends DBSchema {
   datasets: { key: string; value: DatasetMeta; indexes: { 'by-created': number } };
   datasetRows: { key: string; value: DatasetRowsRecord };
@@ -59,6 +87,7 @@ export interface TextTuneSchema extends DBSchema {
   embeddings: { key: string; value: EmbeddingsRecord; indexes: { 'by-dataset': string } };
   runs: { key: string; value: RunRecord; indexes: { 'by-created': number } };
   models: { key: string; value: ModelRecord };
+  finetunes: { key: string; value: FineTuneJobRecord; indexes: { 'by-created': number } };
 }
 
 export type TextTuneDB = IDBPDatabase<TextTuneSchema>;
@@ -82,6 +111,9 @@ function open(name: string): Promise<TextTuneDB> {
         db.createObjectStore('embeddings', { keyPath: 'key' }).createIndex('by-dataset', 'datasetId');
         db.createObjectStore('runs', { keyPath: 'id' }).createIndex('by-created', 'createdAt');
         db.createObjectStore('models', { keyPath: 'runId' });
+      }
+      if (oldVersion < 2) {
+        db.createObjectStore('finetunes', { keyPath: 'id' }).createIndex('by-created', 'createdAt');
       }
     },
     blocking() {

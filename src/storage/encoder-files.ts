@@ -32,7 +32,10 @@ export async function listCachedEncoders(): Promise<CachedEncoder[]> {
   let cursor = await db.transaction('encoderFiles').store.openCursor();
   while (cursor) {
     const r = cursor.value;
-    const [id, revision] = r.encoder.split('@') as [string, string];
+    // Hub ids hold an '@' themselves ("hf:owner/name@main"); revisions never do.
+    const at = r.encoder.lastIndexOf('@');
+    const id = r.encoder.slice(0, at);
+    const revision = r.encoder.slice(at + 1);
     const e = byEncoder.get(r.encoder) ?? { id, revision, bytes: 0, storedAt: r.storedAt };
     e.bytes += r.bytes.byteLength;
     byEncoder.set(r.encoder, e);

@@ -1,30 +1,34 @@
-// Encoder files: fetched once from the app's own origin with progress, verified by
-// SHA-256, cached in IndexedDB by id + revision, then loaded by the core encoder.
+// Encoder files: fetched once (USE-lite from the app's own origin, BERT-family models from the
+// Hugging Face Hub) with progress, verified by SHA-256, cached in IndexedDB by id + revision,
+// then loaded by the core encoder. A cached encoder loads without any network.
 import type { EncoderFiles, TextEncoder } from '../core/encoders/types';
 import { loadUseLite } from '../core/encoders/use-lite';
+import { HF_BASE_URL } from '../core/hub/hf-hub';
 import { downloadFiles, sha256Hex, type DownloadProgress } from '../core/hub/download';
 import { deleteEncoderFiles, encoderKey, getEncoderFiles, putEncoderFiles } from '../storage/encoder-files';
 import type { EncoderFileRecord } from '../storage/db';
 import type { EncoderId, EncoderInfo } from './protocol';
 import { EngineError, assertNever } from './errors';
+import { EncoderWeightState, type EncoderOverlay } from './encoder-weights';
+import { IMPORT_REVISION, bertFilesComplete, bertFromRecords, downloadHubModel, encoderSpec, licenseOf, type EncoderSpec } from './hub-encoders';
 
-interface EncoderSource {
-  /** Bump when the served files change, so caches of the old files are not mixed in. */
-  revision: string;
-  baseUrl: string;
-  load(files: EncoderFiles): Promise<TextEncoder>;
-}
+/** Bump when the served USE-lite files change, so caches of the old files are not mixed in. */
+const USE_LITE_REVISION = 'energetic-ai-0.2.0';
 
 function appUrl(path: string): string {
   return new URL(`${import.meta.env.BASE_URL}${path}`, self.location.origin).href;
 }
 
-function source(id: EncoderId): EncoderSource {
-  switch (id) {
+function revisionOf(spec: EncoderSpec): string {
+  switch (spec.kind) {
     case 'use-lite':
-      return { revision: 'energetic-ai-0.2.0', baseUrl: appUrl('models/use-lite/'), load: (files) => loadUseLite(files) };
+      return USE_LITE_REVISION;
+    case 'hub':
+      return spec.ref.revision;
+    case 'import':
+      return IMPORT_REVISION;
     default:
-      return assertNever(id, 'encoder id');
+      return assertNever(spec, 'encoder kind');
   }
 }
 
@@ -53,18 +57,36 @@ function manifestBytes(modelJson: unknown): number {
 const decoder = new TextDecoder();
 const json = (bytes: ArrayBuffer): unknown => JSON.parse(decoder.decode(bytes));
 
+/** The USE-lite files a cache must hold to be complete. */
+function useLiteComplete(byPath: Map<string, EncoderFileRecord>): boolean {
+  const model = byPath.get('model.json');
+  return !!model && byPath.has('vocab.json') && manifestPaths(json(model.bytes)).every((p) => byPath.has(p));
+}
+
 export interface LoadedEncoder {
   encoder: TextEncoder;
   info: EncoderInfo;
+  /** The files it was loaded from (what a Hugging Face export copies, e.g. tokenizer.json). */
+  files: EncoderFileRecord[];
 }
 
 export class EncoderStore {
   private readonly loaded = new Map<EncoderId, Promise<LoadedEncoder>>();
+  private readonly states = new WeakMap<LoadedEncoder, EncoderWeightState>();
+  private hubBaseUrl = HF_BASE_URL;
 
   constructor(
     private readonly onDownload: (p: DownloadProgress) => void,
     private readonly onLoaded: (info: EncoderInfo) => void,
   ) {}
+
+  /** Where Hub models are fetched from (the page decides; see app.tsx hubBaseFromUrl). */
+  setHubBaseUrl(url: string | null | undefined): void {
+    if (url && new URL(url).origin !== self.location.origin) {
+      throw new EngineError('BAD_ARGUMENT', `hubBaseUrl must be on this app's origin (${self.location.origin}); received ${JSON.stringify(url)}`);
+    }
+    this.hubBaseUrl = url || HF_BASE_URL;
+  }
 
   get(id: EncoderId): Promise<LoadedEncoder> {
     let p = this.loaded.get(id);
@@ -77,61 +99,152 @@ export class EncoderStore {
     return p;
   }
 
-  private async load(id: EncoderId): Promise<LoadedEncoder> {
-    const src = source(id);
-    let fromCache = true;
-    let records = await this.verifiedCache(id, src.revision);
-    if (!records) {
-      fromCache = false;
-      records = await this.download(id, src);
+  /** Caches an encoder's files and keeps the instance already built from them (imports). */
+  async adopt(id: EncoderId, encoder: TextEncoder, records: EncoderFileRecord[]): Promise<LoadedEncoder> {
+    if (this.loaded.has(id)) {
+      encoder.dispose();
+      return this.get(id);
     }
-    const byPath = new Map(records.map((r) => [r.path, r]));
-    const modelJson = json(byPath.get('model.json')!.bytes);
-    const vocab = json(byPath.get('vocab.json')!.bytes);
-    const shards = manifestPaths(modelJson).map((p) => byPath.get(p)!.bytes);
-    const encoder = await src.load({ modelJson, vocab, shards });
-    const bytes = records.reduce((s, r) => s + r.bytes.byteLength, 0);
+    try {
+      await putEncoderFiles(records);
+    } catch (err) {
+      encoder.dispose();
+      throw err;
+    }
+    const loaded = { encoder, files: records, info: this.info(id, encoder, records, false) };
+    this.loaded.set(id, Promise.resolve(loaded));
+    this.onLoaded(loaded.info);
+    return loaded;
+  }
+
+  /**
+   * Drops an encoder from memory and from the cache (a Hub model downloads again on next use).
+   * An imported model's encoder exists nowhere else: only dropped with its last run (removeImported).
+   */
+  async forget(id: EncoderId, removeImported = false): Promise<void> {
+    const spec = encoderSpec(id);
+    if (spec.kind === 'import' && !removeImported) throw new EngineError('BAD_ARGUMENT', `the encoder "${id}" belongs to an imported model; delete that model instead`);
+    const p = this.loaded.get(id);
+    if (p) {
+      // Through use(): waits for running uses, and refuses (BUSY) while a fine-tuning run holds it.
+      await this.use(id, null, async ({ encoder }) => {
+        this.loaded.delete(id);
+        encoder.dispose();
+      });
+    }
+    await deleteEncoderFiles(id, revisionOf(spec));
+  }
+
+  /**
+   * The encoder with the weights a caller needs: pristine (overlay null) or a fine-tuned run's.
+   * Every tfjs use of an encoder goes through here; see encoder-weights.ts.
+   */
+  async use<T>(
+    id: EncoderId,
+    overlay: EncoderOverlay | null,
+    fn: (loaded: LoadedEncoder) => Promise<T>,
+    tuning?: { names: string[]; what: string },
+  ): Promise<T> {
+    const loaded = await this.get(id);
+    let state = this.states.get(loaded);
+    if (!state) {
+      state = new EncoderWeightState(loaded.encoder, loaded.info.weightsHash);
+      this.states.set(loaded, state);
+    }
+    return state.use(overlay, () => fn(loaded), tuning);
+  }
+
+  private info(id: EncoderId, encoder: TextEncoder, records: EncoderFileRecord[], fromCache: boolean): EncoderInfo {
+    const spec = encoderSpec(id);
     return {
-      encoder,
-      info: {
-        id,
-        revision: src.revision,
-        weightsHash: encoder.weightsHash,
-        dim: encoder.dim,
-        maxSeqLength: encoder.maxSeqLength,
-        numLayers: encoder.numLayers,
-        fromCache,
-        bytes,
-      },
+      id,
+      revision: revisionOf(spec),
+      weightsHash: encoder.weightsHash,
+      dim: encoder.dim,
+      maxSeqLength: encoder.maxSeqLength,
+      numLayers: encoder.numLayers,
+      fromCache,
+      bytes: records.reduce((s, r) => s + r.bytes.byteLength, 0),
+      license: licenseOf(spec),
+      tokenizer: spec.kind === 'use-lite' ? 'sentencepiece (USE-lite vocabulary)' : 'wordpiece (the model’s tokenizer.json / vocab.txt)',
     };
   }
 
+  private async load(id: EncoderId): Promise<LoadedEncoder> {
+    const spec = encoderSpec(id);
+    const revision = revisionOf(spec);
+    let fromCache = true;
+    let records = await this.verifiedCache(id, spec, revision);
+    if (!records) {
+      fromCache = false;
+      records = await this.download(id, spec);
+    }
+    const encoder = await this.build(id, spec, records);
+    return { encoder, files: records, info: this.info(id, encoder, records, fromCache) };
+  }
+
+  private async build(id: EncoderId, spec: EncoderSpec, records: EncoderFileRecord[]): Promise<TextEncoder> {
+    switch (spec.kind) {
+      case 'use-lite': {
+        const byPath = new Map(records.map((r) => [r.path, r]));
+        const modelJson = json(byPath.get('model.json')!.bytes);
+        const vocab = json(byPath.get('vocab.json')!.bytes);
+        const shards = manifestPaths(modelJson).map((p) => byPath.get(p)!.bytes);
+        const files: EncoderFiles = { modelJson, vocab, shards };
+        return loadUseLite(files);
+      }
+      case 'hub':
+      case 'import':
+        return bertFromRecords(id, records);
+      default:
+        return assertNever(spec, 'encoder kind');
+    }
+  }
+
   /** The cached files if they are complete and every hash still matches; otherwise drops them. */
-  private async verifiedCache(id: EncoderId, revision: string): Promise<EncoderFileRecord[] | null> {
+  private async verifiedCache(id: EncoderId, spec: EncoderSpec, revision: string): Promise<EncoderFileRecord[] | null> {
     const records = await getEncoderFiles(id, revision);
     if (records.length === 0) return null;
     const byPath = new Map(records.map((r) => [r.path, r]));
     try {
-      const model = byPath.get('model.json');
-      if (!model || !byPath.has('vocab.json')) throw new Error('incomplete');
-      for (const p of manifestPaths(json(model.bytes))) if (!byPath.has(p)) throw new Error('incomplete');
+      const complete = spec.kind === 'use-lite' ? useLiteComplete(byPath) : bertFilesComplete(new Set(byPath.keys()));
+      if (!complete) throw new Error('incomplete');
       for (const r of records) if ((await sha256Hex(r.bytes)) !== r.sha256) throw new Error('corrupt');
       return records;
     } catch {
+      // An imported model's files exist nowhere else: keep them for a later look, say what broke.
+      if (spec.kind === 'import') throw new EngineError('ENCODER_UNAVAILABLE', `the stored files of the imported encoder "${id}" are incomplete or damaged; import the model again`);
       await deleteEncoderFiles(id, revision);
       return null;
     }
   }
 
-  private async download(id: EncoderId, src: EncoderSource): Promise<EncoderFileRecord[]> {
-    const [model] = await downloadFiles([`${src.baseUrl}model.json`]);
+  private async download(id: EncoderId, spec: EncoderSpec): Promise<EncoderFileRecord[]> {
+    switch (spec.kind) {
+      case 'use-lite':
+        return this.downloadUseLite(id);
+      case 'hub': {
+        const records = await downloadHubModel(spec.ref, { baseUrl: this.hubBaseUrl, onProgress: this.onDownload });
+        await putEncoderFiles(records);
+        return records;
+      }
+      case 'import':
+        throw new EngineError('ENCODER_UNAVAILABLE', `the encoder "${id}" of an imported model is no longer in this browser's storage; import the model again`);
+      default:
+        return assertNever(spec, 'encoder kind');
+    }
+  }
+
+  private async downloadUseLite(id: EncoderId): Promise<EncoderFileRecord[]> {
+    const baseUrl = appUrl('models/use-lite/');
+    const [model] = await downloadFiles([`${baseUrl}model.json`]);
     const paths = ['vocab.json', ...manifestPaths(json(model!.bytes))];
     const files = await downloadFiles(
-      paths.map((p) => src.baseUrl + p),
+      paths.map((p) => baseUrl + p),
       { onProgress: this.onDownload, expectedBytes: manifestBytes(json(model!.bytes)) },
     );
     const now = Date.now();
-    const encoder = encoderKey(id, src.revision);
+    const encoder = encoderKey(id, USE_LITE_REVISION);
     const records: EncoderFileRecord[] = [model!, ...files].map((f, i) => {
       const path = i === 0 ? 'model.json' : paths[i - 1]!;
       return { key: `${encoder}/${path}`, encoder, path, sha256: f.sha256, bytes: f.bytes, storedAt: now };

@@ -8,7 +8,9 @@ import { Importer } from './importer';
 import { EncoderStore } from './encoders';
 import { Trainer } from './trainer';
 import { Predictor } from './predictor';
+import { FineTuneJobs } from './finetune-jobs';
 import { exportRun, importBundle } from './exporter';
+import { dropUnusedImportedEncoder, exportHfRun, importHfModel } from './hf-classifier';
 import { deleteDataset, getDatasetRows, listDatasets, renameDataset } from '../storage/datasets';
 import { deleteRun, getRun, listRuns } from '../storage/runs';
 import { listCachedEncoders } from '../storage/encoder-files';
@@ -25,6 +27,11 @@ export function createEngine(emit: Emit): Handlers {
   );
   const predictor = new Predictor(encoders);
   const trainer = new Trainer(encoders, emit, predictor);
+  const finetunes = new FineTuneJobs(encoders, emit, predictor);
+  // One training job at a time: both hold the encoder and most of the memory.
+  const notTraining = (what: string): void => {
+    if (trainer.busy || finetunes.busy) throw new EngineError('BUSY', `a training run is already in progress; stop it before ${what}`);
+  };
   let backendReady: Promise<BackendInfo> | null = null;
   // Every tfjs request waits for the backend chosen by init (the UI calls init first).
   const ready = async (): Promise<void> => {
@@ -33,7 +40,8 @@ export function createEngine(emit: Emit): Handlers {
   };
 
   return {
-    async init({ backend }) {
+    async init({ backend, hubBaseUrl }) {
+      encoders.setHubBaseUrl(hubBaseUrl);
       // The backend is chosen once per worker; a second init (StrictMode, a remount) gets the same answer.
       backendReady ??= startBackend(parseBackendRequest(backend));
       const info = await backendReady;
@@ -77,12 +85,51 @@ export function createEngine(emit: Emit): Handlers {
     async 'encoder.cached'() {
       return listCachedEncoders();
     },
+    async 'encoder.forget'({ id }) {
+      await encoders.forget(id);
+      return null;
+    },
+    async 'export.hf'({ runId }) {
+      await ready();
+      return exportHfRun(runId, encoders);
+    },
+    async 'import.hf'({ name, files }) {
+      await ready();
+      return importHfModel(name, files, encoders);
+    },
     async 'train.start'({ datasetId, encoderId, config }) {
       await ready();
+      notTraining('starting another');
       return trainer.run(datasetId, encoderId, config);
     },
     async 'train.stop'() {
       trainer.stop();
+      return null;
+    },
+    async 'finetune.estimate'({ datasetId, encoderId, settings }) {
+      await ready();
+      notTraining('estimating a fine-tuning run');
+      return finetunes.estimate(datasetId, encoderId, settings);
+    },
+    async 'finetune.start'({ datasetId, encoderId, settings, headRunId }) {
+      await ready();
+      notTraining('starting another');
+      return finetunes.start(datasetId, encoderId, settings, headRunId);
+    },
+    async 'finetune.resume'({ jobId }) {
+      await ready();
+      notTraining('resuming one');
+      return finetunes.resume(jobId);
+    },
+    async 'finetune.stop'() {
+      finetunes.stop();
+      return null;
+    },
+    async 'finetune.jobs'() {
+      return finetunes.list();
+    },
+    async 'finetune.discard'({ jobId }) {
+      await finetunes.discard(jobId);
       return null;
     },
     async 'runs.list'() {
@@ -93,7 +140,14 @@ export function createEngine(emit: Emit): Handlers {
     },
     async 'runs.delete'({ id }) {
       predictor.forget(id);
+      const run = await getRun(id).catch(() => null);
       await deleteRun(id);
+      // The run is gone either way; a leftover encoder only costs storage, so say so and go on.
+      if (run) {
+        await dropUnusedImportedEncoder(run.encoderId, encoders).catch((err: Error) =>
+          emit({ type: 'log', level: 'warn', message: `the imported encoder of run ${id} was not removed: ${err.message}` }),
+        );
+      }
       return null;
     },
     async predict({ runId, texts }) {

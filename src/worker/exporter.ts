@@ -5,10 +5,12 @@ import { artifactsToHead, WEIGHTS_FILE } from '../core/formats/tfjs-artifacts';
 import { BUNDLE_EXTENSION, BUNDLE_FORMAT, BUNDLE_VERSION, readBundle, writeBundle, type BundleMetadata } from '../core/formats/bundle';
 import { getModel, getRun, saveRun } from '../storage/runs';
 import { newId, type ModelRecord, type RunRecord } from '../storage/db';
-import type { EpochLog, ExportFormat, ExportedFile, RunMetrics, RunSummary, TrainConfig } from './protocol';
+import { encoderWeightsFromSafetensors } from '../core/formats/encoder-weights';
+import type { EpochLog, ExportFormat, ExportedFile, FineTuneInfo, RunMetrics, RunSummary, TrainConfig } from './protocol';
 import { EngineError, assertNever } from './errors';
 import type { EncoderStore } from './encoders';
 import { asEncoderId } from './predictor';
+import type { EncoderOverlay } from './encoder-weights';
 
 const TOKENIZERS: Record<string, string> = { 'use-lite': 'sentencepiece (USE-lite vocabulary)' };
 
@@ -25,6 +27,8 @@ export type ModelMetadata = BundleMetadata & {
   epochsRun: number;
   datasetName: string;
   backend: string;
+  /** Set when the bundle carries fine-tuned encoder layers (encoder.weightsHash is then the tuned encoder's). */
+  fineTune: FineTuneInfo | null;
 };
 
 export function runMetadata(run: RunRecord): ModelMetadata {
@@ -44,8 +48,12 @@ export function runMetadata(run: RunRecord): ModelMetadata {
     epochsRun: run.epochsRun,
     datasetName: run.datasetName,
     backend: run.backend,
+    fineTune: run.fineTune ?? null,
   };
 }
+
+/** The fine-tuned encoder layers inside the tfjs zip (names as in the encoder's files). */
+export const ENCODER_WEIGHTS_FILE = 'encoder-weights.safetensors';
 
 const slug = (s: string): string => s.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase().slice(0, 60) || 'model';
 
@@ -75,6 +83,8 @@ export async function exportRun(runId: string, format: ExportFormat): Promise<Ex
         'model.json': strToU8(JSON.stringify(model.modelJson)),
         [WEIGHTS_FILE]: model.weightsBin,
         'metadata.json': strToU8(JSON.stringify(metadata, null, 2)),
+        // The head alone would predict wrongly without the encoder layers it was tuned with.
+        ...(model.encoderWeights ? { [ENCODER_WEIGHTS_FILE]: model.encoderWeights } : {}),
       });
       return { fileName: `${base}-tfjs.zip`, mime: 'application/zip', bytes };
     }
@@ -87,11 +97,22 @@ export async function exportRun(runId: string, format: ExportFormat): Promise<Ex
       return { fileName: `${base}${BUNDLE_EXTENSION}`, mime: 'application/zip', bytes };
     }
     case 'safetensors': {
+      const head = headTensors(model);
+      // Fine-tuned encoder layers go beside the head under their names in the encoder's files.
+      const encoder: SafetensorsTensor[] = model.encoderWeights
+        ? encoderWeightsFromSafetensors(model.encoderWeights).map((w) => ({ name: w.name, dtype: 'F32' as const, shape: w.shape, data: w.data }))
+        : [];
       const meta: Record<string, string> = {
         format: 'pt',
-        texttune: JSON.stringify({ labels: run.labels, encoder: metadata.encoder }),
+        texttune: JSON.stringify({
+          labels: run.labels,
+          encoder: metadata.encoder,
+          head: head.map((t) => t.name),
+          encoderTensors: encoder.map((t) => t.name),
+          ...(run.fineTune ? { baseEncoderWeightsHash: run.fineTune.baseEncoderHash } : {}),
+        }),
       };
-      return { fileName: `${base}.safetensors`, mime: 'application/octet-stream', bytes: encodeSafetensors(headTensors(model), meta) };
+      return { fileName: `${base}.safetensors`, mime: 'application/octet-stream', bytes: encodeSafetensors([...head, ...encoder], meta) };
     }
     default:
       return assertNever(format, 'export format');
@@ -127,13 +148,25 @@ export async function importBundle(file: Blob, fileName: string, encoders: Encod
   }
   const md = bundle.metadata as Partial<ModelMetadata> & BundleMetadata;
   const encoderId = asEncoderId(md.encoder.id);
-  const { encoder } = await encoders.get(encoderId);
-  if (encoder.weightsHash !== md.encoder.weightsHash && !bundle.encoderWeights) {
-    throw new EngineError(
-      'BUNDLE_MISMATCH',
-      `${fileName} was trained on ${md.encoder.id} weights ${md.encoder.weightsHash.slice(0, 12)}…, but this app's ${encoderId} has ${encoder.weightsHash.slice(0, 12)}…; its predictions would be wrong, so it was not imported`,
-    );
+  let overlay: EncoderOverlay | null = null;
+  if (bundle.encoderWeights) {
+    try {
+      overlay = { key: `import:${md.encoder.weightsHash}`, hash: md.encoder.weightsHash, weights: encoderWeightsFromSafetensors(bundle.encoderWeights) };
+    } catch (err) {
+      throw new EngineError('BUNDLE_INVALID', `${fileName}: the fine-tuned encoder weights cannot be read: ${(err as Error).message}`);
+    }
   }
+  // With fine-tuned layers, applying them to this app's encoder must reproduce the recorded hash
+  // (checked by the overlay itself): proof that base weights and layers both match.
+  const dim = await encoders.use(encoderId, overlay, async ({ encoder }) => {
+    if (encoder.weightsHash !== md.encoder.weightsHash) {
+      throw new EngineError(
+        'BUNDLE_MISMATCH',
+        `${fileName} was trained on ${md.encoder.id} weights ${md.encoder.weightsHash.slice(0, 12)}…, but this app's ${encoderId} has ${encoder.weightsHash.slice(0, 12)}…; its predictions would be wrong, so it was not imported`,
+      );
+    }
+    return encoder.dim;
+  });
   let head;
   try {
     head = await artifactsToHead(bundle.head.modelJson, bundle.head.weightsBin);
@@ -143,7 +176,7 @@ export async function importBundle(file: Blob, fileName: string, encoders: Encod
   try {
     const inDim = head.inputs[0]!.shape[1];
     const outDim = head.outputs[0]!.shape[1];
-    if (inDim !== encoder.dim) throw new EngineError('BUNDLE_MISMATCH', `${fileName}: the head expects ${inDim}-d embeddings, the encoder gives ${encoder.dim}-d`);
+    if (inDim !== dim) throw new EngineError('BUNDLE_MISMATCH', `${fileName}: the head expects ${inDim}-d embeddings, the encoder gives ${dim}-d`);
     if (outDim !== md.labels.length) throw new EngineError('BUNDLE_INVALID', `${fileName}: the head has ${outDim} outputs but the metadata lists ${md.labels.length} labels`);
   } finally {
     head.dispose();
@@ -157,7 +190,7 @@ export async function importBundle(file: Blob, fileName: string, encoders: Encod
     datasetName: typeof md.datasetName === 'string' ? md.datasetName : '(imported)',
     encoderId,
     encoderHash: md.encoder.weightsHash,
-    embeddingDim: encoder.dim,
+    embeddingDim: dim,
     maxSeqLength: md.encoder.maxSeqLength,
     labels: md.labels,
     config: { ...DEFAULT_CONFIG_FOR_IMPORT, ...(md.hyperParameters as Partial<TrainConfig>) },
@@ -170,6 +203,7 @@ export async function importBundle(file: Blob, fileName: string, encoders: Encod
     imported: true,
     history: Array.isArray(md.history) ? md.history : [],
     misclassified: [],
+    ...(md.fineTune && bundle.encoderWeights ? { fineTune: md.fineTune } : {}),
   };
   await saveRun(run, { runId: id, modelJson: bundle.head.modelJson, weightsBin: bundle.head.weightsBin, encoderWeights: bundle.encoderWeights ?? null });
   const { history: _h, misclassified: _m, ...summary } = run;

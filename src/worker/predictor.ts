@@ -8,18 +8,24 @@ import { detectColumns } from '../core/data/detect';
 import { getModel, getRun } from '../storage/runs';
 import type { EncoderId, ExportedFile, Prediction } from './protocol';
 import { EngineError } from './errors';
-import type { EncoderStore, LoadedEncoder } from './encoders';
+import type { EncoderStore } from './encoders';
+import { parseEncoderId } from './hub-encoders';
+import type { EncoderOverlay } from './encoder-weights';
+import type { TextEncoder } from '../core/encoders/types';
+import { encoderWeightsFromSafetensors } from '../core/formats/encoder-weights';
 
 interface LoadedHead {
   model: tf.LayersModel;
   labels: string[];
   encoderId: EncoderId;
   encoderHash: string;
+  /** The fine-tuned encoder weights of the run (null: the pristine encoder). */
+  overlay: EncoderOverlay | null;
 }
 
+/** A stored encoder id as the protocol type (USE-lite, a Hub model, an imported model's encoder). */
 export function asEncoderId(id: string): EncoderId {
-  if (id === 'use-lite') return id;
-  throw new EngineError('BUNDLE_MISMATCH', `this model needs the encoder "${id}", which this version of TextTune does not have`);
+  return parseEncoderId(id);
 }
 
 const BATCH_EMBED = 64;
@@ -44,9 +50,8 @@ export class Predictor {
   async predict(runId: string, texts: string[]): Promise<Prediction> {
     const t0 = performance.now();
     const head = await this.head(runId);
-    const { encoder } = await this.encoderFor(head);
-    const x = await encoder.embedTexts(texts, { batchSize: BATCH_EMBED });
-    const probabilities = await predictProbaAsync(head.model, x, encoder.dim);
+    const { x, dim } = await this.embed(head, texts);
+    const probabilities = await predictProbaAsync(head.model, x, dim);
     return { labels: head.labels, probabilities, ms: performance.now() - t0 };
   }
 
@@ -61,11 +66,10 @@ export class Predictor {
     if (table.rows.length === 0) throw new EngineError('DATASET_INVALID', `${fileName} has no data rows to predict`);
     if (textColumn < 0) throw new EngineError('DATASET_INVALID', `${fileName} has no column with text in it`);
     const head = await this.head(runId);
-    const { encoder } = await this.encoderFor(head);
     const texts = table.rows.map((r) => r[textColumn] ?? '');
     progress(0, texts.length);
-    const x = await encoder.embedTexts(texts, { batchSize: BATCH_EMBED, onProgress: progress });
-    const probs = await predictProbaAsync(head.model, x, encoder.dim);
+    const { x, dim } = await this.embed(head, texts, progress);
+    const probs = await predictProbaAsync(head.model, x, dim);
     const k = head.labels.length;
     const rows = table.rows.map((r, i) => {
       const p = Array.from(probs.subarray(i * k, (i + 1) * k));
@@ -93,18 +97,28 @@ export class Predictor {
 
   private async load(runId: string): Promise<LoadedHead> {
     const [run, stored] = await Promise.all([getRun(runId), getModel(runId)]);
+    const overlay = stored.encoderWeights
+      ? { key: runId, hash: run.encoderHash, weights: encoderWeightsFromSafetensors(stored.encoderWeights) }
+      : null;
     const model = await artifactsToHead(stored.modelJson, stored.weightsBin);
-    return { model, labels: run.labels, encoderId: asEncoderId(run.encoderId), encoderHash: run.encoderHash };
+    return { model, labels: run.labels, encoderId: asEncoderId(run.encoderId), encoderHash: run.encoderHash, overlay };
   }
 
-  private async encoderFor(head: LoadedHead): Promise<LoadedEncoder> {
-    const loaded = await this.encoders.get(head.encoderId);
-    if (loaded.encoder.weightsHash !== head.encoderHash) {
-      throw new EngineError(
-        'BUNDLE_MISMATCH',
-        `this model was trained on encoder weights ${head.encoderHash.slice(0, 12)}…, but the loaded ${head.encoderId} has ${loaded.encoder.weightsHash.slice(0, 12)}…`,
-      );
-    }
-    return loaded;
+  /** Embeds with the encoder weights the run was trained with (pristine or its fine-tuned layers). */
+  private embed(head: LoadedHead, texts: string[], onProgress?: (done: number, total: number) => void): Promise<{ x: Float32Array; dim: number }> {
+    return this.encoders.use(head.encoderId, head.overlay, async ({ encoder }) => {
+      checkHash(encoder, head);
+      const x = await encoder.embedTexts(texts, { batchSize: BATCH_EMBED, ...(onProgress ? { onProgress } : {}) });
+      return { x, dim: encoder.dim };
+    });
+  }
+}
+
+function checkHash(encoder: TextEncoder, head: LoadedHead): void {
+  if (encoder.weightsHash !== head.encoderHash) {
+    throw new EngineError(
+      'BUNDLE_MISMATCH',
+      `this model was trained on encoder weights ${head.encoderHash.slice(0, 12)}…, but the loaded ${head.encoderId} has ${encoder.weightsHash.slice(0, 12)}…`,
+    );
   }
 }

@@ -86,7 +86,12 @@ export interface DatasetMeta {
   warnings: DatasetProblem[];
 }
 
-export type EncoderId = 'use-lite';
+/**
+ * 'use-lite' (served by this app), `hf:owner/name@revision` (a Hub BERT-family model, see
+ * core/encoders/registry.ts hubEncoderId) or `hf-import:<hash>` (the encoder of an imported
+ * Hugging Face classifier; only in this browser's cache).
+ */
+export type EncoderId = 'use-lite' | `hf:${string}` | `hf-import:${string}`;
 
 export interface EncoderInfo {
   id: EncoderId;
@@ -97,6 +102,10 @@ export interface EncoderInfo {
   numLayers: number;
   fromCache: boolean;
   bytes: number;
+  /** Hub encoders: the repo's license as the preset says (null: unknown, check the model card). */
+  license?: string | null;
+  /** The encoder's tokenizer, in words (for exports' metadata). */
+  tokenizer?: string;
 }
 
 export interface CachedEncoder {
@@ -128,6 +137,88 @@ export interface EpochLog {
   valAcc: number;
   valMacroF1: number;
   seconds: number;
+  /** Live tensors after the epoch (fine-tuning: must stay flat across epochs). */
+  numTensors?: number;
+  /** Encoder learning rate at the end of the epoch (fine-tuning's warm-up/decay schedule). */
+  encoderLearningRate?: number;
+}
+
+/** Hyper-parameters of a fine-tuning run (top K encoder layers + a linear head). */
+export interface FineTuneSettings {
+  valFraction: number;
+  seed: number;
+  /** Encoder layers unfrozen from the top: 0 = head only (on token ids), numLayers = all. */
+  unfreezeLayers: number;
+  encoderLearningRate: number;
+  headLearningRate: number;
+  epochs: number;
+  batchSize: number;
+  /** Share of the steps spent warming the encoder learning rate up (then it decays linearly). */
+  warmupFraction: number;
+  /** Global gradient-norm clip. */
+  clipNorm: number;
+  /** Epochs without a better val macro-F1 before stopping (0 = never). */
+  patience: number;
+  classWeights: boolean;
+}
+
+/** Where a fine-tuning run's linear head started. */
+export type HeadInit =
+  | { kind: 'head-run'; runId: string; runName: string }
+  | { kind: 'fresh'; reason: string };
+
+export type FineTuneStopReason = 'completed' | 'early-stopping' | 'user' | 'non-finite-loss';
+
+/** What a fine-tuned run adds to its summary. */
+export interface FineTuneInfo {
+  settings: FineTuneSettings;
+  /** Hash of the pristine encoder weights the run started from (encoderHash is the tuned one). */
+  baseEncoderHash: string;
+  headInit: HeadInit;
+  stopReason: FineTuneStopReason;
+  /** Why it stopped, in words, when that is worth saying (non-finite loss). */
+  message: string | null;
+  /** Largest tf.memory().numBytes seen during the run. */
+  peakBytes: number;
+  /** File names of the encoder weights the run changed (stored as safetensors beside the head). */
+  encoderWeightNames: string[];
+  /** Times the run was resumed from a checkpoint. */
+  resumed: number;
+}
+
+/** A time estimate measured on the running backend before fine-tuning starts. */
+export interface FineTuneEstimate {
+  backend: string;
+  /** One optimisation step (forward + backward + update) on a batch of median-length texts. */
+  stepSeconds: number;
+  /** One validation batch (forward only). */
+  evalBatchSeconds: number;
+  batchSize: number;
+  /** Padded tokens per row of the measured batch. */
+  seqLength: number;
+  stepsPerEpoch: number;
+  epochs: number;
+  totalSeconds: number;
+}
+
+/** An unfinished fine-tuning run (its last checkpoint is in IndexedDB). */
+export interface FineTuneJob {
+  id: string;
+  createdAt: number;
+  updatedAt: number;
+  datasetId: string;
+  datasetName: string;
+  encoderId: string;
+  settings: FineTuneSettings;
+  headInit: HeadInit;
+  /** Last checkpointed epoch (0: none yet). */
+  epochsDone: number;
+  history: EpochLog[];
+  peakBytes: number;
+  /** True while this worker is running it (false after a reload or a crashed tab: resumable). */
+  running: boolean;
+  /** Why it stopped last time, if it failed. */
+  error: string | null;
 }
 
 export interface ClassMetrics {
@@ -174,6 +265,8 @@ export interface RunSummary {
   stoppedByUser: boolean;
   backend: string;
   imported: boolean;
+  /** Present when the encoder was fine-tuned (absent on head-only runs and older records). */
+  fineTune?: FineTuneInfo;
 }
 
 export interface RunDetail extends RunSummary {
@@ -203,7 +296,8 @@ export interface StorageEstimate {
 
 /** Every request the engine answers: name → {args, result}. */
 export interface EngineApi {
-  init: { args: { backend: BackendRequest }; result: BackendInfo };
+  /** hubBaseUrl: where Hub models come from (default https://huggingface.co; tests: a same-origin stand-in). */
+  init: { args: { backend: BackendRequest; hubBaseUrl?: string | null }; result: BackendInfo };
   'import.open': { args: { file: Blob; fileName: string }; result: ImportPreview };
   'import.map': { args: { importId: string; mapping: ColumnMapping }; result: ImportReport };
   'import.rejectedCsv': { args: { importId: string }; result: { csv: string } };
@@ -215,11 +309,25 @@ export interface EngineApi {
   'datasets.rejectedCsv': { args: { id: string }; result: { csv: string } };
   'encoder.load': { args: { id: EncoderId }; result: EncoderInfo };
   'encoder.cached': { args: null; result: CachedEncoder[] };
+  'encoder.forget': { args: { id: EncoderId }; result: null };
+  /** Hugging Face BertForSequenceClassification zip of a BERT-family run (encoder + linear head + train.csv + train.py). */
+  'export.hf': { args: { runId: string }; result: ExportedFile };
+  /** A BertForSequenceClassification folder (files with relative paths) or its zip (one file). */
+  'import.hf': { args: { name: string; files: { path: string; file: Blob }[] }; result: RunSummary };
   'train.start': { args: { datasetId: string; encoderId: EncoderId; config: TrainConfig }; result: RunDetail };
   'train.stop': { args: null; result: null };
   'runs.list': { args: null; result: RunSummary[] };
   'runs.get': { args: { id: string }; result: RunDetail };
   'runs.delete': { args: { id: string }; result: null };
+  'finetune.estimate': { args: { datasetId: string; encoderId: EncoderId; settings: FineTuneSettings }; result: FineTuneEstimate };
+  'finetune.start': {
+    args: { datasetId: string; encoderId: EncoderId; settings: FineTuneSettings; headRunId: string | null };
+    result: RunDetail;
+  };
+  'finetune.resume': { args: { jobId: string }; result: RunDetail };
+  'finetune.stop': { args: null; result: null };
+  'finetune.jobs': { args: null; result: FineTuneJob[] };
+  'finetune.discard': { args: { jobId: string }; result: null };
   predict: { args: { runId: string; texts: string[] }; result: Prediction };
   'predict.batch': { args: { runId: string; file: Blob; fileName: string }; result: ExportedFile & { rows: number } };
   export: { args: { runId: string; format: ExportFormat }; result: ExportedFile };
@@ -231,11 +339,12 @@ export type Method = keyof EngineApi;
 export type Args<M extends Method> = EngineApi[M]['args'];
 export type Result<M extends Method> = EngineApi[M]['result'];
 
-export type ProgressTask = 'parse' | 'download' | 'load-encoder' | 'embed' | 'train' | 'predict' | 'save';
+export type ProgressTask = 'parse' | 'download' | 'load-encoder' | 'embed' | 'train' | 'finetune' | 'estimate' | 'predict' | 'save';
 
 export type EngineEvent =
   | { type: 'progress'; task: ProgressTask; done: number; total: number; etaSeconds: number | null; detail: string | null }
   | { type: 'epoch'; log: EpochLog; totalEpochs: number }
+  | { type: 'checkpoint'; jobId: string; epoch: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'backend'; info: BackendInfo }
   | { type: 'encoder'; info: EncoderInfo };
@@ -248,9 +357,15 @@ export type ErrorCode =
   | 'ENCODER_UNAVAILABLE'
   | 'BUNDLE_INVALID'
   | 'BUNDLE_MISMATCH'
+  | 'HUB_UNAUTHORIZED'
+  | 'HUB_NOT_FOUND'
+  | 'HUB_NETWORK'
+  | 'HUB_UNSUPPORTED'
+  | 'HUB_INTEGRITY'
   | 'BACKEND_FAILED'
   | 'BUSY'
   | 'CANCELLED'
+  | 'NON_FINITE_LOSS'
   | 'INTERNAL';
 
 /** How an error crosses the boundary: never a bare string. */

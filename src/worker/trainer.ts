@@ -7,7 +7,8 @@ import { embeddingsKey, getEmbeddings, putEmbeddings } from '../storage/embeddin
 import { saveRun } from '../storage/runs';
 import { newId } from '../storage/db';
 import type { RunRecord } from '../storage/db';
-import type { EncoderId, Misclassified, RunDetail, TrainConfig } from './protocol';
+import type { EncoderId, RunDetail, TrainConfig } from './protocol';
+import { misclassifiedRows } from './misclassified';
 import { EngineError } from './errors';
 import type { EncoderStore } from './encoders';
 import type { Predictor } from './predictor';
@@ -15,7 +16,6 @@ import { progressReporter, type Emit } from './progress';
 import * as tf from '@tensorflow/tfjs-core';
 
 const EMBED_BATCH = 32;
-const MAX_MISCLASSIFIED = 50;
 
 function gather(x: Float32Array, dim: number, rows: number[]): Float32Array {
   const out = new Float32Array(rows.length * dim);
@@ -47,6 +47,10 @@ export class Trainer {
     private readonly predictor: Predictor,
   ) {}
 
+  get busy(): boolean {
+    return this.running;
+  }
+
   stop(): void {
     if (this.running) this.stopRequested = true;
   }
@@ -66,25 +70,28 @@ export class Trainer {
 
   private async train(datasetId: string, encoderId: EncoderId, config: TrainConfig): Promise<RunDetail> {
     const [meta, rows] = await Promise.all([getDataset(datasetId), getDatasetRows(datasetId)]);
-    this.emit({ type: 'progress', task: 'load-encoder', done: 0, total: 1, etaSeconds: null, detail: encoderId });
-    const { encoder, info } = await this.encoders.get(encoderId);
-    const dim = encoder.dim;
     const n = rows.texts.length;
-
-    const key = embeddingsKey(datasetId, encoderId, encoder.weightsHash);
-    let vectors = (await getEmbeddings(key))?.vectors;
-    if (!vectors || vectors.length !== n * dim) {
-      const report = progressReporter(this.emit, 'embed');
-      report(0, n);
-      vectors = await encoder.embedTexts(rows.texts, {
-        batchSize: EMBED_BATCH,
-        onProgress: (done, total) => {
-          if (this.stopRequested) throw new EngineError('CANCELLED', 'stopped while embedding, before any training: nothing was saved');
-          report(done, total);
-        },
-      });
-      await putEmbeddings({ key, datasetId, dim, count: n, vectors, createdAt: Date.now() });
-    }
+    this.emit({ type: 'progress', task: 'load-encoder', done: 0, total: 1, etaSeconds: null, detail: encoderId });
+    // Pristine weights: a fine-tuned run's must never reach (or be cached as) frozen embeddings.
+    const { info, dim, maxSeqLength, weightsHash, vectors } = await this.encoders.use(encoderId, null, async ({ encoder, info }) => {
+      const dim = encoder.dim;
+      // The cache key carries the weights' hash: embeddings are only valid for the weights that made them.
+      const key = embeddingsKey(datasetId, encoderId, encoder.weightsHash);
+      let vectors = (await getEmbeddings(key))?.vectors;
+      if (!vectors || vectors.length !== n * dim) {
+        const report = progressReporter(this.emit, 'embed');
+        report(0, n);
+        vectors = await encoder.embedTexts(rows.texts, {
+          batchSize: EMBED_BATCH,
+          onProgress: (done, total) => {
+            if (this.stopRequested) throw new EngineError('CANCELLED', 'stopped while embedding, before any training: nothing was saved');
+            report(done, total);
+          },
+        });
+        await putEmbeddings({ key, datasetId, dim, count: n, vectors, createdAt: Date.now() });
+      }
+      return { info, dim, maxSeqLength: encoder.maxSeqLength, weightsHash: encoder.weightsHash, vectors };
+    });
     this.emit({ type: 'progress', task: 'embed', done: n, total: n, etaSeconds: 0, detail: 'cached' });
 
     const labelIndex = new Map(meta.labels.map((l, i) => [l, i]));
@@ -111,7 +118,7 @@ export class Trainer {
     });
     try {
       this.emit({ type: 'progress', task: 'save', done: 0, total: 1, etaSeconds: null, detail: null });
-      const misclassified = await this.misclassified(result.model, data.valX, data.valY, dim, split.val, rows, meta.labels);
+      const misclassified = misclassifiedRows(await predictProbaAsync(result.model, data.valX, dim), data.valY, split.val, rows, meta.labels);
       const artifacts = await headToArtifacts(result.model);
       const id = newId('run');
       const createdAt = Date.now();
@@ -122,9 +129,9 @@ export class Trainer {
         datasetId,
         datasetName: meta.name,
         encoderId: info.id,
-        encoderHash: encoder.weightsHash,
+        encoderHash: weightsHash,
         embeddingDim: dim,
-        maxSeqLength: encoder.maxSeqLength,
+        maxSeqLength,
         labels: meta.labels,
         config,
         metrics: result.metrics,
@@ -138,34 +145,12 @@ export class Trainer {
         misclassified,
       };
       await saveRun(run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights: null });
-      this.predictor.adopt(id, { model: result.model, labels: meta.labels, encoderId, encoderHash: encoder.weightsHash });
+      this.predictor.adopt(id, { model: result.model, labels: meta.labels, encoderId, encoderHash: weightsHash, overlay: null });
       this.emit({ type: 'progress', task: 'save', done: 1, total: 1, etaSeconds: null, detail: null });
       return run;
     } catch (err) {
       result.model.dispose();
       throw err;
     }
-  }
-
-  private async misclassified(
-    model: Parameters<typeof predictProbaAsync>[0],
-    valX: Float32Array,
-    valY: Int32Array,
-    dim: number,
-    valRows: number[],
-    rows: { texts: string[]; lines: number[] },
-    labels: string[],
-  ): Promise<Misclassified[]> {
-    const k = labels.length;
-    const probs = await predictProbaAsync(model, valX, dim);
-    const out: Misclassified[] = [];
-    valRows.forEach((row, i) => {
-      let arg = 0;
-      for (let j = 1; j < k; j++) if (probs[i * k + j]! > probs[i * k + arg]!) arg = j;
-      if (arg !== valY[i]) {
-        out.push({ text: rows.texts[row]!, line: rows.lines[row]!, trueLabel: labels[valY[i]!]!, predictedLabel: labels[arg]!, confidence: probs[i * k + arg]! });
-      }
-    });
-    return out.sort((a, b) => b.confidence - a.confidence).slice(0, MAX_MISCLASSIFIED);
   }
 }

@@ -7,6 +7,10 @@ import './engine-webgpu';
 // SwiftShader WebGPU is ~50x slower than WASM here: the WebGPU flow keeps training tiny.
 flowTest('webgpu', { epochs: 8, batchSize: 8, screenshot: true });
 flowTest('wasm', { epochs: 20, batchSize: 8, screenshot: false });
+// Before more.ts: its last test checks the requests every earlier test made (privacy).
+await import('./finetune');
+// Hub encoders: starts the fake Hub before the preview server, which proxies to it.
+await import('./hub');
 await import('./more');
 
 const failed = await runAll(process.argv[2]);

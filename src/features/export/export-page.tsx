@@ -12,9 +12,9 @@ const FORMATS: { format: ExportFormat; title: string; about: string }[] = [
   {
     format: 'tfjs-zip',
     title: 'TensorFlow.js Layers (zip)',
-    about: 'model.json + weights.bin + metadata.json (labels, encoder id and hash, tokenizer, max length, metrics).',
+    about: 'model.json + weights.bin + metadata.json (labels, encoder id and hash, tokenizer, max length, metrics); encoder-weights.safetensors for a fine-tuned run.',
   },
-  { format: 'safetensors', title: 'safetensors (.safetensors)', about: 'The head weights by name, readable by Python’s safetensors.' },
+  { format: 'safetensors', title: 'safetensors (.safetensors)', about: 'The head weights (and a fine-tuned run’s encoder layers) by name, readable by Python’s safetensors.' },
 ];
 
 export function ExportPage({ active, runId, onRunSelected }: { active: boolean; runId: string | null; onRunSelected(id: string): void }) {
@@ -39,6 +39,43 @@ export function ExportPage({ active, runId, onRunSelected }: { active: boolean; 
       setBusy(false);
     }
   };
+
+  const doExportHf = async () => {
+    if (!runId) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const file = await engine.call('export.hf', { runId });
+      downloadFile(file.bytes, file.fileName, file.mime);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  /** A BertForSequenceClassification zip (one file) or folder (files with relative paths). */
+  const doImportHf = async (files: File[]) => {
+    if (files.length === 0) return;
+    setBusy(true);
+    setImportError(null);
+    setImported(null);
+    try {
+      const entries = files.map((f) => ({ path: f.webkitRelativePath || f.name, file: f as Blob }));
+      const name = files.length === 1 ? files[0]!.name.replace(/\.zip$/i, '') : (files[0]!.webkitRelativePath.split('/')[0] ?? 'model');
+      const run = await engine.call('import.hf', { name, files: entries });
+      setImported(run);
+      onRunSelected(run.id);
+      setRunsVersion((v) => v + 1);
+    } catch (err) {
+      setImportError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const selectedRun = runs?.find((r) => r.id === runId) ?? null;
+  const bertRun = !!selectedRun && selectedRun.encoderId !== 'use-lite';
 
   const doImport = async (file: File) => {
     setBusy(true);
@@ -89,6 +126,18 @@ export function ExportPage({ active, runId, onRunSelected }: { active: boolean; 
                   </button>
                 </li>
               ))}
+              <li>
+                <div>
+                  <strong>Hugging Face (BertForSequenceClassification zip)</strong>
+                  <div className="muted small">
+                    config.json, model.safetensors (encoder + classifier), tokenizer files, the training data as train.csv and a train.py that continues
+                    training with transformers. For runs on a BERT-family encoder with a linear head (hidden units 0) or fine-tuned.
+                  </div>
+                </div>
+                <button type="button" data-testid="export-hf" disabled={busy || !bertRun} onClick={() => void doExportHf()}>
+                  Download
+                </button>
+              </li>
             </ul>
           </>
         )}
@@ -117,6 +166,43 @@ export function ExportPage({ active, runId, onRunSelected }: { active: boolean; 
           </p>
         )}
         <ErrorMessage error={importError} testId="import-error" />
+      </section>
+      <section className="card">
+        <h2>Import a Hugging Face classifier</h2>
+        <p className="muted">
+          A fine-tuned BertForSequenceClassification as a zip or a folder (config.json, model.safetensors, tokenizer.json or vocab.txt), for example one
+          exported here and trained further with train.py. It is stored in this browser and predicts in the Playground.
+        </p>
+        <div className="row">
+          <label className="file-button">
+            Import zip…
+            <input
+              type="file"
+              accept=".zip,application/zip"
+              data-testid="import-hf-input"
+              disabled={busy}
+              onChange={(e) => {
+                const files = [...(e.target.files ?? [])];
+                e.target.value = '';
+                void doImportHf(files);
+              }}
+            />
+          </label>
+          <label className="file-button">
+            Import folder…
+            <input
+              type="file"
+              data-testid="import-hf-folder"
+              disabled={busy}
+              {...{ webkitdirectory: '' }}
+              onChange={(e) => {
+                const files = [...(e.target.files ?? [])];
+                e.target.value = '';
+                void doImportHf(files);
+              }}
+            />
+          </label>
+        </div>
       </section>
     </div>
   );

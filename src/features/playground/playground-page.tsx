@@ -13,7 +13,7 @@ const DEBOUNCE_MS = 250;
 
 export function PlaygroundPage({ active, runId, onRunSelected }: { active: boolean; runId: string | null; onRunSelected(id: string): void }) {
   const engine = useEngine();
-  const [runs, runsError] = useRuns(active);
+  const [runs, runsError, runsFresh] = useRuns(active);
   const [text, setText] = useState('');
   const [prediction, setPrediction] = useState<Prediction | null>(null);
   const [predicting, setPredicting] = useState(false);
@@ -22,8 +22,10 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
   const latest = useRef(0);
 
   useEffect(() => {
+    // A list fetched before a run was saved elsewhere lacks it: only a fresh list may reset the choice.
+    if (!runsFresh) return;
     if (runs && runs.length > 0 && (!runId || !runs.some((r) => r.id === runId))) onRunSelected(runs[0]!.id);
-  }, [runs, runId, onRunSelected]);
+  }, [runs, runsFresh, runId, onRunSelected]);
 
   useEffect(() => {
     if (!runId || text.trim() === '') {

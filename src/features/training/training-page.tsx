@@ -8,6 +8,8 @@ import { LineChart } from '../../components/line-chart';
 import { MetricsView } from '../../components/metrics-view';
 import { pct } from '../../components/format';
 import { DEFAULT_CONFIG, TrainForm } from './train-form';
+import { FineTunePanel } from './finetune-panel';
+import { FineTuneDetails } from './finetune-details';
 
 const PHASE_LABEL: Partial<Record<ProgressTask, string>> = {
   download: 'Downloading encoder',
@@ -36,6 +38,7 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
   const [epochs, setEpochs] = useState<EpochLog[]>([]);
   const [shown, setShown] = useState<RunDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [fineTuning, setFineTuning] = useState(false);
 
   const refresh = useCallback(() => {
     engine.call('datasets.list', null).then((ds) => {
@@ -112,7 +115,7 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
         )}
         <TrainForm value={config} onChange={setConfig} disabled={running} />
         <div className="row">
-          <button type="button" className="primary" data-testid="train-button" disabled={running || !datasetId} onClick={() => void start()}>
+          <button type="button" className="primary" data-testid="train-button" disabled={running || fineTuning || !datasetId} onClick={() => void start()}>
             Train
           </button>
           <button type="button" data-testid="stop-button" disabled={!running || stopping} onClick={stop}>
@@ -131,6 +134,20 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
         {running && !progress && <p className="muted">Starting…</p>}
         <ErrorMessage error={error} testId="train-error" />
       </section>
+      <FineTunePanel
+        active={active}
+        encoderId={encoderId}
+        datasetId={datasetId}
+        runs={runs}
+        disabled={running}
+        onRunningChange={setFineTuning}
+        onFinished={(run) => {
+          setShown(run);
+          setEpochs(run.history);
+          onRunSelected(run.id);
+          refresh();
+        }}
+      />
       {history.length > 0 && (
         <section className="card" aria-label="Training curves">
           <h2>Training curves</h2>
@@ -150,7 +167,8 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
               series={[
                 { name: 'train', className: 's-train', values: history.map((h) => h.trainAcc) },
                 { name: 'validation', className: 's-val', values: history.map((h) => h.valAcc) },
-              ]}
+                // Fine-tuning runs measure no training accuracy (NaN): leave that line out.
+              ].filter((s) => s.values.some((v) => Number.isFinite(v)))}
             />
           </div>
           <p className="muted small" data-testid="epoch-count">
@@ -169,6 +187,7 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
               {shown.stoppedByUser ? ' · stopped by you' : shown.stoppedEarly ? ' · stopped early' : ''} · {shown.backend}
             </span>
           </h2>
+          <FineTuneDetails run={shown} />
           <MetricsView labels={shown.labels} metrics={shown.metrics} misclassified={shown.misclassified} />
         </section>
       )}

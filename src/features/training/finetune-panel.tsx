@@ -1,0 +1,254 @@
+// Fine-tune the top K encoder layers with a linear head: a measured time estimate, live progress
+// and curves, Stop, and Resume for runs a reload or crash interrupted (checkpointed per epoch).
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEngine, useEngineEvents } from '../../app/engine-context';
+import type { EncoderId, EpochLog, FineTuneEstimate, FineTuneJob, FineTuneSettings, ProgressTask, RunDetail, RunSummary } from '../../worker/protocol';
+import { ProgressBar } from '../../components/progress-bar';
+import { ErrorMessage } from '../../components/error-message';
+import { LineChart } from '../../components/line-chart';
+import { formatBytes, formatSeconds } from '../../components/format';
+import { DEFAULT_FINETUNE_SETTINGS, FineTuneForm } from './finetune-form';
+
+export interface FineTunePanelProps {
+  active: boolean;
+  encoderId: EncoderId;
+  datasetId: string | null;
+  runs: RunSummary[];
+  /** A head-only training run is in progress. */
+  disabled: boolean;
+  onRunningChange(running: boolean): void;
+  onFinished(run: RunDetail): void;
+}
+
+type Progress = { task: ProgressTask; done: number; total: number; eta: number | null };
+const TASKS: Partial<Record<ProgressTask, string>> = { 'load-encoder': 'Loading encoder', estimate: 'Timing steps', finetune: 'Fine-tuning', save: 'Saving' };
+
+function headInitText(run: RunSummary | undefined): { kind: 'head-run' | 'fresh'; text: string } {
+  if (!run) return { kind: 'fresh', text: 'The linear head starts fresh (no head-only run on this dataset chosen).' };
+  if (run.config.hiddenUnits === 0) return { kind: 'head-run', text: `The linear head starts from the head of “${run.name}”.` };
+  return { kind: 'fresh', text: `The linear head starts fresh: “${run.name}” has a ${run.config.hiddenUnits}-unit hidden layer, and only a linear head (hidden units 0) carries over.` };
+}
+
+export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, onRunningChange, onFinished }: FineTunePanelProps) {
+  const engine = useEngine();
+  const [settings, setSettings] = useState<FineTuneSettings>(DEFAULT_FINETUNE_SETTINGS);
+  const [numLayers, setNumLayers] = useState<number | null>(null);
+  const [headRunId, setHeadRunId] = useState<string>('');
+  const [estimate, setEstimate] = useState<FineTuneEstimate | null>(null);
+  const [busy, setBusy] = useState<'estimate' | 'run' | null>(null);
+  const [stopping, setStopping] = useState(false);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [epochs, setEpochs] = useState<EpochLog[]>([]);
+  const [checkpoint, setCheckpoint] = useState(0);
+  const [jobs, setJobs] = useState<FineTuneJob[]>([]);
+  const [error, setError] = useState<unknown>(null);
+
+  const headRuns = useMemo(() => runs.filter((r) => !r.fineTune && !r.imported && r.datasetId === datasetId && r.encoderId === encoderId), [runs, datasetId, encoderId]);
+  useEffect(() => {
+    if (headRunId && headRuns.some((r) => r.id === headRunId)) return;
+    // Prefer a linear head: it is the one that carries over.
+    setHeadRunId((headRuns.find((r) => r.config.hiddenUnits === 0) ?? headRuns[0])?.id ?? '');
+  }, [headRuns, headRunId]);
+
+  const refreshJobs = useCallback(() => {
+    engine.call('finetune.jobs', null).then(setJobs, setError);
+  }, [engine]);
+  useEffect(() => {
+    if (active) refreshJobs();
+  }, [active, refreshJobs]);
+
+  useEngineEvents((e) => {
+    switch (e.type) {
+      case 'encoder':
+        if (e.info.id === encoderId) setNumLayers(e.info.numLayers);
+        return;
+      case 'progress':
+        if (busy && TASKS[e.task]) setProgress({ task: e.task, done: e.done, total: e.total, eta: e.etaSeconds });
+        return;
+      case 'epoch':
+        if (busy === 'run') setEpochs((prev) => [...prev, e.log]);
+        return;
+      case 'checkpoint':
+        if (busy === 'run') setCheckpoint(e.epoch);
+        return;
+      case 'log':
+      case 'backend':
+        return;
+      default: {
+        const never: never = e;
+        return never;
+      }
+    }
+  });
+
+  const setRunning = (b: 'estimate' | 'run' | null) => {
+    setBusy(b);
+    onRunningChange(b !== null);
+  };
+
+  const runJob = async (call: () => Promise<RunDetail>, history: EpochLog[]) => {
+    setError(null);
+    setEpochs(history);
+    setCheckpoint(history.length);
+    setProgress(null);
+    setStopping(false);
+    setRunning('run');
+    try {
+      onFinished(await call());
+    } catch (err) {
+      setError(err);
+    } finally {
+      setRunning(null);
+      setProgress(null);
+      refreshJobs();
+    }
+  };
+
+  const start = () => {
+    if (!datasetId) return;
+    void runJob(() => engine.call('finetune.start', { datasetId, encoderId, settings, headRunId: headRunId || null }), []);
+  };
+
+  const resume = (job: FineTuneJob) => {
+    setSettings(job.settings);
+    void runJob(() => engine.call('finetune.resume', { jobId: job.id }), job.history);
+  };
+
+  const measure = async () => {
+    if (!datasetId) return;
+    setError(null);
+    setEstimate(null);
+    setRunning('estimate');
+    try {
+      setEstimate(await engine.call('finetune.estimate', { datasetId, encoderId, settings }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setRunning(null);
+      setProgress(null);
+    }
+  };
+
+  const head = headInitText(headRuns.find((r) => r.id === headRunId));
+  const estimateMatches = estimate && estimate.epochs === settings.epochs && estimate.batchSize <= settings.batchSize;
+  return (
+    <section className="card" aria-label="Fine-tune the encoder" data-testid="finetune-panel">
+      <h2>Fine-tune the encoder</h2>
+      <p className="muted small">
+        Transfer learning, step 3: unfreeze the top K encoder layers and train them with a linear head on token ids, a low encoder learning rate with warm-up and
+        decay, and gradient clipping. Each epoch is checkpointed in this browser, so an interrupted run can be resumed.
+      </p>
+      <label>
+        Start the head from
+        <select data-testid="ft-head-run" value={headRunId} disabled={busy !== null} onChange={(e) => setHeadRunId(e.target.value)}>
+          <option value="">a fresh linear head</option>
+          {headRuns.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.name} ({r.config.hiddenUnits === 0 ? 'linear head' : `${r.config.hiddenUnits} hidden units`})
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="small" data-testid="ft-head-init" data-kind={head.kind}>
+        {head.text}
+      </p>
+      <FineTuneForm value={settings} onChange={setSettings} disabled={busy !== null} numLayers={numLayers} />
+      <div className="row">
+        <button type="button" data-testid="ft-estimate-button" disabled={busy !== null || disabled || !datasetId} onClick={() => void measure()}>
+          Estimate time
+        </button>
+        <button type="button" className="primary" data-testid="ft-start" disabled={busy !== null || disabled || !datasetId} onClick={start}>
+          Fine-tune encoder
+        </button>
+        <button
+          type="button"
+          data-testid="ft-stop"
+          disabled={busy !== 'run' || stopping}
+          onClick={() => {
+            setStopping(true);
+            void engine.call('finetune.stop', null);
+          }}
+        >
+          {stopping ? 'Stopping…' : 'Stop (keep best epoch)'}
+        </button>
+      </div>
+      {estimate && (
+        <p className="small" data-testid="ft-estimate" data-seconds={estimate.totalSeconds} data-backend={estimate.backend}>
+          Estimated <strong>{formatSeconds(estimate.totalSeconds)}</strong> on <strong>{estimate.backend}</strong>: one step of {estimate.batchSize} texts × {estimate.seqLength} tokens took{' '}
+          {estimate.stepSeconds.toFixed(3)} s (measured), × {estimate.stepsPerEpoch} steps × {estimate.epochs} epoch(s), plus validation ({estimate.evalBatchSeconds.toFixed(3)} s per
+          batch).{estimateMatches ? '' : ' The settings changed since: estimate again.'}
+        </p>
+      )}
+      {busy && progress && (
+        <ProgressBar
+          label={`${TASKS[progress.task] ?? progress.task}${progress.task === 'finetune' ? ` (step ${progress.done}/${progress.total})` : ''}`}
+          done={progress.done}
+          total={progress.total}
+          etaSeconds={progress.eta}
+          testId="ft-progress"
+        />
+      )}
+      {busy === 'run' && (
+        <p className="muted small" data-testid="ft-checkpoint" data-epoch={checkpoint}>
+          {checkpoint > 0 ? `Checkpoint saved after epoch ${checkpoint}.` : 'No checkpoint yet (one is saved after every epoch).'}
+        </p>
+      )}
+      <ErrorMessage error={error} testId="ft-error" />
+      {epochs.length > 0 && <FineTuneCurves history={epochs} />}
+      {jobs.some((j) => !j.running) && busy !== 'run' && (
+        <div data-testid="ft-jobs">
+          <h3>Unfinished fine-tuning runs</h3>
+          <ul className="list">
+            {jobs
+              .filter((j) => !j.running)
+              .map((j) => (
+                <li key={j.id} data-testid="ft-job" data-job-id={j.id} data-epochs-done={j.epochsDone}>
+                  <span>
+                    {j.datasetName} · top {j.settings.unfreezeLayers} layer(s) · epoch {j.epochsDone} of {j.settings.epochs} checkpointed · peak {formatBytes(j.peakBytes)} ·{' '}
+                    {new Date(j.updatedAt).toLocaleString()}
+                  </span>
+                  {j.error && <span className="error small"> last attempt failed: {j.error}</span>}{' '}
+                  <button type="button" className="primary" data-testid="ft-resume" disabled={disabled} onClick={() => resume(j)}>
+                    Resume
+                  </button>{' '}
+                  <button type="button" className="danger" onClick={() => void engine.call('finetune.discard', { jobId: j.id }).then(refreshJobs, setError)}>
+                    Discard
+                  </button>
+                </li>
+              ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function FineTuneCurves({ history }: { history: EpochLog[] }) {
+  const last = history[history.length - 1]!;
+  return (
+    <div aria-label="Fine-tuning curves">
+      <div className="charts">
+        <LineChart
+          title="Loss"
+          testId="ft-chart-loss"
+          series={[
+            { name: 'train', className: 's-train', values: history.map((h) => h.trainLoss) },
+            { name: 'validation', className: 's-val', values: history.map((h) => h.valLoss) },
+          ]}
+        />
+        <LineChart
+          title="Validation"
+          testId="ft-chart-val"
+          yMax={1}
+          series={[
+            { name: 'accuracy', className: 's-train', values: history.map((h) => h.valAcc) },
+            { name: 'macro-F1', className: 's-val', values: history.map((h) => h.valMacroF1) },
+          ]}
+        />
+      </div>
+      <p className="muted small" data-testid="ft-history" data-epochs={history.map((h) => h.epoch).join(',')} data-losses={history.map((h) => h.trainLoss).join(',')}>
+        {history.length} epoch(s) · last: train loss {last.trainLoss.toFixed(4)}, val macro-F1 {last.valMacroF1.toFixed(3)}, tensors {last.numTensors ?? '–'}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+// One encoder instance is shared by training, fine-tuning and prediction. This keeps its weights
+// honest: every use names the weights it needs (pristine, or a fine-tuned run's overlay), uses
+// are serialised (an await inside one must not see another's weights), and a fine-tuning
+// session holds the encoder alone. Pristine values are copied to the CPU lazily, only for the
+// weights that get overwritten, so switching runs restores them exactly.
+import type * as tf from '@tensorflow/tfjs-core';
+import type { TextEncoder } from '../core/encoders/types';
+import type { NamedWeight } from '../core/formats/encoder-weights';
+import { EngineError } from './errors';
+
+/** An encoder whose weights can be read and written by file name and re-hashed. */
+export interface TunableEncoder extends TextEncoder {
+  namedWeights(): { name: string; tensor: tf.Tensor }[];
+  assignWeights(weights: NamedWeight[]): void;
+  rehash(): Promise<string>;
+}
+
+export function isTunable(encoder: TextEncoder): encoder is TunableEncoder {
+  const e = encoder as Partial<TunableEncoder>;
+  return typeof e.namedWeights === 'function' && typeof e.assignWeights === 'function' && typeof e.rehash === 'function';
+}
+
+/** A fine-tuned run's encoder weights; `hash` is the whole encoder's weightsHash with them applied. */
+export interface EncoderOverlay {
+  key: string;
+  hash: string;
+  weights: NamedWeight[];
+}
+
+/** File names of the weights trainableVariables(k) returns. */
+export function unfrozenWeightNames(encoder: TunableEncoder, k: number): string[] {
+  const vars = new Set(encoder.trainableVariables(k));
+  return encoder.namedWeights().filter((w) => vars.has(w.tensor as tf.Variable)).map((w) => w.name);
+}
+
+const TUNED = '(being tuned)';
+
+export class EncoderWeightState {
+  private readonly pristine = new Map<string, NamedWeight>();
+  /** Names whose values currently differ (or may differ) from pristine. */
+  private readonly dirty = new Set<string>();
+  private applied: string | null = null;
+  private tail: Promise<unknown> = Promise.resolve();
+  private tuning: string | null = null;
+
+  constructor(
+    private readonly encoder: TextEncoder,
+    readonly pristineHash: string,
+  ) {}
+
+  /**
+   * Runs fn with the encoder holding pristine weights plus `overlay`. With `tuning`, fn may
+   * change the named weights (they are restored on the next use) and other uses are refused
+   * with BUSY meanwhile instead of waiting minutes.
+   */
+  async use<T>(overlay: EncoderOverlay | null, fn: (encoder: TextEncoder) => Promise<T>, tuning?: { names: string[]; what: string }): Promise<T> {
+    if (this.tuning) throw new EngineError('BUSY', `${this.tuning}; try again when it has finished (or press Stop)`);
+    if (tuning) this.tuning = tuning.what;
+    const task = async (): Promise<T> => {
+      try {
+        await this.prepare(overlay);
+        if (tuning) {
+          await this.capture(tuning.names);
+          for (const n of tuning.names) this.dirty.add(n);
+          this.applied = TUNED;
+        }
+        return await fn(this.encoder);
+      } finally {
+        if (tuning) this.tuning = null;
+      }
+    };
+    const run = this.tail.then(task, task);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private tunable(): TunableEncoder {
+    if (!isTunable(this.encoder)) throw new EngineError('BAD_ARGUMENT', `the encoder "${this.encoder.id}" cannot load or fine-tune weights by name`);
+    return this.encoder;
+  }
+
+  private async prepare(overlay: EncoderOverlay | null): Promise<void> {
+    const key = overlay?.key ?? null;
+    if (key === this.applied) return;
+    await this.restore();
+    if (!overlay) return;
+    const encoder = this.tunable();
+    try {
+      const known = new Set(encoder.namedWeights().map((w) => w.name));
+      const names = overlay.weights.map((w) => w.name).filter((n) => known.has(n));
+      await this.capture(names);
+      for (const n of names) this.dirty.add(n);
+      encoder.assignWeights(overlay.weights);
+      const hash = await encoder.rehash();
+      if (hash !== overlay.hash) {
+        throw new EngineError(
+          'BUNDLE_MISMATCH',
+          `the fine-tuned encoder weights do not reproduce the recorded encoder (hash ${hash.slice(0, 12)}… instead of ${overlay.hash.slice(0, 12)}…); they were made from other base weights or are damaged`,
+        );
+      }
+      this.applied = key;
+    } catch (err) {
+      await this.restore();
+      throw err;
+    }
+  }
+
+  private async restore(): Promise<void> {
+    this.applied = null;
+    if (this.dirty.size === 0) return;
+    const encoder = this.tunable();
+    encoder.assignWeights([...this.dirty].map((n) => this.pristine.get(n)!));
+    this.dirty.clear();
+    const hash = await encoder.rehash();
+    if (hash !== this.pristineHash) throw new EngineError('INTERNAL', `restoring the pristine encoder weights gave hash ${hash.slice(0, 12)}…, expected ${this.pristineHash.slice(0, 12)}…`);
+  }
+
+  /** Copies pristine values of names not yet copied (called only while they are pristine). */
+  private async capture(names: string[]): Promise<void> {
+    const missing = new Set(names.filter((n) => !this.pristine.has(n)));
+    if (missing.size === 0) return;
+    for (const w of this.tunable().namedWeights()) {
+      if (!missing.has(w.name)) continue;
+      this.pristine.set(w.name, { name: w.name, shape: w.tensor.shape.slice(), data: ((await w.tensor.data()) as Float32Array).slice() });
+    }
+  }
+}

@@ -1,0 +1,341 @@
+// Fine-tuning in the worker: a measured time estimate, the run itself (a checkpoint per epoch in
+// IndexedDB), resume from the last checkpoint after a reload or crash, and the finished run
+// saved like a head-only one (run record + linear head + fine-tuned encoder layers).
+import * as tf from '@tensorflow/tfjs';
+import { padBatch } from '../core/tokenizers/batch';
+import { FineTuner } from '../core/train/finetune';
+import { fineTune, type FineTuneEpochLog, type FineTuneResult } from '../core/train/finetune-run';
+import { createHead, predictProbaAsync } from '../core/train/head';
+import { estimateFineTuneSeconds, medianLengthBatch } from '../core/train/estimate';
+import { encoderWeightsToSafetensors } from '../core/formats/encoder-weights';
+import { headToArtifacts } from '../core/formats/tfjs-artifacts';
+import type { TextEncoder } from '../core/encoders/types';
+import { newId, type FineTuneJobRecord, type RunRecord } from '../storage/db';
+import { deleteFineTuneJob, finishFineTuneJob, getFineTuneJob, listFineTuneJobs, putFineTuneJob } from '../storage/finetunes';
+import type { EncoderId, EpochLog, FineTuneEstimate, FineTuneJob, FineTuneSettings, RunDetail, TrainConfig } from './protocol';
+import { EngineError } from './errors';
+import type { EncoderStore } from './encoders';
+import { isTunable, unfrozenWeightNames, type TunableEncoder } from './encoder-weights';
+import type { Predictor } from './predictor';
+import { asEncoderId } from './predictor';
+import { misclassifiedRows } from './misclassified';
+import type { Emit } from './progress';
+import { checkSettings, prepareData, runConfig, startingHead, type PreparedData } from './finetune-setup';
+
+const EMBED_BATCH = 32;
+
+export function toEpochLog(log: FineTuneEpochLog): EpochLog {
+  // Fine-tuning measures no training accuracy (it would cost a second pass): NaN, not a made-up number.
+  return {
+    epoch: log.epoch,
+    trainLoss: log.trainLoss,
+    trainAcc: NaN,
+    valLoss: log.valLoss,
+    valAcc: log.valAcc,
+    valMacroF1: log.valMacroF1,
+    seconds: log.seconds,
+    numTensors: log.numTensors,
+    encoderLearningRate: log.encoderLearningRate,
+  };
+}
+
+export class FineTuneJobs {
+  private current: { jobId: string; stopRequested: boolean } | null = null;
+
+  constructor(
+    private readonly encoders: EncoderStore,
+    private readonly emit: Emit,
+    private readonly predictor: Predictor,
+  ) {}
+
+  get busy(): boolean {
+    return this.current !== null;
+  }
+
+  stop(): void {
+    if (this.current) this.current.stopRequested = true;
+  }
+
+  async list(): Promise<FineTuneJob[]> {
+    return (await listFineTuneJobs()).map((j) => ({
+      id: j.id,
+      createdAt: j.createdAt,
+      updatedAt: j.updatedAt,
+      datasetId: j.datasetId,
+      datasetName: j.datasetName,
+      encoderId: j.encoderId,
+      settings: j.settings,
+      headInit: j.headInit,
+      epochsDone: j.checkpoint?.epoch ?? 0,
+      history: (j.checkpoint?.history ?? []).map(toEpochLog),
+      peakBytes: j.peakBytes,
+      running: this.current?.jobId === j.id,
+      error: j.error,
+    }));
+  }
+
+  async discard(jobId: string): Promise<void> {
+    if (this.current?.jobId === jobId) throw new EngineError('BUSY', 'this fine-tuning run is running; stop it first');
+    await deleteFineTuneJob(jobId);
+  }
+
+  /** Times real steps on a median-length batch on the running backend; no weight is left changed. */
+  async estimate(datasetId: string, encoderId: EncoderId, settings: FineTuneSettings): Promise<FineTuneEstimate> {
+    const encoder = await this.tunable(encoderId);
+    checkSettings(settings, encoder.numLayers);
+    const { data } = await prepareData(datasetId, settings);
+    const names = unfrozenWeightNames(encoder, settings.unfreezeLayers);
+    return this.encoders.use(encoderId, null, async () => {
+      const report = (done: number) => this.emit({ type: 'progress', task: 'estimate', done, total: 4, etaSeconds: null, detail: null });
+      const ids = data.trainTexts.map((t) => encoder.encodeIds(t));
+      const rows = medianLengthBatch(ids.map((x) => x.length), settings.batchSize);
+      const padded = padBatch(rows.map((r) => ids[r]!), encoder.maxSeqLength);
+      const batch = { ...padded, labels: Int32Array.from(rows, (r) => data.trainY[r]!) };
+      const tuner = new FineTuner(encoder, data.numClasses, runConfig(settings));
+      let stepSeconds: number;
+      let evalBatchSeconds: number;
+      try {
+        report(0);
+        // The first call compiles kernels (WebGPU shaders): a real run pays that once, not per step.
+        await tuner.step(batch);
+        report(1);
+        let t0 = performance.now();
+        await tuner.step(batch);
+        await tuner.step(batch);
+        stepSeconds = (performance.now() - t0) / 2000;
+        report(2);
+        await tuner.predict(padded.ids, padded.mask, padded.batch, padded.seqLength);
+        report(3);
+        t0 = performance.now();
+        await tuner.predict(padded.ids, padded.mask, padded.batch, padded.seqLength);
+        evalBatchSeconds = (performance.now() - t0) / 1000;
+        report(4);
+      } finally {
+        tuner.dispose();
+      }
+      const shape = { trainRows: data.trainTexts.length, valRows: data.valTexts.length, batchSize: settings.batchSize, epochs: settings.epochs };
+      const est = estimateFineTuneSeconds({ stepSeconds, evalBatchSeconds }, shape);
+      return {
+        backend: tf.getBackend(),
+        stepSeconds,
+        evalBatchSeconds,
+        batchSize: padded.batch,
+        seqLength: padded.seqLength,
+        stepsPerEpoch: est.stepsPerEpoch,
+        epochs: settings.epochs,
+        totalSeconds: est.totalSeconds,
+      };
+    }, { names, what: 'the encoder is being timed for a fine-tuning estimate' });
+  }
+
+  async start(datasetId: string, encoderId: EncoderId, settings: FineTuneSettings, headRunId: string | null): Promise<RunDetail> {
+    this.claim('(new)');
+    try {
+      const encoder = await this.tunable(encoderId);
+      checkSettings(settings, encoder.numLayers);
+      const prepared = await prepareData(datasetId, settings);
+      const baseEncoderHash = (await this.encoders.get(encoderId)).info.weightsHash;
+      const start = await startingHead(headRunId, { encoderId, encoderHash: baseEncoderHash, labels: prepared.meta.labels, dim: encoder.dim });
+      const now = Date.now();
+      const job: FineTuneJobRecord = {
+        id: newId('ft'),
+        createdAt: now,
+        updatedAt: now,
+        datasetId,
+        datasetName: prepared.meta.name,
+        encoderId,
+        baseEncoderHash,
+        labels: prepared.meta.labels,
+        settings,
+        headInit: start.init,
+        initialHead: start.head,
+        checkpoint: null,
+        peakBytes: 0,
+        resumed: 0,
+        error: null,
+      };
+      await putFineTuneJob(job);
+      this.current!.jobId = job.id;
+      try {
+        return await this.execute(job, prepared);
+      } catch (err) {
+        // Refused before training began (e.g. BUSY): nothing to resume, so leave nothing behind.
+        if (job.checkpoint === null && job.error === null) await deleteFineTuneJob(job.id).catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      this.current = null;
+    }
+  }
+
+  async resume(jobId: string): Promise<RunDetail> {
+    this.claim(jobId);
+    try {
+      const job = await getFineTuneJob(jobId);
+      job.resumed += 1;
+      const prepared = await prepareData(job.datasetId, job.settings, job.labels);
+      return await this.execute(job, prepared);
+    } finally {
+      this.current = null;
+    }
+  }
+
+  private claim(jobId: string): void {
+    if (this.current) throw new EngineError('BUSY', 'a fine-tuning run is already in progress; stop it first');
+    this.current = { jobId, stopRequested: false };
+  }
+
+  private async tunable(encoderId: EncoderId): Promise<TunableEncoder> {
+    this.emit({ type: 'progress', task: 'load-encoder', done: 0, total: 1, etaSeconds: null, detail: encoderId });
+    const { encoder } = await this.encoders.get(encoderId);
+    if (!isTunable(encoder)) throw new EngineError('BAD_ARGUMENT', `the encoder "${encoderId}" cannot be fine-tuned`);
+    return encoder;
+  }
+
+  private async execute(job: FineTuneJobRecord, prepared: PreparedData): Promise<RunDetail> {
+    const encoderId = asEncoderId(job.encoderId);
+    const encoder = await this.tunable(encoderId);
+    const names = unfrozenWeightNames(encoder, job.settings.unfreezeLayers);
+    const current = this.current!;
+    let peak = job.peakBytes;
+    const sample = () => {
+      peak = Math.max(peak, tf.memory().numBytes);
+    };
+    return this.encoders.use(encoderId, null, async () => {
+      if (encoder.weightsHash !== job.baseEncoderHash) {
+        throw new EngineError('BUNDLE_MISMATCH', `this run started from ${job.encoderId} weights ${job.baseEncoderHash.slice(0, 12)}…, but the loaded encoder has ${encoder.weightsHash.slice(0, 12)}…`);
+      }
+      const progress = stepProgress(this.emit);
+      let result: FineTuneResult;
+      try {
+        result = await fineTune(
+          encoder,
+          prepared.data,
+          runConfig(job.settings),
+          {
+            onStep: (step, total) => {
+              sample();
+              progress(step, total);
+            },
+            onEpoch: (log) => {
+              sample();
+              this.emit({ type: 'epoch', log: toEpochLog(log), totalEpochs: job.settings.epochs });
+            },
+            onCheckpoint: async (checkpoint) => {
+              job.checkpoint = checkpoint;
+              job.peakBytes = peak;
+              job.updatedAt = Date.now();
+              job.error = null;
+              await putFineTuneJob(job);
+              this.emit({ type: 'checkpoint', jobId: job.id, epoch: checkpoint.epoch });
+            },
+            shouldStop: () => current.stopRequested,
+          },
+          job.checkpoint ?? undefined,
+          job.checkpoint ? undefined : (job.initialHead ?? undefined),
+        );
+      } catch (err) {
+        // The last good checkpoint stays; the job remembers why it stopped.
+        const message = err instanceof Error ? err.message : String(err);
+        job.error = message;
+        job.peakBytes = peak;
+        await putFineTuneJob(job).catch(() => undefined);
+        if (/became (NaN|-?Infinity)/.test(message)) throw new EngineError('NON_FINITE_LOSS', `${message}. Try a lower learning rate or a smaller clip norm.`);
+        throw err;
+      }
+      sample();
+      job.peakBytes = peak;
+      return this.save(job, prepared, encoder, result, names);
+    }, { names, what: 'the encoder is being fine-tuned' });
+  }
+
+  private async save(job: FineTuneJobRecord, prepared: PreparedData, encoder: TunableEncoder, result: FineTuneResult, names: string[]): Promise<RunDetail> {
+    this.emit({ type: 'progress', task: 'save', done: 0, total: 1, etaSeconds: null, detail: null });
+    const { meta, rows, split, data } = prepared;
+    const weightsHash = await encoder.rehash();
+    const model = linearHead(encoder, result.head, data.numClasses, job.settings.seed);
+    try {
+      const valX = await encoder.embedTexts(data.valTexts, { batchSize: EMBED_BATCH });
+      const misclassified = misclassifiedRows(await predictProbaAsync(model, valX, encoder.dim), data.valY, split.val, rows, meta.labels);
+      const artifacts = await headToArtifacts(model);
+      const encoderWeights = encoderWeightsToSafetensors(result.encoderWeights, {
+        texttune: JSON.stringify({ encoder: job.encoderId, baseWeightsHash: job.baseEncoderHash, weightsHash }),
+      });
+      const s = job.settings;
+      const config: TrainConfig = {
+        valFraction: s.valFraction, seed: s.seed, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.headLearningRate,
+        hiddenUnits: 0, dropout: 0, classWeights: s.classWeights, patience: s.patience,
+      };
+      const id = newId('run');
+      const createdAt = Date.now();
+      const run: RunRecord = {
+        id,
+        name: `${meta.name} · fine-tuned top ${s.unfreezeLayers} · ${new Date(createdAt).toLocaleString()}`,
+        createdAt,
+        datasetId: job.datasetId,
+        datasetName: meta.name,
+        encoderId: job.encoderId,
+        encoderHash: weightsHash,
+        embeddingDim: encoder.dim,
+        maxSeqLength: encoder.maxSeqLength,
+        labels: meta.labels,
+        config,
+        metrics: result.metrics,
+        bestEpoch: result.bestEpoch,
+        epochsRun: result.history.length,
+        stoppedEarly: result.stopReason === 'early-stopping',
+        stoppedByUser: result.stopReason === 'user',
+        backend: tf.getBackend(),
+        imported: false,
+        history: result.history.map(toEpochLog),
+        misclassified,
+        fineTune: {
+          settings: s,
+          baseEncoderHash: job.baseEncoderHash,
+          headInit: job.headInit,
+          stopReason: result.stopReason,
+          message: result.message,
+          peakBytes: job.peakBytes,
+          encoderWeightNames: result.encoderWeights.map((w) => w.name),
+          resumed: job.resumed,
+        },
+      };
+      await finishFineTuneJob(job.id, run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights });
+      const overlay = { key: id, hash: weightsHash, weights: result.encoderWeights };
+      this.predictor.adopt(id, { model, labels: meta.labels, encoderId: asEncoderId(job.encoderId), encoderHash: weightsHash, overlay });
+      this.emit({ type: 'progress', task: 'save', done: 1, total: 1, etaSeconds: null, detail: names.length ? `${names.length} encoder weights` : null });
+      return run;
+    } catch (err) {
+      model.dispose();
+      throw err;
+    }
+  }
+}
+
+/** The fine-tuned head as a tfjs Layers linear model, so prediction and export code stays the same. */
+function linearHead(encoder: TextEncoder, head: { kernel: Float32Array; bias: Float32Array }, numClasses: number, seed: number): tf.LayersModel {
+  const model = createHead({ inputDim: encoder.dim, numClasses, hiddenUnits: 0, dropout: 0, seed });
+  const weights = [tf.tensor2d(head.kernel, [encoder.dim, numClasses]), tf.tensor1d(head.bias)];
+  try {
+    model.getLayer('logits').setWeights(weights);
+  } finally {
+    tf.dispose(weights);
+  }
+  return model;
+}
+
+/** Step progress with an ETA from this session's pace (a resumed run starts mid-way). */
+function stepProgress(emit: Emit): (step: number, total: number) => void {
+  let first: { step: number; at: number } | null = null;
+  let last = Number.NEGATIVE_INFINITY;
+  return (step, total) => {
+    const now = performance.now();
+    first ??= { step: step - 1, at: now };
+    if (step < total && now - last < 100) return;
+    last = now;
+    const done = step - first.step;
+    const elapsed = (now - first.at) / 1000;
+    const etaSeconds = done > 1 && elapsed > 0.5 ? (elapsed / (done - 1)) * (total - step) : null;
+    emit({ type: 'progress', task: 'finetune', done: step, total, etaSeconds, detail: null });
+  };
+}

@@ -1,0 +1,102 @@
+// What a fine-tuning run starts from: checked settings, the dataset split as token-id data, and
+// the head (a head-only run's linear head, or a fresh one and why).
+import { stratifiedSplit, type Split } from '../core/data/split';
+import type { FineTuneData, FineTuneRunConfig } from '../core/train/finetune-run';
+import { getDataset, getDatasetRows } from '../storage/datasets';
+import { getModel, getRun } from '../storage/runs';
+import type { DatasetRowsRecord } from '../storage/db';
+import type { DatasetMeta, FineTuneSettings, HeadInit } from './protocol';
+import { EngineError } from './errors';
+import { headTensors } from './exporter';
+
+export function checkSettings(s: FineTuneSettings, numLayers: number): void {
+  const bad = (field: keyof FineTuneSettings, rule: string): never => {
+    throw new EngineError('BAD_ARGUMENT', `${field} must be ${rule}, got ${String(s[field])}`);
+  };
+  if (!(s.valFraction > 0 && s.valFraction < 1)) bad('valFraction', 'between 0 and 1 (exclusive)');
+  if (!Number.isFinite(s.seed)) bad('seed', 'a number');
+  if (!Number.isInteger(s.unfreezeLayers) || s.unfreezeLayers < 0 || s.unfreezeLayers > numLayers) bad('unfreezeLayers', `an integer from 0 to ${numLayers} (the encoder's layers)`);
+  if (!(s.encoderLearningRate > 0 && s.encoderLearningRate < 1)) bad('encoderLearningRate', 'in (0, 1)');
+  if (!(s.headLearningRate > 0 && s.headLearningRate < 1)) bad('headLearningRate', 'in (0, 1)');
+  if (!Number.isInteger(s.epochs) || s.epochs < 1) bad('epochs', 'a positive integer');
+  if (!Number.isInteger(s.batchSize) || s.batchSize < 1) bad('batchSize', 'a positive integer');
+  if (!(s.warmupFraction >= 0 && s.warmupFraction < 1)) bad('warmupFraction', 'in [0, 1)');
+  if (!(s.clipNorm > 0)) bad('clipNorm', 'positive');
+  if (!Number.isInteger(s.patience) || s.patience < 0) bad('patience', 'a non-negative integer');
+}
+
+export function runConfig(s: FineTuneSettings): FineTuneRunConfig {
+  return {
+    unfreezeLayers: s.unfreezeLayers,
+    encoderLearningRate: s.encoderLearningRate,
+    headLearningRate: s.headLearningRate,
+    clipNorm: s.clipNorm,
+    seed: s.seed,
+    epochs: s.epochs,
+    batchSize: s.batchSize,
+    warmupFraction: s.warmupFraction,
+    patience: s.patience,
+    classWeights: s.classWeights,
+  };
+}
+
+export interface PreparedData {
+  meta: DatasetMeta;
+  rows: DatasetRowsRecord;
+  split: Split;
+  data: FineTuneData;
+}
+
+/** The same seeded stratified split a head-only run with the same seed and fraction uses. */
+export async function prepareData(datasetId: string, s: FineTuneSettings, labels?: string[]): Promise<PreparedData> {
+  const [meta, rows] = await Promise.all([getDataset(datasetId), getDatasetRows(datasetId)]);
+  if (labels && labels.join('\u0000') !== meta.labels.join('\u0000')) {
+    throw new EngineError('DATASET_INVALID', `dataset "${meta.name}" now has the labels ${meta.labels.join(', ')}; the run was started with ${labels.join(', ')}`);
+  }
+  const labelIndex = new Map(meta.labels.map((l, i) => [l, i]));
+  const y = Int32Array.from(rows.labels, (l) => labelIndex.get(l) ?? -1);
+  if (y.some((v) => v < 0)) throw new EngineError('DATASET_INVALID', `dataset "${meta.name}" has a row whose label is not in its label list`);
+  const split = stratifiedSplit(y, s.valFraction, s.seed);
+  return {
+    meta,
+    rows,
+    split,
+    data: {
+      trainTexts: split.train.map((i) => rows.texts[i]!),
+      trainY: Int32Array.from(split.train, (i) => y[i]!),
+      valTexts: split.val.map((i) => rows.texts[i]!),
+      valY: Int32Array.from(split.val, (i) => y[i]!),
+      numClasses: meta.labels.length,
+    },
+  };
+}
+
+export interface StartingHead {
+  init: HeadInit;
+  head: { kernel: Float32Array; bias: Float32Array } | null;
+}
+
+/**
+ * A head-only run's head carries over only when it is linear (hidden units 0) and was trained
+ * on the same pristine encoder, labels and embedding width: otherwise the head starts fresh.
+ */
+export async function startingHead(
+  headRunId: string | null,
+  want: { encoderId: string; encoderHash: string; labels: string[]; dim: number },
+): Promise<StartingHead> {
+  if (!headRunId) return { init: { kind: 'fresh', reason: 'no head-only run was chosen' }, head: null };
+  const run = await getRun(headRunId);
+  const fresh = (reason: string): StartingHead => ({ init: { kind: 'fresh', reason: `run “${run.name}” ${reason}` }, head: null });
+  if (run.fineTune) return fresh('is itself fine-tuned; its head belongs to other encoder weights');
+  if (run.config.hiddenUnits !== 0) return fresh(`has a ${run.config.hiddenUnits}-unit hidden layer; only a linear head (hidden units 0) carries over`);
+  if (run.encoderId !== want.encoderId || run.encoderHash !== want.encoderHash) return fresh('was trained on other encoder weights');
+  if (run.labels.join('\u0000') !== want.labels.join('\u0000')) return fresh(`has the labels ${run.labels.join(', ')}, not this dataset's`);
+  const tensors = headTensors(await getModel(headRunId));
+  const k = want.labels.length;
+  const kernel = tensors.find((t) => t.shape.length === 2 && t.shape[0] === want.dim && t.shape[1] === k);
+  const bias = tensors.find((t) => t.shape.length === 1 && t.shape[0] === k);
+  if (tensors.length !== 2 || !kernel || !bias || !(kernel.data instanceof Float32Array) || !(bias.data instanceof Float32Array)) {
+    return fresh(`has head weights [${tensors.map((t) => `${t.name} [${t.shape}]`).join(', ')}], not one ${want.dim}×${k} layer`);
+  }
+  return { init: { kind: 'head-run', runId: run.id, runName: run.name }, head: { kernel: kernel.data.slice(), bias: bias.data.slice() } };
+}

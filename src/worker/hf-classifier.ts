@@ -1,0 +1,171 @@
+// The Hugging Face format in the app: export a BERT-family run as a BertForSequenceClassification
+// zip (core/formats/hf-export.ts), and import such a zip or folder as a run that predicts here.
+// An imported model's encoder is cached like a Hub model under "hf-import:<sha256 of its
+// model.safetensors>", with texttune.json saying how it pools; the classifier becomes a linear
+// tfjs head, so prediction, bundles and re-export work as for any other run.
+import * as tf from '@tensorflow/tfjs';
+import { strFromU8, unzipSync } from 'fflate';
+import { BertEncoder } from '../core/encoders/bert';
+import { exportHfClassifier, importHfClassifier, type LinearHead } from '../core/formats/hf-export';
+import { encoderWeightsFromSafetensors } from '../core/formats/encoder-weights';
+import { headToArtifacts } from '../core/formats/tfjs-artifacts';
+import { createHead } from '../core/train/head';
+import { sha256Hex } from '../core/hub/download';
+import { getDatasetRows } from '../storage/datasets';
+import { getModel, getRun, listRuns, saveRun } from '../storage/runs';
+import { newId, type RunRecord } from '../storage/db';
+import type { ExportedFile, RunSummary, TrainConfig } from './protocol';
+import { EngineError } from './errors';
+import type { EncoderStore } from './encoders';
+import { headTensors } from './exporter';
+import { IMPORT_REVISION, TEXTTUNE_FILE, encoderSpec, importEncoderId, parseEncoderId, toRecords, type TextTuneEncoderFile } from './hub-encoders';
+
+const slug = (s: string): string => s.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase().slice(0, 60) || 'model';
+
+/** The run's head as one linear layer; an MLP head has no place in BertForSequenceClassification. */
+function linearHead(run: RunRecord, model: Awaited<ReturnType<typeof getModel>>): LinearHead {
+  const tensors = headTensors(model);
+  const n = run.labels.length;
+  const kernel = tensors.find((t) => t.shape.length === 2 && t.shape[0] === run.embeddingDim && t.shape[1] === n);
+  const bias = tensors.find((t) => t.shape.length === 1 && t.shape[0] === n);
+  if (tensors.length !== 2 || !kernel || !bias) {
+    throw new EngineError(
+      'BAD_ARGUMENT',
+      `the Hugging Face format holds a linear classifier; this run's head has a ${run.config.hiddenUnits}-unit hidden layer. Train again with hidden units 0 (or fine-tune) to export it`,
+    );
+  }
+  return { kernel: Float32Array.from(kernel.data), bias: Float32Array.from(bias.data), labels: run.labels };
+}
+
+export async function exportHfRun(runId: string, encoders: EncoderStore): Promise<ExportedFile> {
+  const [run, model] = await Promise.all([getRun(runId), getModel(runId)]);
+  const encoderId = parseEncoderId(run.encoderId);
+  if (encoderSpec(encoderId).kind === 'use-lite') {
+    throw new EngineError('BAD_ARGUMENT', 'the Hugging Face export needs a BERT-family encoder; this run used USE-lite (export it as a bundle, tfjs or safetensors instead)');
+  }
+  const head = linearHead(run, model);
+  const overlay = model.encoderWeights ? { key: runId, hash: run.encoderHash, weights: encoderWeightsFromSafetensors(model.encoderWeights) } : null;
+  const rows = run.datasetId ? await getDatasetRows(run.datasetId).catch(() => null) : null;
+  const bytes = await encoders.use(encoderId, overlay, async ({ encoder, files }) => {
+    if (!(encoder instanceof BertEncoder)) throw new EngineError('BAD_ARGUMENT', `the encoder "${encoderId}" is not a BERT-family model`);
+    if (encoder.weightsHash !== run.encoderHash) {
+      throw new EngineError('BUNDLE_MISMATCH', `this run was trained on encoder weights ${run.encoderHash.slice(0, 12)}…, but the loaded ${encoderId} has ${encoder.weightsHash.slice(0, 12)}…`);
+    }
+    const tokenizer = files.find((f) => f.path === 'tokenizer.json');
+    return exportHfClassifier({
+      encoder,
+      head,
+      ...(tokenizer ? { tokenizerJson: JSON.parse(strFromU8(new Uint8Array(tokenizer.bytes))) } : {}),
+      ...(rows ? { trainingData: { texts: rows.texts, labels: rows.labels } } : {}),
+    });
+  });
+  return { fileName: `${slug(run.name)}-hf.zip`, mime: 'application/zip', bytes };
+}
+
+const IMPORT_CONFIG: TrainConfig = {
+  valFraction: 0.15, seed: 0, epochs: 0, batchSize: 0, learningRate: 0, hiddenUnits: 0, dropout: 0, classWeights: false, patience: 0,
+};
+
+/** Path → bytes of a dropped folder (its top directory stripped) or of a zip (one file). */
+async function readFiles(files: { path: string; file: Blob }[]): Promise<Record<string, Uint8Array>> {
+  if (files.length === 0) throw new EngineError('BAD_ARGUMENT', 'import: no files were given');
+  const read = async (b: Blob) => new Uint8Array(await b.arrayBuffer());
+  if (files.length === 1 && !files[0]!.path.endsWith('config.json')) {
+    try {
+      return flatten(unzipSync(await read(files[0]!.file)));
+    } catch (err) {
+      throw new EngineError('BUNDLE_INVALID', `${files[0]!.path} is not a readable zip (${(err as Error).message})`);
+    }
+  }
+  const out: Record<string, Uint8Array> = {};
+  for (const f of files) out[f.path] = await read(f.file);
+  return flatten(out);
+}
+
+/** Strips one top-level folder ("my-model/config.json" → "config.json"). */
+function flatten(files: Record<string, Uint8Array>): Record<string, Uint8Array> {
+  if (files['config.json']) return files;
+  const top = Object.keys(files).find((p) => p.endsWith('/config.json') && p.split('/').length === 2);
+  if (!top) return files;
+  const dir = top.slice(0, -'config.json'.length);
+  return Object.fromEntries(Object.entries(files).filter(([p]) => p.startsWith(dir)).map(([p, b]) => [p.slice(dir.length), b]));
+}
+
+const KEEP = ['config.json', 'model.safetensors', 'tokenizer.json', 'vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json'];
+
+export async function importHfModel(name: string, given: { path: string; file: Blob }[], encoders: EncoderStore): Promise<RunSummary> {
+  const files = await readFiles(given);
+  const weights = files['model.safetensors'];
+  if (!weights) throw new EngineError('BUNDLE_INVALID', `import: model.safetensors is missing; found ${Object.keys(files).join(', ') || 'no files'}`);
+  const id = importEncoderId(await sha256Hex(weights));
+  let imported: Awaited<ReturnType<typeof importHfClassifier>>;
+  try {
+    imported = await importHfClassifier(files, { id });
+  } catch (err) {
+    throw new EngineError('BUNDLE_INVALID', `${name}: ${(err as Error).message}`);
+  }
+  const { encoder, head } = imported;
+  let artifacts: Awaited<ReturnType<typeof headToArtifacts>>;
+  try {
+    artifacts = await linearArtifacts(encoder.dim, head);
+  } catch (err) {
+    encoder.dispose();
+    throw err;
+  }
+  const ours: TextTuneEncoderFile = { pooling: encoder.pooling, maxSeqLength: encoder.maxSeqLength };
+  const kept: Record<string, Uint8Array> = { [TEXTTUNE_FILE]: new TextEncoder().encode(JSON.stringify(ours)) };
+  for (const p of KEEP) if (files[p]) kept[p] = files[p];
+  const sha: Record<string, string> = {};
+  for (const [p, b] of Object.entries(kept)) sha[p] = await sha256Hex(b);
+  const weightsHash = encoder.weightsHash;
+  const loaded = await encoders.adopt(id, encoder, toRecords(id, IMPORT_REVISION, kept, sha));
+  if (loaded.info.weightsHash !== weightsHash) throw new EngineError('INTERNAL', `the stored encoder "${id}" has other weights than the imported file`);
+  const runId = newId('run');
+  const run: RunRecord = {
+    id: runId,
+    name,
+    createdAt: Date.now(),
+    datasetId: null,
+    datasetName: '(imported)',
+    encoderId: id,
+    encoderHash: weightsHash,
+    embeddingDim: encoder.dim,
+    maxSeqLength: encoder.maxSeqLength,
+    labels: head.labels,
+    config: IMPORT_CONFIG,
+    metrics: { accuracy: NaN, macroF1: NaN, perClass: [], confusion: [] },
+    bestEpoch: 0,
+    epochsRun: 0,
+    stoppedEarly: false,
+    stoppedByUser: false,
+    backend: tf.getBackend(),
+    imported: true,
+    history: [],
+    misclassified: [],
+  };
+  await saveRun(run, { runId, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights: null });
+  const { history: _h, misclassified: _m, ...summary } = run;
+  return summary;
+}
+
+/** The classifier as the app's linear tfjs head (softmax over x·W + b, as BertForSequenceClassification's logits). */
+async function linearArtifacts(dim: number, head: LinearHead): Promise<Awaited<ReturnType<typeof headToArtifacts>>> {
+  const n = head.labels.length;
+  const model = createHead({ inputDim: dim, numClasses: n, hiddenUnits: 0, dropout: 0, seed: 0 });
+  const weights = [tf.tensor2d(head.kernel, [dim, n]), tf.tensor1d(head.bias)];
+  try {
+    model.getLayer('logits').setWeights(weights);
+    return await headToArtifacts(model);
+  } finally {
+    tf.dispose(weights);
+    model.dispose();
+  }
+}
+
+/** After a run is deleted: an imported model's encoder files go with its last run. */
+export async function dropUnusedImportedEncoder(encoderId: string, encoders: EncoderStore): Promise<void> {
+  const id = parseEncoderId(encoderId);
+  if (encoderSpec(id).kind !== 'import') return;
+  if ((await listRuns()).some((r) => r.encoderId === id)) return;
+  await encoders.forget(id, true);
+}
