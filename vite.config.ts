@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { request } from 'node:http';
 
 // Where encoder weights may come from besides this origin (model hubs, for later encoders).
 const MODEL_HOSTS = ['https://huggingface.co', 'https://*.hf.co', 'https://cdn-lfs.huggingface.co'];
@@ -22,6 +23,40 @@ export const CSP = [
   "form-action 'none'",
 ].join('; ');
 
+/**
+ * The e2e tests' stand-in for the Hugging Face Hub (tests/e2e/hub.ts) runs on its own port; the
+ * preview server forwards E2E_HUB_PATH to it when TEXTTUNE_E2E_HUB names it, and the page gets
+ * `?hub=/__e2e-hub`. Same origin, so the CSP above (the <meta> in the build included) stays
+ * exactly as in production: no localhost source is ever added to connect-src.
+ */
+export const E2E_HUB_PATH = '/__e2e-hub';
+function e2eHubProxy(target: string): Plugin {
+  return {
+    name: 'texttune-e2e-hub',
+    // A hand-written forwarder rather than preview.proxy: that one leaves the browser waiting
+    // forever when the upstream connection drops, and the test drops one on purpose (resume).
+    configurePreviewServer(server) {
+      server.middlewares.use(E2E_HUB_PATH, (req, res) => {
+        const url = new URL(req.url || '/', target);
+        const upstream = request(url, { method: req.method, headers: { ...req.headers, host: url.host } }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+          up.on('close', () => {
+            if (!up.complete) res.destroy();
+          });
+        });
+        upstream.on('error', (err) => {
+          if (res.headersSent) return void res.destroy();
+          res.writeHead(502, { 'Content-Type': 'text/plain' });
+          res.end(`the e2e Hub stand-in is unreachable: ${err.message}`);
+        });
+        req.pipe(upstream);
+      });
+    },
+  };
+}
+const e2eHub = process.env.TEXTTUNE_E2E_HUB;
+
 function cspMeta(): Plugin {
   return {
     name: 'texttune-csp-meta',
@@ -32,7 +67,7 @@ function cspMeta(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), cspMeta()],
+  plugins: [react(), cspMeta(), ...(e2eHub ? [e2eHubProxy(e2eHub)] : [])],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   server: { host: '127.0.0.1', strictPort: false },

@@ -2,7 +2,9 @@
 // models on the Hugging Face Hub (as data, so the picker can show size, parameters and license
 // before anything is downloaded), and the parser for the free "owner/name[@revision]" field.
 import type { BertPooling } from './bert-config';
-import { USE_LITE_ID } from './use-lite';
+// USE_LITE_ID of use-lite.ts, written out: importing that module would pull tfjs into the UI
+// thread, which reads this table to show the picker (a unit test keeps the two equal).
+const USE_LITE_ID = 'use-lite';
 
 export interface EncoderPreset {
   /** 'use-lite', or the Hub repo id. */

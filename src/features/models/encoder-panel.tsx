@@ -1,75 +1,150 @@
-// Encoder choice and its files: downloaded once (with progress) and then cached in IndexedDB.
+// Encoder choice: the built-in USE-lite, curated Hugging Face models (size, parameters and
+// license shown before anything downloads) or any BERT-family repo typed as owner/name[@rev].
+// Files download once with progress and are cached in IndexedDB; afterwards they load offline.
 import { useEffect, useState } from 'react';
 import { useEngine, useEngineEvents } from '../../app/engine-context';
+import { ENCODER_PRESETS, hubEncoderId, type EncoderPreset } from '../../core/encoders/registry';
 import type { CachedEncoder, EncoderId, EncoderInfo } from '../../worker/protocol';
 import { ProgressBar } from '../../components/progress-bar';
 import { ErrorMessage } from '../../components/error-message';
 import { formatBytes } from '../../components/format';
+import { EncoderFacts } from './encoder-facts';
+import { HubModelField } from './hub-model-field';
 
-const ENCODERS: { id: EncoderId; name: string; about: string }[] = [
-  {
-    id: 'use-lite',
-    name: 'Universal Sentence Encoder lite (512-d, ~28 MB)',
-    about: 'Served by this app, cached in the browser after the first download.',
-  },
-];
+function presetId(p: EncoderPreset): EncoderId {
+  return p.source === 'embedded' ? 'use-lite' : (hubEncoderId({ owner: '', name: '', repo: p.repo!, revision: p.revision ?? 'main' }) as EncoderId);
+}
 
-export function EncoderPanel({ value, onChange, active }: { value: EncoderId; onChange(id: EncoderId): void; active: boolean }) {
+const PRESETS = ENCODER_PRESETS.map((p) => ({ id: presetId(p), preset: p }));
+
+/** "hf:owner/name@main" → "owner/name", other revisions kept. */
+function hubLabel(id: string): string {
+  return id.replace(/^hf:/, '').replace(/@main$/, '');
+}
+
+export interface EncoderPanelProps {
+  value: EncoderId;
+  onChange(id: EncoderId): void;
+  active: boolean;
+  /** Set when the page points Hub downloads somewhere else than huggingface.co (tests). */
+  hubBaseUrl?: string | null;
+}
+
+export function EncoderPanel({ value, onChange, active, hubBaseUrl = null }: EncoderPanelProps) {
   const engine = useEngine();
   const [cached, setCached] = useState<CachedEncoder[]>([]);
-  const [info, setInfo] = useState<EncoderInfo | null>(null);
-  const [progress, setProgress] = useState<{ done: number; total: number; eta: number | null } | null>(null);
+  const [loaded, setLoaded] = useState<Record<string, EncoderInfo>>({});
+  const [progress, setProgress] = useState<{ done: number; total: number; eta: number | null; file: string | null } | null>(null);
+  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [version, setVersion] = useState(0);
 
   useEffect(() => {
     if (active) engine.call('encoder.cached', null).then(setCached, setError);
-  }, [active, engine, info]);
+  }, [active, engine, loaded, version]);
 
   useEngineEvents((e) => {
-    if (e.type === 'encoder' && e.info.id === value) setInfo(e.info);
-    if (e.type === 'progress' && e.task === 'download') setProgress(e.done >= e.total ? null : { done: e.done, total: e.total, eta: e.etaSeconds });
+    if (e.type === 'encoder') setLoaded((m) => ({ ...m, [e.info.id]: e.info }));
+    if (e.type === 'progress' && e.task === 'download') {
+      setProgress(e.done >= e.total ? null : { done: e.done, total: e.total, eta: e.etaSeconds, file: e.detail });
+    }
   });
+
+  const choose = (id: EncoderId) => {
+    setError(null);
+    onChange(id);
+  };
 
   const load = async () => {
     setError(null);
+    setBusy(true);
     try {
-      setInfo(await engine.call('encoder.load', { id: value }));
+      const info = await engine.call('encoder.load', { id: value });
+      setLoaded((m) => ({ ...m, [info.id]: info }));
     } catch (err) {
       setError(err);
     } finally {
+      setBusy(false);
       setProgress(null);
     }
   };
 
-  const isCached = cached.some((c) => c.id === value);
+  const forget = async () => {
+    setError(null);
+    try {
+      await engine.call('encoder.forget', { id: value });
+      setLoaded(({ [value]: _gone, ...rest }) => rest);
+      setVersion((v) => v + 1);
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  // Hub models typed by hand stay pickable once cached (offline, after a reload).
+  const custom = [...new Set([...cached.map((c) => c.id), value])].filter((id) => id.startsWith('hf:') && !PRESETS.some((p) => p.id === id));
+  const preset = PRESETS.find((p) => p.id === value)?.preset;
+  const cache = cached.find((c) => c.id === value);
+  const info = loaded[value];
   return (
     <section className="card" aria-label="Encoder">
       <h2>Encoder</h2>
       <label>
         Text encoder
-        <select data-testid="encoder-select" value={value} onChange={(e) => onChange(e.target.value as EncoderId)}>
-          {ENCODERS.map((e) => (
-            <option key={e.id} value={e.id}>
-              {e.name}
+        <select data-testid="encoder-select" value={value} disabled={busy} onChange={(e) => choose(e.target.value as EncoderId)}>
+          {PRESETS.map(({ id, preset: p }) => (
+            <option key={id} value={id}>
+              {p.label} · {p.sizeMB.toFixed(0)} MB · {p.license}
+            </option>
+          ))}
+          {custom.map((id) => (
+            <option key={id} value={id}>
+              {hubLabel(id)} (Hugging Face)
             </option>
           ))}
         </select>
       </label>
-      <p className="muted small">{ENCODERS.find((e) => e.id === value)?.about}</p>
+      {preset ? (
+        <>
+          <p className="muted small">{preset.description}</p>
+          <EncoderFacts preset={preset} />
+        </>
+      ) : (
+        <p className="muted small" data-testid="encoder-custom">
+          huggingface.co/{hubLabel(value)}: size and license are known once its file list is read; check the model card for the license.
+        </p>
+      )}
+      <HubModelField disabled={busy} onPick={choose} />
+      {hubBaseUrl && (
+        <p className="muted small" data-testid="hub-base">
+          Hub models come from {hubBaseUrl} (set by the page address).
+        </p>
+      )}
       <p data-testid="encoder-status">
         {info
-          ? `Loaded: ${info.dim}-d, ${info.numLayers} layers, max ${info.maxSeqLength} tokens, weights ${info.weightsHash.slice(0, 12)}… (${info.fromCache ? 'from the browser cache' : 'downloaded'})`
-          : isCached
-            ? `In the browser cache (${formatBytes(cached.find((c) => c.id === value)!.bytes)}): loads without network.`
+          ? `Loaded: ${info.dim}-d, ${info.numLayers} layers, max ${info.maxSeqLength} tokens, ${formatBytes(info.bytes)}, weights ${info.weightsHash.slice(0, 12)}… (${info.fromCache ? 'from the browser cache' : 'downloaded'})`
+          : cache
+            ? `In the browser cache (${formatBytes(cache.bytes)}): loads without network.`
             : 'Not downloaded yet: it is fetched on first use.'}{' '}
         {!info && (
-          <button type="button" data-testid="encoder-load" onClick={() => void load()}>
-            {isCached ? 'Load now' : 'Download now'}
+          <button type="button" data-testid="encoder-load" disabled={busy} onClick={() => void load()}>
+            {cache ? 'Load now' : 'Download now'}
+          </button>
+        )}
+        {cache && value !== 'use-lite' && !value.startsWith('hf-import:') && (
+          <button type="button" data-testid="encoder-forget" disabled={busy} onClick={() => void forget()}>
+            Remove from this browser
           </button>
         )}
       </p>
-      {progress && <ProgressBar label="Downloading encoder" done={progress.done} total={progress.total} etaSeconds={progress.eta} testId="download-progress" />}
-      <ErrorMessage error={error} />
+      {progress && (
+        <>
+          <ProgressBar label={`Downloading ${progress.file ?? 'encoder'}`} done={progress.done} total={progress.total} etaSeconds={progress.eta} testId="download-progress" />
+          <p className="muted small" data-testid="download-bytes">
+            {formatBytes(progress.done)} of {formatBytes(progress.total)}
+          </p>
+        </>
+      )}
+      <ErrorMessage error={error} testId="encoder-error" />
     </section>
   );
 }
