@@ -110,7 +110,12 @@ async function main(): Promise<void> {
       encoder,
       { trainTexts: tr.texts, trainY: tr.y, valTexts: val.texts, valY: val.y, numClasses: k },
       { ...DEFAULT_FINETUNE_RUN_CONFIG, unfreezeLayers: layers, epochs, batchSize: 16, encoderLearningRate: 5e-5, headLearningRate: 1e-3, patience: 0, seed },
-      { onEpoch: (l) => console.error(`  ${name} epoch ${l.epoch}: train loss ${l.trainLoss.toFixed(4)}, val macro-F1 ${l.valMacroF1.toFixed(4)} (${l.seconds.toFixed(0)} s)`) },
+      {
+        onStep: (step, total, loss) => {
+          if (step % 10 === 0 || step === total) console.error(`  ${name} step ${step}/${total}: loss ${loss.toFixed(4)} (${Math.round((Date.now() - t0) / 1000)} s)`);
+        },
+        onEpoch: (l) => console.error(`  ${name} epoch ${l.epoch}: train loss ${l.trainLoss.toFixed(4)}, val macro-F1 ${l.valMacroF1.toFixed(4)} (${l.seconds.toFixed(0)} s)`),
+      },
       undefined,
       initialHead,
     );

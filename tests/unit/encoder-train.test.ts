@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { embeddingLookup, loadUseLite, type UseLiteEncoder } from '../../src/core/encoders/use-lite';
+import { loadUseLite, type UseLiteEncoder } from '../../src/core/encoders/use-lite';
+import { dense, embeddingLookup } from '../../src/core/encoders/ops';
 import { padBatch } from '../../src/core/tokenizers/batch';
 import { clipByGlobalNorm, FineTuner } from '../../src/core/train/finetune';
 import { readUseFiles } from '../support/use-files';
@@ -85,6 +86,28 @@ describe('USE-lite encoder: trainable (WASM)', () => {
         const stock = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, ids), upstream)))(table);
         expect(Array.from(ours.dataSync())).toEqual(Array.from(stock.dataSync()));
         expect(Array.from(embeddingLookup(table, ids).dataSync())).toEqual(Array.from(tf.gather(table, ids).dataSync()));
+      });
+    } finally {
+      await tf.setBackend('wasm');
+    }
+  });
+
+  it('dense has the gradients of the stock ops (transposes made explicit)', async () => {
+    await tf.setBackend('cpu');
+    try {
+      tf.tidy(() => {
+        const x = tf.randomNormal([5, 4], 0, 1, 'float32', 3);
+        const w = tf.randomNormal([4, 3], 0, 1, 'float32', 4);
+        const b = tf.randomNormal([3], 0, 1, 'float32', 5);
+        const up = tf.randomNormal([5, 3], 0, 1, 'float32', 6);
+        for (const act of [undefined, 'relu'] as const) {
+          const ours = tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(dense(xx as tf.Tensor2D, ww, bb, act), up)))([x, w, b]);
+          const stock = tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => {
+            const y = tf.add(tf.matMul(xx as tf.Tensor2D, ww as tf.Tensor2D), bb);
+            return tf.sum(tf.mul(act ? tf.relu(y) : y, up));
+          })([x, w, b]);
+          ours.forEach((g, i) => expect(Math.max(...Array.from(tf.abs(tf.sub(g, stock[i])).dataSync()))).toBeLessThan(1e-5));
+        }
       });
     } finally {
       await tf.setBackend('wasm');

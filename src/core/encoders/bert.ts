@@ -19,7 +19,7 @@ import { padBatch } from '../tokenizers/batch';
 import { wordPieceFromTokenizerJson, wordPieceFromVocab, type WordPieceTokenizer } from '../tokenizers/wordpiece';
 import { DEFAULT_POOLING, parseBertConfig, type BertConfig, type BertPooling } from './bert-config';
 import type { EncodeOptions, TextEncoder } from './types';
-import { embeddingLookup } from './use-lite';
+import { dense, embeddingLookup } from './ops';
 import { WeightsError } from './weights';
 
 export interface BertLayer {
@@ -286,9 +286,9 @@ export class BertEncoder implements TextEncoder {
   }
 }
 
-/** x·W + b (W stored [in, out]) in one fused kernel. */
+/** x·W + b (W stored [in, out]) in one fused kernel, with untransposed-matmul gradients (ops.ts). */
 function linear(x: tf.Tensor2D, d: Dense): tf.Tensor2D {
-  return tf.fused.matMul({ a: x, b: d.weight as tf.Tensor2D, bias: d.bias }) as tf.Tensor2D;
+  return dense(x, d.weight, d.bias);
 }
 
 /** Row-major [rows, cols] → [cols, rows]. */

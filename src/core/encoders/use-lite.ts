@@ -17,6 +17,7 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import { assignNamedParams, hashNamedParams, type NamedParam } from './params';
+import { dense, embeddingLookup } from './ops';
 import { chunkTokens, padBatch } from '../tokenizers/batch';
 import { SentencePieceTokenizer, type SentencePieceVocab } from '../tokenizers/sentencepiece';
 import type { EncodeOptions, EncoderFiles, LongTextPolicy, TextEncoder } from './types';
@@ -360,29 +361,6 @@ function timingTable(inverseScales: Float32Array, length: number): tf.Tensor2D {
     }
   }
   return tf.tensor2d(table, [length, 2 * half]);
-}
-
-/**
- * gather(table, ids) whose gradient is a scatter-add into the table. tfjs differentiates gather
- * with UnsortedSegmentSum, which the WASM backend does not have; ScatterNd (which sums duplicate
- * ids) exists on WASM, WebGPU, WebGL and CPU.
- */
-export const embeddingLookup = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [table, ids, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  save([ids]);
-  return {
-    value: tf.gather(table, ids),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-      const [savedIds] = saved;
-      const grad = tf.scatterND(tf.expandDims(savedIds, 1), dy as tf.Tensor, table.shape);
-      return [grad, tf.zerosLike(savedIds)];
-    },
-  };
-}) as Parameters<typeof tf.customGrad>[0]) as (table: tf.Tensor, ids: tf.Tensor) => tf.Tensor2D;
-
-/** x·W + b in one fused kernel (one pass over the output instead of two or three). */
-function dense(x: tf.Tensor2D, kernel: tf.Tensor, bias: tf.Tensor, activation?: 'relu'): tf.Tensor2D {
-  return tf.fused.matMul({ a: x, b: kernel as tf.Tensor2D, bias, activation }) as tf.Tensor2D;
 }
 
 function normalizeRows(out: Float32Array, counts: Int32Array, dim: number): void {
