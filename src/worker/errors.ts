@@ -1,13 +1,11 @@
 import type { EngineErrorData, ErrorCode } from './protocol';
+import { CodedError } from '../core/errors';
 
 
 /** The one error class that crosses the worker boundary, with a machine-readable code. */
-export class EngineError extends Error {
-  readonly code: ErrorCode;
+export class EngineError extends CodedError<ErrorCode> {
   constructor(code: ErrorCode, message: string) {
-    super(message);
-    this.name = 'EngineError';
-    this.code = code;
+    super('EngineError', code, message);
   }
 }
 

@@ -1,11 +1,10 @@
 // Errors raised by the data stage. `code` is what the UI and the worker protocol switch on.
+import { CodedError } from '../errors';
+
 export type DataErrorCode = 'invalid-argument' | 'parse-failed';
 
-export class DataError extends Error {
-  readonly code: DataErrorCode;
+export class DataError extends CodedError<DataErrorCode> {
   constructor(code: DataErrorCode, message: string) {
-    super(message);
-    this.name = 'DataError';
-    this.code = code;
+    super('DataError', code, message);
   }
 }

@@ -1,12 +1,10 @@
 // Reading named weights out of a tfjs weights manifest and its binary shards, with every
 // name and shape checked: weights are taken by name, never by position.
+import { CodedError } from '../errors';
 
-export class WeightsError extends Error {
-  readonly code: string;
+export class WeightsError extends CodedError<string> {
   constructor(code: string, message: string) {
-    super(message);
-    this.name = 'WeightsError';
-    this.code = code;
+    super('WeightsError', code, message);
   }
 }
 

@@ -1,4 +1,6 @@
 // Errors for reading and writing files. `code` says what is wrong; the message says where.
+import { CodedError } from '../errors';
+
 export type FormatErrorCode =
   | 'invalid-argument'
   | 'truncated'
@@ -9,12 +11,9 @@ export type FormatErrorCode =
   | 'invalid-metadata'
   | 'invalid-model';
 
-export class FormatError extends Error {
-  readonly code: FormatErrorCode;
+export class FormatError extends CodedError<FormatErrorCode> {
   constructor(code: FormatErrorCode, message: string) {
-    super(message);
-    this.name = 'FormatError';
-    this.code = code;
+    super('FormatError', code, message);
   }
 }
 
@@ -27,11 +26,8 @@ export type BundleErrorCode =
   | 'checksum-mismatch'
   | 'invalid-metadata';
 
-export class BundleError extends Error {
-  readonly code: BundleErrorCode;
+export class BundleError extends CodedError<BundleErrorCode> {
   constructor(code: BundleErrorCode, message: string) {
-    super(message);
-    this.name = 'BundleError';
-    this.code = code;
+    super('BundleError', code, message);
   }
 }

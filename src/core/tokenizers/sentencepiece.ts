@@ -12,18 +12,16 @@
 //  - consecutive unknown ids are merged into one.
 // The reference builds a lattice of objects and slices the symbol array at every position
 // (quadratic); this version scans a flat trie once per position and allocates two typed arrays.
+import { CodedError } from '../errors';
 
 export const SPACE_SYMBOL = '\u2581';
 export const UNK_ID = 0;
 /** Ids below this are reserved (unk, <s>, </s>, extra ids) and never produced from text. */
 const RESERVED_SYMBOLS = 6;
 
-export class TokenizerError extends Error {
-  readonly code: string;
+export class TokenizerError extends CodedError<string> {
   constructor(code: string, message: string) {
-    super(message);
-    this.name = 'TokenizerError';
-    this.code = code;
+    super('TokenizerError', code, message);
   }
 }
 

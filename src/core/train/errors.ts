@@ -1,11 +1,10 @@
 // Errors raised by the training stage; `code` crosses the worker boundary.
+import { CodedError } from '../errors';
+
 export type TrainErrorCode = 'invalid-argument' | 'empty-validation';
 
-export class TrainError extends Error {
-  readonly code: TrainErrorCode;
+export class TrainError extends CodedError<TrainErrorCode> {
   constructor(code: TrainErrorCode, message: string) {
-    super(message);
-    this.name = 'TrainError';
-    this.code = code;
+    super('TrainError', code, message);
   }
 }
