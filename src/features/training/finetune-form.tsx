@@ -1,5 +1,6 @@
 // Fine-tuning hyper-parameters; every field has a default and a short explanation.
 import type { FineTuneSettings } from '../../worker/protocol';
+import { NumberFields, type NumberFieldSpec } from '../../components/number-fields';
 
 export const DEFAULT_FINETUNE_SETTINGS: FineTuneSettings = {
   valFraction: 0.15,
@@ -17,7 +18,7 @@ export const DEFAULT_FINETUNE_SETTINGS: FineTuneSettings = {
 
 type NumberField = Exclude<keyof FineTuneSettings, 'classWeights'>;
 
-function fields(numLayers: number | null): { key: NumberField; label: string; step: number; min: number; max?: number; help: string }[] {
+function fields(numLayers: number | null): NumberFieldSpec<NumberField>[] {
   return [
     {
       key: 'unfreezeLayers', label: 'Layers to unfreeze (K)', step: 1, min: 0, ...(numLayers !== null ? { max: numLayers } : {}),
@@ -39,24 +40,7 @@ export function FineTuneForm({ value, onChange, disabled, numLayers }: { value: 
   return (
     <fieldset className="form-grid" disabled={disabled}>
       <legend>Fine-tuning hyper-parameters</legend>
-      {fields(numLayers).map((f) => (
-        <label key={f.key} title={f.help}>
-          {f.label}
-          <input
-            type="number"
-            data-testid={`ft-${f.key}`}
-            value={value[f.key]}
-            step={f.step}
-            min={f.min}
-            max={f.max}
-            onChange={(e) => {
-              const n = Number(e.target.value);
-              if (Number.isFinite(n)) onChange({ ...value, [f.key]: n });
-            }}
-          />
-          <span className="muted small">{f.help}</span>
-        </label>
-      ))}
+      <NumberFields fields={fields(numLayers)} value={value} onChange={onChange} testIdPrefix="ft" />
       <label className="checkbox">
         <input type="checkbox" data-testid="ft-classWeights" checked={value.classWeights} onChange={(e) => onChange({ ...value, classWeights: e.target.checked })} />
         Class weights (balance rare labels)

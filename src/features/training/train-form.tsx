@@ -1,5 +1,6 @@
 // The hyper-parameter form; every field has a default and a short explanation.
 import type { TrainConfig } from '../../worker/protocol';
+import { NumberFields, type NumberFieldSpec } from '../../components/number-fields';
 
 export const DEFAULT_CONFIG: TrainConfig = {
   valFraction: 0.15,
@@ -15,7 +16,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
 
 type NumberField = Exclude<keyof TrainConfig, 'classWeights'>;
 
-const FIELDS: { key: NumberField; label: string; step: number; min: number; max?: number; help: string }[] = [
+const FIELDS: NumberFieldSpec<NumberField>[] = [
   { key: 'valFraction', label: 'Validation fraction', step: 0.05, min: 0.05, max: 0.5, help: 'share of rows held out (stratified)' },
   { key: 'seed', label: 'Seed', step: 1, min: 0, help: 'same seed, same split and initial weights' },
   { key: 'epochs', label: 'Epochs', step: 1, min: 1, max: 500, help: 'passes over the training rows' },
@@ -30,24 +31,7 @@ export function TrainForm({ value, onChange, disabled }: { value: TrainConfig; o
   return (
     <fieldset className="form-grid" disabled={disabled}>
       <legend>Hyper-parameters</legend>
-      {FIELDS.map((f) => (
-        <label key={f.key} title={f.help}>
-          {f.label}
-          <input
-            type="number"
-            data-testid={`cfg-${f.key}`}
-            value={value[f.key]}
-            step={f.step}
-            min={f.min}
-            max={f.max}
-            onChange={(e) => {
-              const n = Number(e.target.value);
-              if (Number.isFinite(n)) onChange({ ...value, [f.key]: n });
-            }}
-          />
-          <span className="muted small">{f.help}</span>
-        </label>
-      ))}
+      <NumberFields fields={FIELDS} value={value} onChange={onChange} testIdPrefix="cfg" />
       <label className="checkbox">
         <input
           type="checkbox"
