@@ -1,5 +1,6 @@
 // The worker protocol: types only. The UI talks to the engine through client.ts, which
 // speaks exactly these messages; engine.worker.ts answers them. Nothing else crosses.
+import type { EpochLog as HeadEpochLog } from '../core/train/head';
 
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 export type BackendRequest = BackendName | 'auto';
@@ -129,14 +130,8 @@ export interface TrainConfig {
   patience: number;
 }
 
-export interface EpochLog {
-  epoch: number;
-  trainLoss: number;
-  trainAcc: number;
-  valLoss: number;
-  valAcc: number;
-  valMacroF1: number;
-  seconds: number;
+/** A head-training epoch (core's log), plus what fine-tuning epochs also report. */
+export interface EpochLog extends Omit<HeadEpochLog, 'partial'> {
   /** Live tensors after the epoch (fine-tuning: must stay flat across epochs). */
   numTensors?: number;
   /** Encoder learning rate at the end of the epoch (fine-tuning's warm-up/decay schedule). */
