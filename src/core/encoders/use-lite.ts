@@ -253,7 +253,7 @@ export class UseLiteEncoder implements TextEncoder {
   }
 
   encodeIds(text: string): number[] {
-    return this.tokenizer.encode(text).slice(0, this.maxSeqLength);
+    return this.tokenizer.encode(text, { maxTokens: this.maxSeqLength });
   }
 
   /** Token ids of each text after the long-text policy: one or more windows per text. */
@@ -261,7 +261,7 @@ export class UseLiteEncoder implements TextEncoder {
     const windows: number[][] = [];
     const owners: number[] = [];
     texts.forEach((text, i) => {
-      const ids = this.tokenizer.encode(text);
+      const ids = this.tokenizer.encode(text, { maxTokens: this.longText === 'chunk' ? Infinity : this.maxSeqLength });
       const parts = this.longText === 'chunk' ? chunkTokens(ids, this.maxSeqLength) : [ids.slice(0, this.maxSeqLength)];
       for (const part of parts) {
         windows.push(part);

@@ -13,6 +13,7 @@
 // The reference builds a lattice of objects and slices the symbol array at every position
 // (quadratic); this version scans a flat trie once per position and allocates two typed arrays.
 import { CodedError } from '../errors';
+import { cutForTokens } from './limits';
 
 export const SPACE_SYMBOL = '\u2581';
 export const UNK_ID = 0;
@@ -115,8 +116,25 @@ export class SentencePieceTokenizer {
     return this.pieces[id];
   }
 
-  /** Token ids of one text (no truncation). */
-  encode(text: string): number[] {
+  /**
+   * Token ids of one text: all of them, or the first `maxTokens`. With a limit, only the first
+   * maxTokens × CHARS_PER_TOKEN_LIMIT characters are read, cut at a space when there is one in the
+   * last quarter, so the Viterbi path (which never crosses a '▁' word start) of the kept tokens is
+   * the one the whole text would give.
+   */
+  encode(text: string, options: { maxTokens?: number } = {}): number[] {
+    const maxTokens = options.maxTokens ?? Infinity;
+    if (!(maxTokens >= 1)) throw new RangeError(`maxTokens must be at least 1; received ${maxTokens}`);
+    let input = cutForTokens(text, maxTokens);
+    if (input.length < text.length) {
+      const space = input.lastIndexOf(' ');
+      if (space > input.length * 0.75) input = input.slice(0, space);
+    }
+    const ids = this.encodeWhole(input);
+    return ids.length > maxTokens ? ids.slice(0, maxTokens) : ids;
+  }
+
+  private encodeWhole(text: string): number[] {
     const s = normalizeForSentencePiece(text);
     const n = s.length;
     const best = new Float64Array(n + 1);

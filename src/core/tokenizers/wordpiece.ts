@@ -8,6 +8,7 @@
 import { normalizeBert, type BertNormalizerConfig } from './bert-normalizer';
 import { preTokenizeBert } from './bert-pre-tokenizer';
 import { TokenizerError } from './sentencepiece';
+import { cutForTokens, MAX_VOCAB_ENTRIES } from './limits';
 import { WordPieceModel } from './wordpiece-model';
 
 export interface AddedToken {
@@ -83,15 +84,34 @@ export class WordPieceTokenizer {
     return id;
   }
 
-  /** Word pieces of `text`, without special tokens or truncation. */
-  tokenize(text: string): string[] {
-    return splitOn(text, this.rawTokens, this.added).flatMap((section) => {
-      if (this.added.has(section)) return [section];
+  /**
+   * Word pieces of `text`, without special tokens: all of them, or the first `maxPieces`
+   * (then only the first maxPieces × CHARS_PER_TOKEN_LIMIT characters are read, and tokenizing
+   * stops as soon as the window is full).
+   */
+  tokenize(text: string, maxPieces = Infinity): string[] {
+    const out: string[] = [];
+    const full = () => out.length >= maxPieces;
+    for (const section of splitOn(cutForTokens(text, maxPieces), this.rawTokens, this.added)) {
+      if (full()) break;
+      if (this.added.has(section)) {
+        out.push(section);
+        continue;
+      }
       const normalized = this.normalizer ? normalizeBert(section, this.normalizer) : section;
-      return splitOn(normalized, this.normalizedTokens, this.added).flatMap((part) =>
-        this.added.has(part) ? [part] : this.model.tokenize(preTokenizeBert(part)),
-      );
-    });
+      for (const part of splitOn(normalized, this.normalizedTokens, this.added)) {
+        if (full()) break;
+        if (this.added.has(part)) {
+          out.push(part);
+          continue;
+        }
+        for (const word of preTokenizeBert(part)) {
+          if (full()) break;
+          for (const piece of this.model.tokenizeWord(word)) out.push(piece);
+        }
+      }
+    }
+    return out.length > maxPieces ? out.slice(0, maxPieces) : out;
   }
 
   /**
@@ -105,8 +125,7 @@ export class WordPieceTokenizer {
     if (maxLength !== null && (!Number.isInteger(maxLength) || maxLength < extra + 1)) {
       throw new RangeError(`maxLength must be an integer ≥ ${extra + 1}; received ${maxLength}`);
     }
-    let pieces = this.tokenize(text);
-    if (maxLength !== null && pieces.length + extra > maxLength) pieces = pieces.slice(0, maxLength - extra);
+    const pieces = this.tokenize(text, maxLength === null ? Infinity : maxLength - extra);
     const tokens = special ? [...this.prefix, ...pieces, ...this.suffix] : pieces;
     const ids = tokens.map((t) => this.added.get(t)?.id ?? this.model.vocab.get(t) ?? this.unkId);
     return { ids, tokens, attentionMask: ids.map(() => 1) };
@@ -197,13 +216,27 @@ export function wordPieceFromTokenizerJson(json: unknown): WordPieceTokenizer {
   if (j.pre_tokenizer && (j.pre_tokenizer as Json).type !== 'BertPreTokenizer') {
     throw bad('tokenizer.json pre_tokenizer.type must be "BertPreTokenizer"', (j.pre_tokenizer as Json).type);
   }
-  const vocab = new Map(Object.entries(m.vocab as Record<string, number>));
-  const model = new WordPieceModel({
-    vocab,
-    unkToken: (m.unk_token as string) ?? '[UNK]',
-    continuingSubwordPrefix: (m.continuing_subword_prefix as string) ?? '##',
-    maxInputCharsPerWord: (m.max_input_chars_per_word as number) ?? 100,
-  });
+  if (typeof m.vocab !== 'object' || m.vocab === null || Array.isArray(m.vocab)) throw bad('tokenizer.json model.vocab must be an object {token: id}', typeof m.vocab);
+  const entries = Object.entries(m.vocab as Record<string, unknown>);
+  if (entries.length > MAX_VOCAB_ENTRIES) throw bad(`tokenizer.json model.vocab has more than ${MAX_VOCAB_ENTRIES.toLocaleString('en')} entries`, entries.length);
+  const vocab = new Map<string, number>();
+  for (const [token, id] of entries) {
+    if (!Number.isInteger(id) || (id as number) < 0) throw bad(`tokenizer.json model.vocab["${token.slice(0, 40)}"] must be a non-negative integer id`, id);
+    vocab.set(token, id as number);
+  }
+  const maxChars = m.max_input_chars_per_word ?? 100;
+  const model = (() => {
+    try {
+      return new WordPieceModel({
+        vocab,
+        unkToken: typeof m.unk_token === 'string' ? m.unk_token : '[UNK]',
+        continuingSubwordPrefix: typeof m.continuing_subword_prefix === 'string' ? m.continuing_subword_prefix : '##',
+        maxInputCharsPerWord: maxChars as number,
+      });
+    } catch (err) {
+      throw new TokenizerError('unsupported-tokenizer', `tokenizer.json model.${(err as Error).message}`);
+    }
+  })();
   const addedTokens = ((j.added_tokens as Json[]) ?? []).map((t) => ({
     content: t.content as string,
     id: t.id as number,
@@ -226,6 +259,12 @@ export function wordPieceFromTokenizerJson(json: unknown): WordPieceTokenizer {
 /** Builds the tokenizer from vocab.txt and (optionally) tokenizer_config.json, with BertTokenizer's defaults. */
 export function wordPieceFromVocab(vocabTxt: string, tokenizerConfig: unknown = {}): WordPieceTokenizer {
   const c = (tokenizerConfig ?? {}) as Json;
+  // Count lines before splitting: a 10M-line file was refused only after 19 s / 1.9 GB.
+  let count = 0;
+  for (let i = vocabTxt.indexOf('\n'); i !== -1 && count <= MAX_VOCAB_ENTRIES; i = vocabTxt.indexOf('\n', i + 1)) count++;
+  if (count > MAX_VOCAB_ENTRIES) {
+    throw new TokenizerError('unsupported-tokenizer', `vocab.txt has more than ${MAX_VOCAB_ENTRIES.toLocaleString('en')} lines (the limit); BERT's has 30,522 — is this really a vocabulary?`);
+  }
   const lines = vocabTxt.split(/\r?\n/);
   if (lines.at(-1) === '') lines.pop();
   const vocab = new Map<string, number>();
