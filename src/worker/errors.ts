@@ -53,6 +53,7 @@ function codeOf(err: Error): ErrorCode {
       return code === 'invalid-argument' ? 'BAD_ARGUMENT' : 'DATASET_INVALID';
     case 'DownloadError':
     case 'WeightsError':
+    case 'TokenizerError':
       return 'ENCODER_UNAVAILABLE';
     default:
       return 'INTERNAL';

@@ -58,7 +58,7 @@ export class Importer {
       mapping,
       validCount: build.rows.length,
       labels: build.labels,
-      labelCounts: build.labels.map((l) => build.labelCounts[l] ?? 0),
+      labelCounts: build.labels.map((l) => build.labelCounts.get(l) ?? 0),
       rejectedCount: build.rejected.length,
       rejected: build.rejected.slice(0, REJECTED_PREVIEW_LIMIT),
       problems,
@@ -86,7 +86,7 @@ export class Importer {
       labelColumn: table.columns[mapping.labelColumn] ?? '',
       rowCount: build.rows.length,
       labels: build.labels,
-      labelCounts: build.labels.map((l) => build.labelCounts[l] ?? 0),
+      labelCounts: build.labels.map((l) => build.labelCounts.get(l) ?? 0),
       rejectedCount: build.rejected.length,
       warnings: build.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message })),
     };

@@ -1,6 +1,6 @@
 // Loaded heads by run id, and prediction: embed the texts, run the head, read probabilities.
 import type * as tf from '@tensorflow/tfjs';
-import Papa from 'papaparse';
+import { toCsv } from '../core/data/csv-write';
 import { predictProbaAsync } from '../core/train/head';
 import { artifactsToHead } from '../core/formats/tfjs-artifacts';
 import { parseDelimited } from '../core/data/csv';
@@ -76,7 +76,7 @@ export class Predictor {
       const best = p.indexOf(Math.max(...p));
       return [...table.columns.map((_, c) => r[c] ?? ''), head.labels[best]!, ...p.map((v) => v.toFixed(6))];
     });
-    const csv = Papa.unparse({ fields: [...table.columns, 'predicted_label', ...head.labels.map((l) => `prob_${l}`)], data: rows });
+    const csv = toCsv([...table.columns, 'predicted_label', ...head.labels.map((l) => `prob_${l}`)], rows);
     return {
       fileName: fileName.replace(/\.(csv|tsv|txt)$/i, '') + '-predictions.csv',
       mime: 'text/csv',

@@ -36,7 +36,7 @@ describe('buildDataset', () => {
     expect(r.rows.length + r.rejected.length).toBe(table.rows.length);
     expect(r.rejected[2]!.raw).toBe('too,many,fields');
     expect(r.labels).toEqual(['neg', 'pos']);
-    expect(r.labelCounts).toEqual({ neg: 3, pos: 3 });
+    expect(r.labelCounts).toEqual(new Map([['pos', 3], ['neg', 3]]));
     expect(r.problems.map((p) => [p.severity, p.code])).toEqual([['warning', 'conflicting-labels']]);
     expect(r.problems[0]!.message).toMatch(/lines 2\b/);
   });
@@ -56,7 +56,7 @@ describe('buildDataset', () => {
   it('reports a missing text or label column naming the value received', async () => {
     const table = await parseDelimited('text,label\na,b\n');
     const noText = buildDataset(table, { textColumn: -1, labelColumn: 1 });
-    expect(noText.problems[0]).toMatchObject({ code: 'no-text-column', message: expect.stringMatching(/textColumn = -1/) });
+    expect(noText.problems[0]).toMatchObject({ code: 'no-text-column', message: expect.stringMatching(/^No text column is selected; pick the column that holds the texts/) });
     const same = buildDataset(table, { textColumn: 1, labelColumn: 1 });
     expect(same.problems[0]!.code).toBe('no-label-column');
   });

@@ -37,6 +37,12 @@ export interface ParseOptions {
 }
 
 export const CANDIDATE_DELIMITERS = [',', '\t', ';', '|'] as const;
+/**
+ * Largest file parseDelimited reads (bytes; characters for a string). The file is decoded and
+ * parsed in memory (about 8× its size at peak), so this keeps an import well under 1 GB.
+ * README "Choices and limits".
+ */
+export const MAX_FILE_BYTES = 100 * 1024 * 1024;
 const SAMPLE_CHARS = 64 * 1024;
 const SAMPLE_ROWS = 50;
 
@@ -52,6 +58,13 @@ export async function parseDelimited(input: string | Blob, opts: ParseOptions = 
   }
   let text: string;
   let invalidUtf8Lines: number[] = [];
+  const size = typeof input === 'string' ? input.length : typeof Blob !== 'undefined' && input instanceof Blob ? input.size : 0;
+  if (size > MAX_FILE_BYTES) {
+    throw new DataError(
+      'file-too-large',
+      `The file is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1024 / 1024} MB. Split it, or keep only the text and label columns.`,
+    );
+  }
   if (typeof input === 'string') {
     text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   } else if (typeof Blob !== 'undefined' && input instanceof Blob) {
@@ -62,6 +75,7 @@ export async function parseDelimited(input: string | Blob, opts: ParseOptions = 
     throw new DataError('invalid-argument', `parseDelimited: input must be a string or a Blob, got ${typeof input}`);
   }
 
+  text = normalizeLineEndings(text);
   const delimiter = detectDelimiter(text);
   const raw = await parseRows(text, delimiter, chunkSize, opts.onProgress);
   const dataStart = raw.rows.length > 0 ? 1 : 0;
@@ -78,6 +92,16 @@ export async function parseDelimited(input: string | Blob, opts: ParseOptions = 
   });
   opts.onProgress?.(1);
   return { columns, rows, delimiter, hasHeader, headerReason: header.reason, lineNumbers, raggedRows, invalidUtf8Lines };
+}
+
+/**
+ * Every line break ("\r\n", a lone "\r") becomes "\n" before parsing. papaparse guesses one
+ * line break per file, so an LF line in a CRLF file (or a lone CR in an LF file) used to merge
+ * with the next line and lose rows. Line numbers are unchanged: each break still counts once,
+ * the same convention as decodeUtf8Strict.
+ */
+export function normalizeLineEndings(text: string): string {
+  return text.indexOf('\r') === -1 ? text : text.replace(/\r\n?/g, '\n');
 }
 
 /**
@@ -113,15 +137,12 @@ function parseRows(text: string, delimiter: string, chunkSize: number, onProgres
   return new Promise<RawRows>((resolve, reject) => {
     Papa.parse<string[]>(text, {
       delimiter,
+      newline: '\n',
       // Empty lines must reach us: they still count as physical lines.
       skipEmptyLines: false,
       chunkSize,
       chunk(results: Papa.ParseResult<string[]>) {
-        const linebreak = results.meta.linebreak;
         for (const row of results.data) {
-          // Mixed endings ("\r\n" in a "\n" file) leave a "\r" on the last field: not data.
-          const last = row.length - 1;
-          if (linebreak === '\n' && last >= 0 && row[last]!.endsWith('\r')) row[last] = row[last]!.slice(0, -1);
           const start = line;
           // A row spans one line plus one per line break inside its quoted fields.
           for (const field of row) line += countLineBreaks(field);

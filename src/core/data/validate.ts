@@ -2,6 +2,7 @@
 // exactly one of `rows` or `rejected` (with its line and reason), so the validation
 // report can account for the whole file.
 import type { ParsedTable } from './csv';
+import { toCsv } from './csv-write';
 
 export interface DatasetRow {
   text: string;
@@ -24,7 +25,8 @@ export type DatasetProblemCode =
   | 'one-label'
   | 'too-many-labels'
   | 'few-rows-per-label'
-  | 'conflicting-labels';
+  | 'conflicting-labels'
+  | 'long-texts-cut';
 
 export interface DatasetProblem {
   severity: 'fatal' | 'warning';
@@ -39,7 +41,8 @@ export interface DatasetBuildResult {
   rejected: RejectedRow[];
   /** Sorted; a label's index here is its class id. */
   labels: string[];
-  labelCounts: Record<string, number>;
+  /** A Map, not an object: labels such as "__proto__" or "constructor" are ordinary keys here. */
+  labelCounts: Map<string, number>;
   problems: DatasetProblem[];
 }
 
@@ -57,6 +60,17 @@ export interface BuildOptions {
 
 export const DEFAULT_MAX_LABELS = 50;
 export const MIN_ROWS_PER_LABEL = 3;
+/**
+ * Longer texts are cut to this many characters (with a warning): an encoder reads at most
+ * 16 windows of 512 tokens (~65,000 characters), and a 50 MB field drove an import to 2.4 GB.
+ */
+export const MAX_TEXT_CHARS = 100_000;
+/** A longer label is not a label (likely the wrong column): the row is rejected. */
+export const MAX_LABEL_CHARS = 200;
+/** Rejected rows keep at most this much of their raw line, for the report and its CSV. */
+const MAX_RAW_CHARS = 1_000;
+/** Messages name at most this many labels or lines, then say how many more. */
+const LISTED = 10;
 
 const ASCII = /^[\x00-\x7f]*$/;
 
@@ -77,7 +91,7 @@ export function normaliseText(text: string): string {
  */
 export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: BuildOptions = {}): DatasetBuildResult {
   const maxLabels = opts.maxLabels ?? DEFAULT_MAX_LABELS;
-  const result: DatasetBuildResult = { rows: [], rejected: [], labels: [], labelCounts: {}, problems: [] };
+  const result: DatasetBuildResult = { rows: [], rejected: [], labels: [], labelCounts: new Map(), problems: [] };
   const fatal = (code: DatasetProblemCode, message: string): DatasetBuildResult => {
     result.problems.push({ severity: 'fatal', code, message });
     return result;
@@ -91,29 +105,36 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
   const width = table.columns.length;
   const { textColumn, labelColumn } = mapping;
   if (!Number.isInteger(textColumn) || textColumn < 0 || textColumn >= width) {
-    return fatal('no-text-column', `No text column is selected (textColumn = ${textColumn}; the file has ${width} column(s)).`);
+    return fatal('no-text-column', `No text column is selected; pick the column that holds the texts (the file has ${width} column${width === 1 ? '' : 's'}).`);
   }
   if (!Number.isInteger(labelColumn) || labelColumn < 0 || labelColumn >= width) {
-    return fatal('no-label-column', `No label column is selected (labelColumn = ${labelColumn}; the file has ${width} column(s)).`);
+    return fatal('no-label-column', `No label column is selected; pick the column that holds the labels (the file has ${width} column${width === 1 ? '' : 's'}).`);
   }
   if (textColumn === labelColumn) {
-    return fatal('no-label-column', `The text and label columns are the same column (${textColumn}); pick two different columns.`);
+    return fatal('no-label-column', `The text and label columns are the same column ("${table.columns[textColumn]}"); pick two different columns.`);
   }
 
   const rowOfInvalidLine = invalidRows(table, [...(opts.invalidUtf8Lines ?? []), ...(table.invalidUtf8Lines ?? [])]);
   const firstByText = new Map<string, DatasetRow>();
   const conflictedLines = new Set<number>();
+  const cutLines: number[] = [];
   table.rows.forEach((row, i) => {
     const line = table.lineNumbers[i]!;
     const reject = (reason: string): void => {
-      result.rejected.push({ line, reason, raw: row.join(table.delimiter) });
+      result.rejected.push({ line, reason, raw: rawLine(row, table.delimiter) });
     };
     if (rowOfInvalidLine.has(i)) return reject('invalid UTF-8');
     if (row.length !== width) return reject(`ragged row (expected ${width} fields, got ${row.length})`);
-    const text = row[textColumn]!.trim();
+    let text = row[textColumn]!;
+    if (text.length > MAX_TEXT_CHARS) {
+      text = cutText(text, MAX_TEXT_CHARS);
+      cutLines.push(line);
+    }
+    text = text.trim();
     const label = row[labelColumn]!.trim();
     if (text === '') return reject('empty text');
     if (label === '') return reject('missing label');
+    if (label.length > MAX_LABEL_CHARS) return reject(`label longer than ${MAX_LABEL_CHARS} characters (${label.length}); is the label column the right one?`);
     const key = normaliseText(text);
     const first = firstByText.get(key);
     if (first) {
@@ -124,12 +145,39 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
     const kept = { text, label, line };
     firstByText.set(key, kept);
     result.rows.push(kept);
-    result.labelCounts[label] = (result.labelCounts[label] ?? 0) + 1;
+    result.labelCounts.set(label, (result.labelCounts.get(label) ?? 0) + 1);
   });
 
-  result.labels = sortLabels(Object.keys(result.labelCounts));
+  result.labels = sortLabels([...result.labelCounts.keys()]);
   addLabelProblems(result, maxLabels, conflictedLines);
+  if (cutLines.length > 0) {
+    result.problems.push({
+      severity: 'warning',
+      code: 'long-texts-cut',
+      message: `${cutLines.length} text(s) are longer than ${MAX_TEXT_CHARS.toLocaleString('en')} characters and were cut to that length (${listed(cutLines.map((l) => `line ${l}`))}); the encoders read far less than that anyway.`,
+    });
+  }
   return result;
+}
+
+/** The first `max` characters, never splitting a surrogate pair. */
+function cutText(text: string, max: number): string {
+  const c = text.charCodeAt(max - 1);
+  return text.slice(0, c >= 0xd800 && c <= 0xdbff ? max - 1 : max);
+}
+
+function rawLine(row: string[], delimiter: string): string {
+  let raw = '';
+  for (const f of row) {
+    raw += (raw ? delimiter : '') + (f.length > MAX_RAW_CHARS ? f.slice(0, MAX_RAW_CHARS) : f);
+    if (raw.length > MAX_RAW_CHARS) return cutText(raw, MAX_RAW_CHARS) + '…';
+  }
+  return raw;
+}
+
+/** "a, b, c" for a short list; the first LISTED and "and N more" for a long one. */
+function listed(items: string[]): string {
+  return items.length <= LISTED ? items.join(', ') : `${items.slice(0, LISTED).join(', ')} and ${items.length - LISTED} more`;
 }
 
 /** Maps invalid physical lines to the row that spans them (a row spans up to the next row's start). */
@@ -182,12 +230,12 @@ function addLabelProblems(result: DatasetBuildResult, maxLabels: number, conflic
         `categories, or check that the right column is selected as the label.`,
     });
   }
-  const few = labels.filter((l) => labelCounts[l]! < MIN_ROWS_PER_LABEL);
+  const few = labels.filter((l) => labelCounts.get(l)! < MIN_ROWS_PER_LABEL);
   if (few.length > 0) {
     problems.push({
       severity: 'warning',
       code: 'few-rows-per-label',
-      message: `${few.length} label(s) have fewer than ${MIN_ROWS_PER_LABEL} rows (${few.map((l) => `"${l}": ${labelCounts[l]}`).join(', ')}); their results will be unreliable.`,
+      message: `${few.length} label(s) have fewer than ${MIN_ROWS_PER_LABEL} rows (${listed(few.map((l) => `"${l.length > 40 ? l.slice(0, 40) + '…' : l}": ${labelCounts.get(l)}`))}); their results will be unreliable.`,
       labels: few,
     });
   }
@@ -196,18 +244,12 @@ function addLabelProblems(result: DatasetBuildResult, maxLabels: number, conflic
     problems.push({
       severity: 'warning',
       code: 'conflicting-labels',
-      message: `${lines.length} text(s) appear again later with a different label; the first label was kept (lines ${lines.slice(0, 20).join(', ')}${lines.length > 20 ? ', …' : ''}). Check that it is the right one.`,
+      message: `${lines.length} text(s) appear again later with a different label; the first label was kept (lines ${listed(lines.map(String))}). Check that it is the right one.`,
     });
   }
 }
 
-/** The rejected rows as CSV (line,reason,raw) for download; RFC 4180 quoting, CRLF line ends. */
+/** The rejected rows as CSV (line,reason,raw) for download, through the one CSV writer (formulas escaped). */
 export function rejectedToCsv(rejected: RejectedRow[]): string {
-  const out = ['line,reason,raw'];
-  for (const r of rejected) out.push([String(r.line), csvField(r.reason), csvField(r.raw)].join(','));
-  return out.join('\r\n') + '\r\n';
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return toCsv(['line', 'reason', 'raw'], rejected.map((r) => [String(r.line), r.reason, r.raw]));
 }

@@ -12,6 +12,7 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { BertEncoder, bertTokenizer, safetensorsMap, transpose2d } from '../encoders/bert';
 import { parseBertConfig, type BertConfig, type BertPooling } from '../encoders/bert-config';
+import { toCsv } from '../data/csv-write';
 import { FormatError } from './errors';
 import { TRAIN_PY } from './hf-train-py';
 import { encodeSafetensors, type SafetensorsTensor } from './safetensors';
@@ -73,10 +74,6 @@ function tokenizerConfig(encoder: BertEncoder): Record<string, unknown> {
   };
 }
 
-function csvField(s: string): string {
-  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** The export folder: file path → bytes. */
 export async function hfClassifierFiles(input: HfExportInput): Promise<Record<string, Uint8Array>> {
   const { encoder, head } = input;
@@ -105,8 +102,8 @@ export async function hfClassifierFiles(input: HfExportInput): Promise<Record<st
   if (input.tokenizerJson !== undefined) files['tokenizer.json'] = json(input.tokenizerJson);
   if (input.trainingData) {
     const { texts, labels } = input.trainingData;
-    const rows = texts.map((t, i) => `${csvField(t)},${csvField(labels[i])}`);
-    files['train.csv'] = strToU8(['text,label', ...rows].join('\r\n') + '\r\n');
+    // Formula-escaped like every CSV we write; train.py undoes it (csv-write.ts).
+    files['train.csv'] = strToU8(toCsv(['text', 'label'], texts.map((t, i) => [t, labels[i]!])));
   }
   return files;
 }

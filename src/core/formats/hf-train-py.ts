@@ -73,7 +73,9 @@ def main():
     model = TextTuneBertForSequenceClassification.from_pretrained(HERE)
     max_length = model.config.texttune.get("max_seq_length", 128)
     with open(args.data, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+        # TextTune writes "'" before cells that would run as spreadsheet formulas (= + - @ tab CR)
+        # and before cells that start with "'"; drop exactly one to get the original text back.
+        rows = [{k: (v[1:] if v.startswith("'") else v) for k, v in r.items()} for r in csv.DictReader(f)]
     train = CsvDataset(rows, tokenizer, model.config.label2id, max_length)
 
     trainer = Trainer(
