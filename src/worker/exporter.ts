@@ -2,6 +2,7 @@
 import { zipSync, strToU8 } from 'fflate';
 import { encodeSafetensors, type SafetensorsTensor } from '../core/formats/safetensors';
 import { artifactsToHead, WEIGHTS_FILE } from '../core/formats/tfjs-artifacts';
+import { checkFileSize } from '../core/formats/zip';
 import { BUNDLE_EXTENSION, BUNDLE_FORMAT, BUNDLE_VERSION, readBundle, writeBundle, type BundleMetadata } from '../core/formats/bundle';
 import { getModel, getRun, saveRun } from '../storage/runs';
 import { newId, type ModelRecord, type RunRecord } from '../storage/db';
@@ -139,10 +140,10 @@ function importedMetrics(md: BundleMetadata, k: number): RunMetrics {
  * before writing anything: a damaged or mismatched file changes nothing.
  */
 export async function importBundle(file: Blob, fileName: string, encoders: EncoderStore): Promise<RunSummary> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
   let bundle: ReturnType<typeof readBundle>;
   try {
-    bundle = readBundle(bytes);
+    checkFileSize(file.size, fileName);
+    bundle = readBundle(new Uint8Array(await file.arrayBuffer()));
   } catch (err) {
     throw new EngineError('BUNDLE_INVALID', `${fileName} is not a valid TextTune bundle: ${(err as Error).message}`);
   }

@@ -4,11 +4,12 @@
 // model.safetensors>", with texttune.json saying how it pools; the classifier becomes a linear
 // tfjs head, so prediction, bundles and re-export work as for any other run.
 import * as tf from '@tensorflow/tfjs';
-import { strFromU8, unzipSync } from 'fflate';
+import { strFromU8 } from 'fflate';
 import { BertEncoder } from '../core/encoders/bert';
-import { exportHfClassifier, importHfClassifier, type LinearHead } from '../core/formats/hf-export';
+import { exportHfClassifier, HF_IMPORT_FILES, importHfClassifier, unzipHfFolder, type LinearHead } from '../core/formats/hf-export';
 import { encoderWeightsFromSafetensors } from '../core/formats/encoder-weights';
 import { headToArtifacts } from '../core/formats/tfjs-artifacts';
+import { checkFileSize, MAX_MEMBER_BYTES } from '../core/formats/zip';
 import { createHead } from '../core/train/head';
 import { sha256Hex } from '../core/hub/download';
 import { getDatasetRows } from '../storage/datasets';
@@ -70,16 +71,23 @@ const IMPORT_CONFIG: TrainConfig = {
 async function readFiles(files: { path: string; file: Blob }[]): Promise<Record<string, Uint8Array>> {
   if (files.length === 0) throw new EngineError('BAD_ARGUMENT', 'import: no files were given');
   const read = async (b: Blob) => new Uint8Array(await b.arrayBuffer());
-  if (files.length === 1 && !files[0]!.path.endsWith('config.json')) {
-    try {
-      return flatten(unzipSync(await read(files[0]!.file)));
-    } catch (err) {
-      throw new EngineError('BUNDLE_INVALID', `${files[0]!.path} is not a readable zip (${(err as Error).message})`);
+  try {
+    if (files.length === 1 && !files[0]!.path.endsWith('config.json')) {
+      checkFileSize(files[0]!.file.size, files[0]!.path);
+      return flatten(unzipHfFolder(await read(files[0]!.file)));
     }
+    // A dropped folder: only the files we use are read, each within the per-file cap.
+    const out: Record<string, Uint8Array> = {};
+    for (const f of files) {
+      if (!HF_IMPORT_FILES.includes(f.path.split('/').pop()!)) continue;
+      checkFileSize(f.file.size, f.path, MAX_MEMBER_BYTES);
+      out[f.path] = await read(f.file);
+    }
+    return flatten(out);
+  } catch (err) {
+    if (err instanceof EngineError) throw err;
+    throw new EngineError('BUNDLE_INVALID', `${files.length === 1 ? files[0]!.path : 'import'}: ${(err as Error).message}`);
   }
-  const out: Record<string, Uint8Array> = {};
-  for (const f of files) out[f.path] = await read(f.file);
-  return flatten(out);
 }
 
 /** Strips one top-level folder ("my-model/config.json" → "config.json"). */
@@ -91,7 +99,7 @@ function flatten(files: Record<string, Uint8Array>): Record<string, Uint8Array> 
   return Object.fromEntries(Object.entries(files).filter(([p]) => p.startsWith(dir)).map(([p, b]) => [p.slice(dir.length), b]));
 }
 
-const KEEP = ['config.json', 'model.safetensors', 'tokenizer.json', 'vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json'];
+const KEEP = HF_IMPORT_FILES;
 
 export async function importHfModel(name: string, given: { path: string; file: Blob }[], encoders: EncoderStore): Promise<RunSummary> {
   const files = await readFiles(given);

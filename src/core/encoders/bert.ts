@@ -14,7 +14,7 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import { assignNamedParams, hashNamedParams } from './params';
-import { decodeSafetensors, type DecodedTensor } from '../formats/safetensors';
+import { assertFiniteWeights, decodeSafetensors, type DecodedTensor } from '../formats/safetensors';
 import { padBatch } from '../tokenizers/batch';
 import { wordPieceFromTokenizerJson, wordPieceFromVocab, type WordPieceTokenizer } from '../tokenizers/wordpiece';
 import { DEFAULT_POOLING, parseBertConfig, type BertConfig, type BertPooling } from './bert-config';
@@ -318,7 +318,9 @@ export function bertTokenizer(files: Pick<BertFiles, 'tokenizerJson' | 'vocab' |
 
 /** Decoded tensors by name (F16/BF16/F64 widened to float32 by the safetensors reader). */
 export function safetensorsMap(bytes: Uint8Array): Map<string, DecodedTensor> {
-  return new Map(decodeSafetensors(bytes).tensors.map((t) => [t.name, t]));
+  const { tensors } = decodeSafetensors(bytes);
+  assertFiniteWeights(tensors, 'model.safetensors');
+  return new Map(tensors.map((t) => [t.name, t]));
 }
 
 /** Loads a BERT-family encoder from Hugging Face files; asserts every name and shape. */

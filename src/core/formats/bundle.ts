@@ -1,10 +1,11 @@
 // A trained model as one file (.texttune.zip): metadata, the head's tfjs artifacts
 // and optionally the fine-tuned encoder variables, with a SHA-256 manifest so a
 // damaged or edited download is refused instead of predicting nonsense.
-import { unzipSync, zipSync, type Zippable } from 'fflate';
+import { zipSync, type Zippable } from 'fflate';
 import { BundleError } from './errors';
 import { sha256Hex } from './sha256';
 import type { HeadArtifacts } from './tfjs-artifacts';
+import { readZip } from './zip';
 
 export const BUNDLE_EXTENSION = '.texttune.zip';
 export const BUNDLE_FORMAT = 'texttune-bundle';
@@ -78,9 +79,10 @@ const KNOWN = new Set<string>(Object.values(MEMBERS));
 export function readBundle(bytes: Uint8Array): BundleContents {
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(bytes, { filter: (f) => KNOWN.has(f.name) });
+    // Sizes and member count are checked before anything is inflated (zip.ts).
+    files = readZip(bytes, 'readBundle', (name) => KNOWN.has(name));
   } catch (err) {
-    throw new BundleError('damaged-zip', `readBundle: the file is not a readable zip archive (${(err as Error).message})`);
+    throw new BundleError('damaged-zip', (err as Error).message);
   }
   const manifest = parseJson(files, MEMBERS.manifest) as BundleManifest;
   if (manifest?.format !== BUNDLE_FORMAT) {

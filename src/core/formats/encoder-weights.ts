@@ -1,7 +1,7 @@
 // Fine-tuned encoder weights as safetensors, under the names the encoder's files use, so a
 // run stores, exports and re-imports exactly the layers it changed.
 import { FormatError } from './errors';
-import { decodeSafetensors, encodeSafetensors } from './safetensors';
+import { assertFiniteWeights, decodeSafetensors, encodeSafetensors } from './safetensors';
 
 export interface NamedWeight {
   name: string;
@@ -19,8 +19,10 @@ export function encoderWeightsToSafetensors(weights: NamedWeight[], metadata?: R
 
 /** Every tensor of the file as float32 (F16/BF16 widen); integer tensors are refused, an encoder weight is never one. */
 export function encoderWeightsFromSafetensors(bytes: Uint8Array): NamedWeight[] {
-  return decodeSafetensors(bytes).tensors.map((t) => {
+  const out = decodeSafetensors(bytes).tensors.map((t) => {
     if (!(t.data instanceof Float32Array)) throw new FormatError('invalid-tensor', `encoder weight "${t.name}" has dtype ${t.dtype}; expected a float`);
     return { name: t.name, shape: t.shape, data: t.data };
   });
+  assertFiniteWeights(out, 'encoder weights');
+  return out;
 }

@@ -9,11 +9,12 @@
 // The classifier is TextTune's linear head (kernel [hidden, labels] transposed to torch's
 // [labels, hidden]). A checkpoint without a pooler gets an identity pooler (unused unless pooling
 // is "pooler"): BertForSequenceClassification always has one.
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { strFromU8, strToU8, zipSync } from 'fflate';
 import { BertEncoder, bertTokenizer, safetensorsMap, transpose2d } from '../encoders/bert';
 import { parseBertConfig, type BertConfig, type BertPooling } from '../encoders/bert-config';
 import { toCsv } from '../data/csv-write';
 import { FormatError } from './errors';
+import { readZip } from './zip';
 import { TRAIN_PY } from './hf-train-py';
 import { encodeSafetensors, type SafetensorsTensor } from './safetensors';
 
@@ -166,10 +167,17 @@ export async function importHfClassifier(source: Uint8Array | Record<string, Uin
   return { encoder, head, config };
 }
 
+/** The files of a Hugging Face classifier folder TextTune reads; anything else in a zip stays packed. */
+export const HF_IMPORT_FILES = ['config.json', 'model.safetensors', 'tokenizer.json', 'vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json'];
+
+/** Member names we read: the files above, at the top or under one folder. Caps checked before inflating (zip.ts). */
+export function unzipHfFolder(bytes: Uint8Array): Record<string, Uint8Array> {
+  return readZip(bytes, 'import', (name) => {
+    const parts = name.split('/');
+    return parts.length <= 2 && HF_IMPORT_FILES.includes(parts[parts.length - 1]!);
+  });
+}
+
 function unzipOrThrow(bytes: Uint8Array): Record<string, Uint8Array> {
-  try {
-    return unzipSync(bytes);
-  } catch (err) {
-    throw new FormatError('invalid-model', `import: the file is not a readable zip (${(err as Error).message})`);
-  }
+  return unzipHfFolder(bytes);
 }

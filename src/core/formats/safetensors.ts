@@ -107,6 +107,23 @@ function writeLittleEndian(view: DataView, pos: number, t: SafetensorsTensor): v
   }
 }
 
+/**
+ * Refuses a weight holding NaN or ±Infinity. A model loaded with one predicts NaN for every text
+ * (then argmax picks labels[-1]) and saves meaningless metrics, so every model load checks first.
+ */
+export function assertFiniteWeights(tensors: ReadonlyArray<{ name: string; data: ArrayLike<number> }>, where: string): void {
+  for (const t of tensors) {
+    if (!(t.data instanceof Float32Array || t.data instanceof Float64Array)) continue;
+    const d = t.data;
+    for (let i = 0; i < d.length; i++) {
+      // x - x is 0 for every finite x and NaN for NaN and ±Infinity: one test per value.
+      if (d[i]! - d[i]! !== 0) {
+        throw new FormatError('invalid-tensor', `${where}: weight "${t.name}" holds ${d[i]} at index ${i}; a model with NaN or infinite weights cannot predict anything, so it was refused`);
+      }
+    }
+  }
+}
+
 export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
   if (!(bytes instanceof Uint8Array)) throw new FormatError('invalid-argument', `decodeSafetensors: bytes must be a Uint8Array, got ${typeof bytes}`);
   if (bytes.length < 8) throw new FormatError('truncated', `safetensors: the file is ${bytes.length} bytes, shorter than the 8-byte header length`);

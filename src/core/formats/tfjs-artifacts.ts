@@ -2,6 +2,7 @@
 // tf.loadLayersModel reads from any URL, so an exported head works outside TextTune.
 import * as tf from '@tensorflow/tfjs';
 import { FormatError } from './errors';
+import { assertFiniteWeights } from './safetensors';
 
 export interface HeadArtifacts {
   /** model.json: {format, generatedBy, convertedBy, modelTopology, weightsManifest}. */
@@ -53,11 +54,70 @@ export async function artifactsToHead(modelJson: object, weightsBin: Uint8Array)
   if (expected !== weightsBin.length) {
     throw new FormatError('invalid-model', `artifactsToHead: the weights manifest needs ${expected} bytes, weights.bin has ${weightsBin.length}`);
   }
-  return tf.loadLayersModel(tf.io.fromMemory({
-    modelTopology: json.modelTopology as object,
-    weightSpecs,
-    weightData: weightsBin.slice().buffer,
-  }));
+  checkTopology(json.modelTopology, weightSpecs);
+  const weightData = weightsBin.slice().buffer;
+  let offset = 0;
+  for (const s of weightSpecs) {
+    const n = s.shape.reduce((x, y) => x * y, 1);
+    if (s.dtype === 'float32') assertFiniteWeights([{ name: s.name, data: new Float32Array(weightData, offset, n) }], 'artifactsToHead');
+    offset += n * DTYPE_BYTES[s.dtype]!;
+  }
+  // checkTopology makes tfjs allocate exactly the weights listed; should loading still fail,
+  // dispose whatever variables it created, so a refused file leaks nothing.
+  const before = new Set(Object.keys(tf.engine().registeredVariables));
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs, weightData }));
+  } catch (err) {
+    for (const [name, v] of Object.entries(tf.engine().registeredVariables)) if (!before.has(name)) v.dispose();
+    throw new FormatError('invalid-model', `artifactsToHead: tfjs could not build the head (${(err as Error).message})`);
+  }
+}
+
+/** Layers a TextTune head is made of; anything else in an imported model.json is refused. */
+const HEAD_LAYERS = new Set(['Dense', 'Dropout', 'Activation', 'InputLayer']);
+/** A head larger than this (parameters) is refused: 1024-d embeddings × a 4,096-unit hidden layer is 4.2 M. */
+export const MAX_HEAD_PARAMS = 16 * 1024 * 1024;
+
+/**
+ * tfjs allocates every layer as the topology declares it before it reads weights.bin, so a
+ * model.json declaring a Dense layer far larger than its weights allocated gigabytes, failed and
+ * leaked them. Here each Dense layer must match its kernel/bias specs exactly, chained from the
+ * declared input width, before tfjs sees the file.
+ */
+function checkTopology(topology: unknown, specs: tf.io.WeightsManifestEntry[]): void {
+  const fail = (msg: string): never => {
+    throw new FormatError('invalid-model', `artifactsToHead: model.json ${msg}`);
+  };
+  const t = topology as { class_name?: unknown; config?: { layers?: unknown } | unknown[] };
+  const layers = (Array.isArray(t.config) ? t.config : (t.config as { layers?: unknown } | undefined)?.layers) as unknown;
+  if (t.class_name !== 'Sequential' || !Array.isArray(layers) || layers.length === 0) fail(`modelTopology must be a Sequential model with layers; got class_name ${JSON.stringify(t.class_name)}`);
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  let width: number | null = null;
+  let params = 0;
+  for (const raw of layers as { class_name?: unknown; config?: Record<string, unknown> }[]) {
+    const kind = String(raw?.class_name);
+    const c = raw?.config ?? {};
+    if (!HEAD_LAYERS.has(kind)) fail(`has a ${kind.slice(0, 40)} layer; a head has only ${[...HEAD_LAYERS].join(', ')} layers`);
+    const input = (c.batch_input_shape ?? c.batchInputShape) as unknown;
+    if (Array.isArray(input)) {
+      const declared = input[input.length - 1];
+      if (!Number.isInteger(declared) || declared < 1) fail(`layer "${String(c.name)}" declares input shape ${JSON.stringify(input)}`);
+      width = declared as number;
+    }
+    if (kind !== 'Dense') continue;
+    const units = c.units;
+    const kernel = byName.get(`${String(c.name)}/kernel`);
+    if (!Number.isInteger(units) || (units as number) < 1) fail(`Dense layer "${String(c.name)}" has units ${JSON.stringify(units)}`);
+    if (!kernel || kernel.shape.length !== 2 || kernel.shape[1] !== units || (width !== null && kernel.shape[0] !== width)) {
+      fail(`Dense layer "${String(c.name)}" declares ${width ?? '?'} → ${String(units)} units but its weights are ${kernel ? `[${kernel.shape}]` : 'missing'}; the file was edited or damaged`);
+    }
+    const bias = byName.get(`${String(c.name)}/bias`);
+    if (c.use_bias !== false && (!bias || bias.shape.length !== 1 || bias.shape[0] !== units)) fail(`Dense layer "${String(c.name)}" needs a bias of [${String(units)}]; found ${bias ? `[${bias.shape}]` : 'none'}`);
+    params += kernel!.shape[0]! * (units as number);
+    if (params > MAX_HEAD_PARAMS) fail(`declares more than ${MAX_HEAD_PARAMS.toLocaleString('en')} parameters; a classification head is far smaller`);
+    width = units as number;
+  }
+  if (width === null) fail('declares no input shape');
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
