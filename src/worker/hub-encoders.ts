@@ -9,6 +9,7 @@ import { findPreset, hubEncoderId, parseModelRef, type HubModelRef } from '../co
 import { fetchHubModel, HubError, type HubOptions } from '../core/hub/hf-hub';
 import type { DownloadProgress } from '../core/hub/download';
 import type { EncoderFileRecord } from '../storage/db';
+import { int, poolingRecord } from '../core/formats/records';
 import { encoderKey } from '../storage/encoder-files';
 import type { EncoderId } from './protocol';
 import { EngineError, assertNever } from './errors';
@@ -132,7 +133,9 @@ const json = (r: EncoderFileRecord | undefined): unknown => (r ? JSON.parse(deco
 /** A BertEncoder from cached files: pooling from our texttune.json, else the sentence-transformers files. */
 export async function bertFromRecords(id: EncoderId, records: EncoderFileRecord[]): Promise<BertEncoder> {
   const byPath = new Map(records.map((r) => [r.path, r]));
-  const ours = json(byPath.get(TEXTTUNE_FILE)) as TextTuneEncoderFile | undefined;
+  const raw = json(byPath.get(TEXTTUNE_FILE)) as TextTuneEncoderFile | undefined;
+  // Written by us, but from an imported config.json: checked again, as any stored record we read.
+  const ours = raw && { pooling: poolingRecord(raw.pooling, `${TEXTTUNE_FILE}.pooling`), maxSeqLength: int(raw.maxSeqLength, `${TEXTTUNE_FILE}.maxSeqLength`, 2, 100_000) };
   const files: BertFiles = {
     config: json(byPath.get('config.json')),
     safetensors: new Uint8Array(byPath.get('model.safetensors')!.bytes),

@@ -6,6 +6,7 @@ import { BundleError } from './errors';
 import { sha256Hex } from './sha256';
 import type { HeadArtifacts } from './tfjs-artifacts';
 import { readZip } from './zip';
+import { bundleMetadataRecord } from './records';
 
 export const BUNDLE_EXTENSION = '.texttune.zip';
 export const BUNDLE_FORMAT = 'texttune-bundle';
@@ -105,8 +106,15 @@ export function readBundle(bytes: Uint8Array): BundleContents {
       throw new BundleError('checksum-mismatch', `readBundle: ${path} is damaged or was modified (sha256 ${actual.slice(0, 12)}…, ${member.length} bytes; manifest says ${String(entry.sha256).slice(0, 12)}…, ${entry.size} bytes)`);
     }
   }
-  const metadata = parseJson(files, MEMBERS.metadata) as BundleMetadata;
-  checkMetadata(metadata, 'readBundle');
+  const raw = parseJson(files, MEMBERS.metadata) as BundleMetadata;
+  checkFormat(raw);
+  let metadata: BundleMetadata;
+  try {
+    // Field by field (records.ts): a lying texttune.json is refused here, before anything is stored.
+    metadata = bundleMetadataRecord(raw, MEMBERS.metadata) as unknown as BundleMetadata;
+  } catch (err) {
+    throw new BundleError('invalid-metadata', `readBundle: ${(err as Error).message}`);
+  }
   const contents: BundleContents = {
     metadata,
     head: { modelJson: parseJson(files, MEMBERS.modelJson) as object, weightsBin: files[MEMBERS.weights]! },
@@ -125,6 +133,12 @@ function parseJson(files: Record<string, Uint8Array>, path: string): unknown {
   } catch (err) {
     throw new BundleError(path === MEMBERS.manifest ? 'wrong-format' : 'invalid-metadata', `readBundle: ${path} is not valid JSON (${(err as Error).message})`);
   }
+}
+
+function checkFormat(m: BundleMetadata): void {
+  if (typeof m !== 'object' || m === null) throw new BundleError('invalid-metadata', `readBundle: metadata must be an object, got ${JSON.stringify(m)}`);
+  if (m.format !== BUNDLE_FORMAT) throw new BundleError('wrong-format', `readBundle: ${MEMBERS.metadata} has format ${JSON.stringify(m.format)}, expected "${BUNDLE_FORMAT}"`);
+  if (m.version !== BUNDLE_VERSION) throw new BundleError('unsupported-version', `readBundle: metadata version ${JSON.stringify(m.version)} is not supported (this app reads version ${BUNDLE_VERSION})`);
 }
 
 function checkMetadata(m: BundleMetadata, where: string): void {

@@ -11,10 +11,11 @@
 // is "pooler"): BertForSequenceClassification always has one.
 import { strFromU8, strToU8, zipSync } from 'fflate';
 import { BertEncoder, bertTokenizer, safetensorsMap, transpose2d } from '../encoders/bert';
-import { parseBertConfig, type BertConfig, type BertPooling } from '../encoders/bert-config';
+import { parseBertConfig, type BertConfig } from '../encoders/bert-config';
 import { toCsv } from '../data/csv-write';
 import { FormatError } from './errors';
 import { readZip } from './zip';
+import { hfClassifierConfig } from './records';
 import { TRAIN_PY } from './hf-train-py';
 import { encodeSafetensors, type SafetensorsTensor } from './safetensors';
 
@@ -149,9 +150,9 @@ export async function importHfClassifier(source: Uint8Array | Record<string, Uin
     throw new FormatError('invalid-model', `import: model.safetensors needs classifier.weight [num_labels, ${bert.hidden}] and classifier.bias [num_labels]; found ${classifier ? `[${classifier.shape}]` : 'none'}`);
   }
   const numLabels = classifier.shape[0];
-  const id2label = (config.id2label ?? {}) as Record<string, string>;
-  const labels = Array.from({ length: numLabels }, (_, i) => id2label[String(i)] ?? `LABEL_${i}`);
-  const texttune = config.texttune as { pooling?: BertPooling; max_seq_length?: number } | undefined;
+  // id2label (distinct strings) and texttune.pooling (a known mode) checked before anything is built.
+  const checked = hfClassifierConfig(config, numLabels);
+  const labels = checked.labels;
   const tokenizer = bertTokenizer({
     tokenizerJson: files['tokenizer.json'] ? JSON.parse(strFromU8(files['tokenizer.json'])) : undefined,
     vocab: files['vocab.txt'] ? strFromU8(files['vocab.txt']) : undefined,
@@ -159,8 +160,8 @@ export async function importHfClassifier(source: Uint8Array | Record<string, Uin
   });
   const encoder = new BertEncoder(bert, weights, tokenizer, {
     id: options.id,
-    pooling: texttune?.pooling ?? { mode: 'pooler', normalize: false },
-    maxSeqLength: texttune?.max_seq_length,
+    pooling: checked.pooling ?? { mode: 'pooler', normalize: false },
+    maxSeqLength: checked.maxSeqLength,
   });
   await encoder.rehash();
   const head = { kernel: transpose2d(classifier.data as Float32Array, numLabels, bert.hidden), bias: Float32Array.from(bias.data), labels };

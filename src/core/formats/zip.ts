@@ -127,8 +127,8 @@ function inflateMember(bytes: Uint8Array, e: ZipEntry, where: string): Uint8Arra
     written += chunk.length;
     if (final) ended = true;
   });
-  // Deflate expands at most ~1,032×, so a 16 KB push yields at most ~16 MB before the cap is checked.
-  const STEP = 1 << 14;
+  // Deflate expands at most ~1,032×, so a 4 KB push yields at most ~4 MB before the cap is checked.
+  const STEP = 1 << 12;
   try {
     for (let p = 0; p < data.length || p === 0; p += STEP) inflate.push(data.subarray(p, p + STEP), p + STEP >= data.length);
   } catch (err) {
