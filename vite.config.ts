@@ -1,6 +1,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { request } from 'node:http';
+import { wasmThreads } from './scripts/vite-wasm-threads';
 
 // Where encoder weights may come from besides this origin (model hubs, for later encoders).
 const MODEL_HOSTS = ['https://huggingface.co', 'https://*.hf.co', 'https://cdn-lfs.huggingface.co'];
@@ -57,6 +58,18 @@ function e2eHubProxy(target: string): Plugin {
 }
 const e2eHub = process.env.TEXTTUNE_E2E_HUB;
 
+/**
+ * Cross-origin isolation, so SharedArrayBuffer exists and tfjs-wasm can run on every core.
+ * COEP `require-corp` rather than `credentialless`: every cross-origin load of the app is a CORS
+ * fetch (the Hugging Face Hub and its CDN answer with Access-Control-Allow-Origin), which
+ * require-corp allows, and require-corp works in every browser that has SharedArrayBuffer
+ * (Safari has no `credentialless`). Static hosts must send the same two headers (README).
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 function cspMeta(): Plugin {
   return {
     name: 'texttune-csp-meta',
@@ -68,11 +81,12 @@ function cspMeta(): Plugin {
 
 export default defineConfig({
   plugins: [react(), cspMeta(), ...(e2eHub ? [e2eHubProxy(e2eHub)] : [])],
-  worker: { format: 'es' },
+  // tfjs runs only in the engine worker, whose bundle gets its own plugin list.
+  worker: { format: 'es', plugins: () => [wasmThreads()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
-  server: { host: '127.0.0.1', strictPort: false },
+  server: { host: '127.0.0.1', strictPort: false, headers: ISOLATION_HEADERS },
   preview: {
     host: '127.0.0.1',
-    headers: { 'Content-Security-Policy': `${CSP}; frame-ancestors 'none'`, 'X-Content-Type-Options': 'nosniff' },
+    headers: { 'Content-Security-Policy': `${CSP}; frame-ancestors 'none'`, 'X-Content-Type-Options': 'nosniff', ...ISOLATION_HEADERS },
   },
 });

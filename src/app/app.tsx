@@ -46,7 +46,12 @@ const HUB_BASE_URL = hubBaseFromUrl();
 // One worker for the page's lifetime (StrictMode's double effects must not spawn or kill it).
 let sharedInstance: EngineClient | null = null;
 function sharedClient(): EngineClient {
-  sharedInstance ??= createWorkerClient();
+  if (!sharedInstance) {
+    sharedInstance = createWorkerClient();
+    // `?bench`: npm run bench:browser drives the engine's requests directly (the same worker and
+    // code paths the UI uses); nothing else is exposed, and only when asked for.
+    if (new URLSearchParams(location.search).has('bench')) (window as unknown as { texttuneEngine: EngineClient }).texttuneEngine = sharedInstance;
+  }
   return sharedInstance;
 }
 
@@ -62,7 +67,7 @@ export function App() {
   const [encoderId, setEncoderId] = useState<EncoderId>('use-lite');
 
   useEffect(() => {
-    client.call('init', { backend: backendFromUrl(), hubBaseUrl: HUB_BASE_URL }).then(setBackend, (e) => setBackendError(errorText(e)));
+    client.call('init', { backend: backendFromUrl(), hubBaseUrl: HUB_BASE_URL, threads: new URLSearchParams(location.search).get('threads') }).then(setBackend, (e) => setBackendError(errorText(e)));
     // Ask the browser not to evict datasets and models under storage pressure (it may say no).
     navigator.storage?.persist?.().then(setPersisted, () => setPersisted(false));
   }, [client]);

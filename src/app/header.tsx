@@ -14,8 +14,9 @@ export function Header({ backend, backendError, storage, persisted }: { backend:
           </span>
         ) : backend ? (
           <>
-            <span className="badge" data-testid="backend-name" title={`requested: ${backend.requested}`}>
-              {backend.backend}
+            <span className="badge" title={`requested: ${backend.requested}${backend.crossOriginIsolated ? '; cross-origin isolated' : ''}`}>
+              <span data-testid="backend-name">{backend.backend}</span>
+              {backend.threads != null && <span data-testid="backend-threads">{` · ${backend.threads} ${backend.threads === 1 ? 'thread' : 'threads'}`}</span>}
             </span>
             {adapter && (
               <span className="badge" data-testid="backend-adapter" title={adapter.description || undefined}>
@@ -40,6 +41,11 @@ export function Header({ backend, backendError, storage, persisted }: { backend:
         <p className="notice" role="status" data-testid="backend-fallback">
           Running on <strong>{backend.backend}</strong> instead of {backend.requested === 'auto' ? 'WebGPU' : backend.requested}:{' '}
           {backend.fallbackReason}. Training will be slower. Add <code>?backend=wasm</code> (or webgpu, webgl, cpu) to the address to choose.
+        </p>
+      )}
+      {backend?.threadsNote && (
+        <p className="notice" role="status" data-testid="threads-fallback">
+          {backend.threadsNote}: training uses one core instead of {backend.crossOriginIsolated ? 'several' : 'all of them'}.
         </p>
       )}
     </header>

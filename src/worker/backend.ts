@@ -3,19 +3,26 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 // The .wasm binaries are emitted as assets of the app itself: served from our origin, never a CDN.
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { AdapterInfo, BackendInfo, BackendName, BackendRequest } from './protocol';
 import { EngineError } from './errors';
+import { guardedStart, isPthreadError, wasmThreadCount } from './threads';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
 });
+
+// Captured before anything can replace it: a failed threaded start re-registers it single-threaded.
+const wasmFactory = tf.findBackendFactory('wasm');
+const WASM_PRIORITY = 2;
+/** A backend start that neither resolves nor reports an error by then has failed. */
+const START_TIMEOUT_MS = 60_000;
 
 const PREFERRED: BackendName[] = ['webgpu', 'wasm'];
 const LAST_RESORT: BackendName[] = ['wasm', 'cpu'];
@@ -32,14 +39,19 @@ export function parseBackendRequest(value: string | null): BackendRequest {
   }
 }
 
-async function tryBackend(name: BackendName): Promise<string | null> {
+async function tryBackend(name: BackendName, alsoFailOn: EventTarget[] = []): Promise<string | null> {
   if (!tf.findBackendFactory(name)) {
     return name === 'webgpu' ? 'WebGPU is not available in this browser (no navigator.gpu)' : `${name} is not registered`;
   }
   try {
-    const ok = await tf.setBackend(name);
+    // Some failures never settle setBackend's promise (a pthread worker that cannot load reports
+    // only an uncaught error in this worker): the guard turns those into a failure too.
+    const ok = await guardedStart(async () => {
+      const started = await tf.setBackend(name);
+      await tf.ready();
+      return started;
+    }, [self, ...alsoFailOn], START_TIMEOUT_MS, name);
     if (!ok) return `${name} did not initialise`;
-    await tf.ready();
     // A tiny op proves the backend really runs (a software adapter can still fail here).
     const sum = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)));
     try {
@@ -50,8 +62,81 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     }
     return null;
   } catch (err) {
-    return `${name} failed: ${(err as Error).message}`;
+    const message = (err as Error).message ?? String(err);
+    return message.startsWith(name) ? message : `${name} failed: ${message}`;
   }
+}
+
+/** Replaces the wasm backend (and a pending or failed start of it) by a fresh, single-threaded one. */
+function resetWasmSingleThreaded(): void {
+  if (!wasmFactory) return;
+  if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  tf.registerBackend('wasm', wasmFactory, WASM_PRIORITY);
+}
+
+/** Makes navigator.hardwareConcurrency read `n` until the returned function is called. */
+function presentLogicalCores(n: number): () => void {
+  const nav = self.navigator as Navigator & { hardwareConcurrency: number };
+  try {
+    Object.defineProperty(nav, 'hardwareConcurrency', { value: n, configurable: true });
+  } catch {
+    return () => undefined; // a browser that refuses: tfjs picks its own count (getThreadsCount says which)
+  }
+  return () => {
+    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+  };
+}
+
+interface WasmStart {
+  failure: string | null;
+  threads: number;
+  threadsNote: string | null;
+}
+
+/** WASM on `threads` threads when the page is cross-origin isolated, else (or on failure) on one. */
+async function tryWasm(threads: number): Promise<WasmStart> {
+  let threadsNote: string | null = null;
+  if (threads > 1) {
+    if (!self.crossOriginIsolated) {
+      threadsNote = 'the page is not cross-origin isolated (the server sends no COOP/COEP headers), so WASM runs on 1 thread';
+    } else {
+      setThreadsCount(threads);
+      // tfjs-wasm caps its thread pool at navigator.hardwareConcurrency / 2 (it assumes two
+      // hyper-threads per core), which leaves a 2-core machine one thread. It reads the value
+      // once, while the module starts, so it sees twice the count we chose for that moment.
+      const restore = presentLogicalCores(threads * 2);
+      // A pthread worker that fails reports only as uncaught errors here, one per worker, some
+      // after the start has already failed: each is absorbed (never a crash of the engine) and
+      // the first fails the start.
+      const pthreadErrors = new EventTarget();
+      const absorb = (e: ErrorEvent) => {
+        if (!isPthreadError(e)) return;
+        e.preventDefault();
+        // Emscripten rethrows the worker's ErrorEvent: its own message says what went wrong.
+        const message = (e.error as { message?: string } | null)?.message || e.message;
+        pthreadErrors.dispatchEvent(Object.assign(new Event('error', { cancelable: true }), { message }));
+      };
+      self.addEventListener('error', absorb);
+      let failure: string | null;
+      try {
+        failure = await tryBackend('wasm', [pthreadErrors]);
+      } finally {
+        restore();
+      }
+      if (!failure) {
+        self.removeEventListener('error', absorb);
+        return { failure: null, threads: getThreadsCount(), threadsNote: null };
+      }
+      threadsNote = `WASM threads could not start (${failure}), so WASM runs on 1 thread`;
+      resetWasmSingleThreaded();
+    }
+  } else {
+    // One thread asked for: the plain SIMD binary, no pthread workers at all.
+    resetWasmSingleThreaded();
+  }
+  const failure = await tryBackend('wasm');
+  return { failure, threads: 1, threadsNote };
 }
 
 async function webgpuAdapter(): Promise<AdapterInfo | null> {
@@ -68,12 +153,23 @@ async function webgpuAdapter(): Promise<AdapterInfo | null> {
   };
 }
 
-export async function startBackend(requested: BackendRequest): Promise<BackendInfo> {
+/**
+ * Starts the requested backend (auto: WebGPU, then WASM), falling back down the list — WASM
+ * threads → single-threaded WASM → CPU — instead of failing. `threadsParam` is `?threads=`.
+ */
+export async function startBackend(requested: BackendRequest, threadsParam: string | null = null): Promise<BackendInfo> {
+  let threads: number;
+  try {
+    threads = wasmThreadCount(threadsParam, self.navigator?.hardwareConcurrency);
+  } catch (err) {
+    throw new EngineError('BAD_ARGUMENT', (err as Error).message);
+  }
   const wanted = requested === 'auto' ? PREFERRED : [requested];
   const reasons: string[] = [];
   const order = [...wanted, ...LAST_RESORT.filter((b) => !wanted.includes(b))];
   for (const name of order) {
-    const failure = await tryBackend(name);
+    let wasm: WasmStart | null = null;
+    const failure = name === 'wasm' ? (wasm = await tryWasm(threads)).failure : await tryBackend(name);
     if (failure) {
       reasons.push(failure);
       continue;
@@ -86,6 +182,9 @@ export async function startBackend(requested: BackendRequest): Promise<BackendIn
       adapter: name === 'webgpu' ? await webgpuAdapter() : null,
       fellBack,
       fallbackReason: fellBack ? reasons.join('; ') || `${first} is not available in this browser` : null,
+      threads: wasm?.threads ?? null,
+      threadsNote: wasm?.threadsNote ?? null,
+      crossOriginIsolated: self.crossOriginIsolated === true,
     };
   }
   throw new EngineError('BACKEND_FAILED', `no tfjs backend could start: ${reasons.join('; ')}`);

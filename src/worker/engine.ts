@@ -40,10 +40,10 @@ export function createEngine(emit: Emit): Handlers {
   };
 
   return {
-    async init({ backend, hubBaseUrl }) {
+    async init({ backend, hubBaseUrl, threads }) {
       encoders.setHubBaseUrl(hubBaseUrl);
       // The backend is chosen once per worker; a second init (StrictMode, a remount) gets the same answer.
-      backendReady ??= startBackend(parseBackendRequest(backend));
+      backendReady ??= startBackend(parseBackendRequest(backend), threads ?? null);
       const info = await backendReady;
       emit({ type: 'backend', info });
       return info;
@@ -164,6 +164,21 @@ export function createEngine(emit: Emit): Handlers {
     async 'import.bundle'({ file, fileName }) {
       await ready();
       return importBundle(file, fileName, encoders);
+    },
+    async 'perf.embed'({ encoderId, texts, batchSize = 32 }) {
+      await ready();
+      notTraining('measuring speed');
+      if (!Array.isArray(texts) || texts.length === 0) throw new EngineError('BAD_ARGUMENT', `texts must be a non-empty array of strings; received ${texts?.length ?? texts}`);
+      const info = await backendReady!;
+      return encoders.use(encoderId, null, async ({ encoder }) => {
+        // The first batch builds kernels (WebGPU shaders, XNNPACK operators): not what we time.
+        await encoder.embedTexts(texts.slice(0, batchSize), { batchSize });
+        const t0 = performance.now();
+        await encoder.embedTexts(texts, { batchSize });
+        const ms = performance.now() - t0;
+        const tokens = texts.reduce((n, t) => n + encoder.encodeIds(t).length, 0);
+        return { backend: info.backend, threads: info.threads, texts: texts.length, tokens, ms, textsPerSecond: texts.length / (ms / 1000) };
+      });
     },
     async 'storage.estimate'() {
       const est = await navigator.storage?.estimate?.();

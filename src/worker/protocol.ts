@@ -21,6 +21,12 @@ export interface BackendInfo {
   fellBack: boolean;
   /** Why it fell back, in words; null when it did not. */
   fallbackReason: string | null;
+  /** WASM threads in use (1: the single-threaded binary); null for other backends. */
+  threads: number | null;
+  /** Why WASM runs on fewer threads than asked (not isolated, threads failed); null otherwise. */
+  threadsNote: string | null;
+  /** Whether the page is cross-origin isolated (COOP/COEP): the condition for WASM threads. */
+  crossOriginIsolated: boolean;
 }
 
 /** How a problem found in a dataset weighs: fatal problems block saving. */
@@ -289,10 +295,22 @@ export interface StorageEstimate {
   quota: number | null;
 }
 
+/** One timed embedding pass (perf.embed). */
+export interface EmbedTiming {
+  backend: string;
+  /** WASM threads; null on other backends. */
+  threads: number | null;
+  texts: number;
+  /** Tokens the encoder consumed (special tokens included, after the length cut). */
+  tokens: number;
+  ms: number;
+  textsPerSecond: number;
+}
+
 /** Every request the engine answers: name → {args, result}. */
 export interface EngineApi {
   /** hubBaseUrl: where Hub models come from (default https://huggingface.co; tests: a same-origin stand-in). */
-  init: { args: { backend: BackendRequest; hubBaseUrl?: string | null }; result: BackendInfo };
+  init: { args: { backend: BackendRequest; hubBaseUrl?: string | null; /** `?threads=` as typed (1–8). */ threads?: string | null }; result: BackendInfo };
   'import.open': { args: { file: Blob; fileName: string }; result: ImportPreview };
   'import.map': { args: { importId: string; mapping: ColumnMapping }; result: ImportReport };
   'import.rejectedCsv': { args: { importId: string }; result: { csv: string } };
@@ -328,6 +346,8 @@ export interface EngineApi {
   export: { args: { runId: string; format: ExportFormat }; result: ExportedFile };
   'import.bundle': { args: { file: Blob; fileName: string }; result: RunSummary };
   'storage.estimate': { args: null; result: StorageEstimate };
+  /** Times embedding `texts` on the running backend (one warm-up batch first, not counted). */
+  'perf.embed': { args: { encoderId: EncoderId; texts: string[]; batchSize?: number }; result: EmbedTiming };
 }
 
 export type Method = keyof EngineApi;
