@@ -2,6 +2,7 @@ import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { request } from 'node:http';
 import { wasmThreads } from './scripts/vite-wasm-threads';
+import { pwa } from './pwa.config.ts';
 
 // Where encoder weights may come from besides this origin (model hubs, for later encoders).
 const MODEL_HOSTS = ['https://huggingface.co', 'https://*.hf.co', 'https://cdn-lfs.huggingface.co'];
@@ -80,7 +81,7 @@ function cspMeta(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), cspMeta(), ...(e2eHub ? [e2eHubProxy(e2eHub)] : [])],
+  plugins: [react(), cspMeta(), pwa(), ...(e2eHub ? [e2eHubProxy(e2eHub)] : [])],
   // tfjs runs only in the engine worker, whose bundle gets its own plugin list.
   worker: { format: 'es', plugins: () => [wasmThreads()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },

@@ -11,6 +11,9 @@ import { TrainingPage } from '../features/training/training-page';
 import { PlaygroundPage } from '../features/playground/playground-page';
 import { ExportPage } from '../features/export/export-page';
 import { errorText } from '../components/format';
+import { ActivityClient } from './activity';
+import { useOfflineState } from './use-offline';
+import { UpdateBanner } from './update-banner';
 
 const TABS = [
   { id: 'datasets', title: 'Datasets' },
@@ -44,10 +47,11 @@ function hubBaseFromUrl(): string | null {
 const HUB_BASE_URL = hubBaseFromUrl();
 
 // One worker for the page's lifetime (StrictMode's double effects must not spawn or kill it).
-let sharedInstance: EngineClient | null = null;
-function sharedClient(): EngineClient {
+// Wrapped so the app knows what is running (an update's reload waits for it: activity.ts).
+let sharedInstance: ActivityClient | null = null;
+function sharedClient(): ActivityClient {
   if (!sharedInstance) {
-    sharedInstance = createWorkerClient();
+    sharedInstance = new ActivityClient(createWorkerClient());
     // `?bench`: npm run bench:browser drives the engine's requests directly (the same worker and
     // code paths the UI uses); nothing else is exposed, and only when asked for.
     if (new URLSearchParams(location.search).has('bench')) (window as unknown as { texttuneEngine: EngineClient }).texttuneEngine = sharedInstance;
@@ -61,20 +65,18 @@ export function App() {
   const [backend, setBackend] = useState<BackendInfo | null>(null);
   const [backendError, setBackendError] = useState<string | null>(null);
   const [storage, setStorage] = useState<StorageEstimate | null>(null);
-  const [persisted, setPersisted] = useState<boolean | null>(null);
   const [datasetId, setDatasetId] = useState<string | null>(null);
   const [runId, setRunId] = useState<string | null>(null);
   const [encoderId, setEncoderId] = useState<EncoderId>('use-lite');
+  const offline = useOfflineState(client, backend !== null);
 
   useEffect(() => {
     client.call('init', { backend: backendFromUrl(), hubBaseUrl: HUB_BASE_URL, threads: new URLSearchParams(location.search).get('threads') }).then(setBackend, (e) => setBackendError(errorText(e)));
-    // Ask the browser not to evict datasets and models under storage pressure (it may say no).
-    navigator.storage?.persist?.().then(setPersisted, () => setPersisted(false));
   }, [client]);
 
   useEffect(() => {
     client.call('storage.estimate', null).then(setStorage, () => undefined);
-  }, [client, tab, runId, datasetId]);
+  }, [client, tab, runId, datasetId, offline.encoderStored]);
 
   useEffect(() => {
     const onHash = () => setTab(tabFromHash());
@@ -97,7 +99,8 @@ export function App() {
   return (
     <EngineProvider client={client}>
       <div className="sticky">
-        <Header backend={backend} backendError={backendError} storage={storage} persisted={persisted} />
+        <Header backend={backend} backendError={backendError} storage={storage} offline={offline} />
+        <UpdateBanner update={offline.update} busy={offline.busy} />
         <nav className="tabs" role="tablist" aria-label="Sections">
           {TABS.map((t) => (
             <button key={t.id} role="tab" type="button" aria-selected={tab === t.id} data-testid={`tab-${t.id}`} onClick={() => go(t.id)}>

@@ -19,6 +19,31 @@ function appUrl(path: string): string {
   return new URL(`${import.meta.env.BASE_URL}${path}`, self.location.origin).href;
 }
 
+/** The browser says it has no network (navigator.onLine can also say true while offline). */
+function offline(): boolean {
+  return typeof navigator !== 'undefined' && navigator.onLine === false;
+}
+
+/** Why a download cannot start while offline, in words that say what still works. */
+function offlineError(id: EncoderId, spec: EncoderSpec): EngineError {
+  if (spec.kind === 'hub') {
+    return new EngineError(
+      'HUB_NETWORK',
+      `downloading ${spec.ref.repo}@${spec.ref.revision} from the Hugging Face Hub needs the network, and this browser is offline. ` +
+        'Models already in the browser cache and the built-in encoder work offline.',
+    );
+  }
+  return new EngineError(
+    'ENCODER_UNAVAILABLE',
+    `the encoder "${id}" is not stored in this browser yet, and downloading it needs the network: this browser is offline. ` +
+      'Open TextTune once while online (it stores the built-in encoder in the background); afterwards it trains offline.',
+  );
+}
+
+function totalBytes(records: EncoderFileRecord[]): number {
+  return records.reduce((s, r) => s + r.bytes.byteLength, 0);
+}
+
 function revisionOf(spec: EncoderSpec): string {
   switch (spec.kind) {
     case 'use-lite':
@@ -73,6 +98,10 @@ export interface LoadedEncoder {
 export class EncoderStore {
   private readonly loaded = new Map<EncoderId, Promise<LoadedEncoder>>();
   private readonly states = new WeakMap<LoadedEncoder, EncoderWeightState>();
+  /** Downloads in flight, so a background prefetch and a training that needs the files share one. */
+  private readonly downloading = new Map<EncoderId, Promise<EncoderFileRecord[]>>();
+  /** Ids whose download someone waits for: only those report progress (a prefetch stays quiet). */
+  private readonly foreground = new Set<EncoderId>();
   private hubBaseUrl = HF_BASE_URL;
 
   constructor(
@@ -97,6 +126,25 @@ export class EncoderStore {
       p.catch(() => this.loaded.delete(id));
     }
     return p;
+  }
+
+  /**
+   * Makes sure an encoder's files are in IndexedDB without building it (no tfjs work): the app
+   * calls it in the background on a first visit so the built-in encoder is there when the network
+   * is gone. Cheap when they are already stored (presence only; load() verifies the hashes).
+   */
+  async prefetch(id: EncoderId): Promise<{ bytes: number; downloaded: boolean }> {
+    const inMemory = await this.loaded.get(id)?.catch(() => null);
+    if (inMemory) return { bytes: inMemory.info.bytes, downloaded: false };
+    const spec = encoderSpec(id);
+    const inFlight = this.downloading.get(id);
+    if (inFlight) return { bytes: totalBytes(await inFlight), downloaded: true };
+    const stored = await getEncoderFiles(id, revisionOf(spec));
+    const byPath = new Map(stored.map((r) => [r.path, r]));
+    if (stored.length > 0 && (spec.kind === 'use-lite' ? useLiteComplete(byPath) : bertFilesComplete(new Set(byPath.keys())))) {
+      return { bytes: totalBytes(stored), downloaded: false };
+    }
+    return { bytes: totalBytes(await this.downloadOnce(id, spec, false)), downloaded: true };
   }
 
   /** Caches an encoder's files and keeps the instance already built from them (imports). */
@@ -164,7 +212,7 @@ export class EncoderStore {
       maxSeqLength: encoder.maxSeqLength,
       numLayers: encoder.numLayers,
       fromCache,
-      bytes: records.reduce((s, r) => s + r.bytes.byteLength, 0),
+      bytes: totalBytes(records),
       license: licenseOf(spec),
       tokenizer: spec.kind === 'use-lite' ? 'sentencepiece (USE-lite vocabulary)' : 'wordpiece (the model’s tokenizer.json / vocab.txt)',
     };
@@ -177,7 +225,7 @@ export class EncoderStore {
     let records = await this.verifiedCache(id, spec, revision);
     if (!records) {
       fromCache = false;
-      records = await this.download(id, spec);
+      records = await this.downloadOnce(id, spec, true);
     }
     const encoder = await this.build(id, spec, records);
     return { encoder, files: records, info: this.info(id, encoder, records, fromCache) };
@@ -219,12 +267,40 @@ export class EncoderStore {
     }
   }
 
-  private async download(id: EncoderId, spec: EncoderSpec): Promise<EncoderFileRecord[]> {
+  /** One download per encoder at a time; a caller in the foreground turns its progress on. */
+  private downloadOnce(id: EncoderId, spec: EncoderSpec, foreground: boolean): Promise<EncoderFileRecord[]> {
+    if (foreground) this.foreground.add(id);
+    let p = this.downloading.get(id);
+    if (!p) {
+      const onProgress = (progress: DownloadProgress) => {
+        if (this.foreground.has(id)) this.onDownload(progress);
+      };
+      p = this.download(id, spec, onProgress).finally(() => {
+        this.downloading.delete(id);
+        this.foreground.delete(id);
+      });
+      this.downloading.set(id, p);
+    }
+    return p;
+  }
+
+  private async download(id: EncoderId, spec: EncoderSpec, onProgress: (p: DownloadProgress) => void): Promise<EncoderFileRecord[]> {
+    if (spec.kind !== 'import' && offline()) throw offlineError(id, spec);
+    try {
+      return await this.downloadAndStore(id, spec, onProgress);
+    } catch (err) {
+      // The connection went away during the download: say so rather than name a failed URL.
+      if (spec.kind !== 'import' && offline()) throw offlineError(id, spec);
+      throw err;
+    }
+  }
+
+  private async downloadAndStore(id: EncoderId, spec: EncoderSpec, onProgress: (p: DownloadProgress) => void): Promise<EncoderFileRecord[]> {
     switch (spec.kind) {
       case 'use-lite':
-        return this.downloadUseLite(id);
+        return this.downloadUseLite(id, onProgress);
       case 'hub': {
-        const records = await downloadHubModel(spec.ref, { baseUrl: this.hubBaseUrl, onProgress: this.onDownload });
+        const records = await downloadHubModel(spec.ref, { baseUrl: this.hubBaseUrl, onProgress });
         await putEncoderFiles(records);
         return records;
       }
@@ -235,13 +311,13 @@ export class EncoderStore {
     }
   }
 
-  private async downloadUseLite(id: EncoderId): Promise<EncoderFileRecord[]> {
+  private async downloadUseLite(id: EncoderId, onProgress: (p: DownloadProgress) => void): Promise<EncoderFileRecord[]> {
     const baseUrl = appUrl('models/use-lite/');
     const [model] = await downloadFiles([`${baseUrl}model.json`]);
     const paths = ['vocab.json', ...manifestPaths(json(model!.bytes))];
     const files = await downloadFiles(
       paths.map((p) => baseUrl + p),
-      { onProgress: this.onDownload, expectedBytes: manifestBytes(json(model!.bytes)) },
+      { onProgress, expectedBytes: manifestBytes(json(model!.bytes)) },
     );
     const now = Date.now();
     const encoder = encoderKey(id, USE_LITE_REVISION);

@@ -85,6 +85,9 @@ export function createEngine(emit: Emit): Handlers {
     async 'encoder.cached'() {
       return listCachedEncoders();
     },
+    async 'encoder.prefetch'({ id }) {
+      return encoders.prefetch(id);
+    },
     async 'encoder.forget'({ id }) {
       await encoders.forget(id);
       return null;

@@ -322,6 +322,8 @@ export interface EngineApi {
   'datasets.rejectedCsv': { args: { id: string }; result: { csv: string } };
   'encoder.load': { args: { id: EncoderId }; result: EncoderInfo };
   'encoder.cached': { args: null; result: CachedEncoder[] };
+  /** Stores an encoder's files in IndexedDB if they are not there (no tfjs work); for offline use. */
+  'encoder.prefetch': { args: { id: EncoderId }; result: { bytes: number; downloaded: boolean } };
   'encoder.forget': { args: { id: EncoderId }; result: null };
   /** Hugging Face BertForSequenceClassification zip of a BERT-family run (encoder + linear head + train.csv + train.py). */
   'export.hf': { args: { runId: string }; result: ExportedFile };

@@ -3,6 +3,7 @@
 // Files download once with progress and are cached in IndexedDB; afterwards they load offline.
 import { useEffect, useState } from 'react';
 import { useEngine, useEngineEvents } from '../../app/engine-context';
+import { useOnline } from '../../app/online';
 import { ENCODER_PRESETS, hubEncoderId, type EncoderPreset } from '../../core/encoders/registry';
 import type { CachedEncoder, EncoderId, EncoderInfo } from '../../worker/protocol';
 import { ProgressBar } from '../../components/progress-bar';
@@ -38,10 +39,12 @@ export function EncoderPanel({ value, onChange, active, hubBaseUrl = null }: Enc
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [version, setVersion] = useState(0);
+  const online = useOnline();
 
   useEffect(() => {
     if (active) engine.call('encoder.cached', null).then(setCached, setError);
-  }, [active, engine, loaded, version]);
+    // Also re-read when the network comes or goes: the offline hint depends on what is stored.
+  }, [active, engine, loaded, version, online]);
 
   useEngineEvents((e) => {
     if (e.type === 'encoder') setLoaded((m) => ({ ...m, [e.info.id]: e.info }));
@@ -85,6 +88,8 @@ export function EncoderPanel({ value, onChange, active, hubBaseUrl = null }: Enc
   const preset = PRESETS.find((p) => p.id === value)?.preset;
   const cache = cached.find((c) => c.id === value);
   const info = loaded[value];
+  // Offline, an encoder that is not stored cannot be fetched: say so before anyone clicks.
+  const needsNetwork = !online && !info && !cache && !value.startsWith('hf-import:');
   return (
     <section className="card" aria-label="Encoder">
       <h2>Encoder</h2>
@@ -126,7 +131,7 @@ export function EncoderPanel({ value, onChange, active, hubBaseUrl = null }: Enc
             ? `In the browser cache (${formatBytes(cache.bytes)}): loads without network.`
             : 'Not downloaded yet: it is fetched on first use.'}{' '}
         {!info && (
-          <button type="button" data-testid="encoder-load" disabled={busy} onClick={() => void load()}>
+          <button type="button" data-testid="encoder-load" disabled={busy || needsNetwork} onClick={() => void load()}>
             {cache ? 'Load now' : 'Download now'}
           </button>
         )}
@@ -136,6 +141,12 @@ export function EncoderPanel({ value, onChange, active, hubBaseUrl = null }: Enc
           </button>
         )}
       </p>
+      {needsNetwork && (
+        <p className="warning small" role="status" data-testid="encoder-needs-network">
+          Downloading {value === 'use-lite' ? 'the built-in encoder' : hubLabel(value)} needs the network, and this browser is offline. Encoders already in the
+          browser cache work offline.
+        </p>
+      )}
       {progress && (
         <>
           <ProgressBar label={`Downloading ${progress.file ?? 'encoder'}`} done={progress.done} total={progress.total} etaSeconds={progress.eta} testId="download-progress" />
