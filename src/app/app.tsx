@@ -6,6 +6,7 @@ import type { BackendInfo, BackendRequest, EncoderId, StorageEstimate } from '..
 import { EngineProvider } from './engine-context';
 import { Header } from './header';
 import { DatasetsPage } from '../features/datasets/datasets-page';
+import { PerformancePanel } from '../features/performance/performance-panel';
 import { EncoderPanel } from '../features/models/encoder-panel';
 import { TrainingPage } from '../features/training/training-page';
 import { PlaygroundPage } from '../features/playground/playground-page';
@@ -71,7 +72,12 @@ export function App() {
   const offline = useOfflineState(client, backend !== null);
 
   useEffect(() => {
+    // The auto backend may switch backends after measuring them (first use of an encoder).
+    const unsubscribe = client.subscribe((e) => {
+      if (e.type === 'backend') setBackend(e.info);
+    });
     client.call('init', { backend: backendFromUrl(), hubBaseUrl: HUB_BASE_URL, threads: new URLSearchParams(location.search).get('threads') }).then(setBackend, (e) => setBackendError(errorText(e)));
+    return unsubscribe;
   }, [client]);
 
   useEffect(() => {
@@ -116,6 +122,7 @@ export function App() {
         </div>
         <div role="tabpanel" hidden={tab !== 'train'}>
           <EncoderPanel value={encoderId} onChange={setEncoderId} active={tab === 'train'} hubBaseUrl={HUB_BASE_URL} />
+          <PerformancePanel encoderId={encoderId} active={tab === 'train'} />
           <TrainingPage active={tab === 'train'} encoderId={encoderId} datasetId={datasetId} onDatasetChange={setDatasetId} onRunSelected={setRunId} />
         </div>
         <div role="tabpanel" hidden={tab !== 'playground'}>

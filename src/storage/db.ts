@@ -1,12 +1,12 @@
 // The one IndexedDB database of the app: a typed schema and its versioned upgrades.
 // Used from the worker (the engine owns all reads and writes); pure idb, no React.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { DatasetMeta, EpochLog, FineTuneSettings, HeadInit, Misclassified, RejectedRow, RunSummary } from '../worker/protocol';
+import type { BackendChoice, DatasetMeta, EpochLog, FineTuneSettings, HeadInit, Misclassified, RejectedRow, RunSummary } from '../worker/protocol';
 import type { FineTuneCheckpoint } from '../core/train/finetune-run';
 import { EngineError, quotaMessage } from '../worker/errors';
 
 export const DB_NAME = 'texttune';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 export interface DatasetRowsRecord {
   id: string;
@@ -88,6 +88,8 @@ export interface TextTuneSchema extends DBSchema {
   runs: { key: string; value: RunRecord; indexes: { 'by-created': number } };
   models: { key: string; value: ModelRecord };
   finetunes: { key: string; value: FineTuneJobRecord; indexes: { 'by-created': number } };
+  /** The backend measured fastest on this device, per encoder and task (perf-choices.ts). */
+  backendChoices: { key: string; value: BackendChoice };
 }
 
 export type TextTuneDB = IDBPDatabase<TextTuneSchema>;
@@ -114,6 +116,9 @@ function open(name: string): Promise<TextTuneDB> {
       }
       if (oldVersion < 2) {
         db.createObjectStore('finetunes', { keyPath: 'id' }).createIndex('by-created', 'createdAt');
+      }
+      if (oldVersion < 3) {
+        db.createObjectStore('backendChoices', { keyPath: 'key' });
       }
     },
     blocking() {

@@ -153,39 +153,75 @@ async function webgpuAdapter(): Promise<AdapterInfo | null> {
   };
 }
 
+// What startBackend decided, for switching backends later (auto backend).
+let threadsChosen = 1;
+let wasmStarted: WasmStart | null = null;
+
+function infoFor(name: BackendName, requested: BackendRequest, adapter: AdapterInfo | null, fallbackReason: string | null): BackendInfo {
+  return {
+    backend: name,
+    requested,
+    adapter,
+    fellBack: fallbackReason != null,
+    fallbackReason,
+    threads: name === 'wasm' ? (wasmStarted?.threads ?? null) : null,
+    threadsNote: name === 'wasm' ? (wasmStarted?.threadsNote ?? null) : null,
+    crossOriginIsolated: self.crossOriginIsolated === true,
+  };
+}
+
+/** Starts `name` (or re-activates it when it already runs in this worker); a string says why not. */
+async function activate(name: BackendName): Promise<string | null> {
+  if (tf.findBackend(name)) {
+    // Initialised before: switching back is instant and cannot fail to load.
+    return (await tf.setBackend(name)) ? null : `${name} did not initialise`;
+  }
+  if (name === 'wasm') {
+    wasmStarted = await tryWasm(threadsChosen);
+    return wasmStarted.failure;
+  }
+  return tryBackend(name);
+}
+
 /**
  * Starts the requested backend (auto: WebGPU, then WASM), falling back down the list — WASM
  * threads → single-threaded WASM → CPU — instead of failing. `threadsParam` is `?threads=`.
  */
-export async function startBackend(requested: BackendRequest, threadsParam: string | null = null): Promise<BackendInfo> {
-  let threads: number;
+export async function startBackend(requested: BackendRequest, threadsParam: string | null = null, rememberedAuto: BackendName | null = null): Promise<BackendInfo> {
   try {
-    threads = wasmThreadCount(threadsParam, self.navigator?.hardwareConcurrency);
+    threadsChosen = wasmThreadCount(threadsParam, self.navigator?.hardwareConcurrency);
   } catch (err) {
     throw new EngineError('BAD_ARGUMENT', (err as Error).message);
   }
-  const wanted = requested === 'auto' ? PREFERRED : [requested];
+  // Auto starts on the backend measured fastest here before (see auto-backend.ts), if any.
+  const wanted = requested !== 'auto' ? [requested] : rememberedAuto ? [rememberedAuto, ...PREFERRED.filter((b) => b !== rememberedAuto)] : PREFERRED;
   const reasons: string[] = [];
   const order = [...wanted, ...LAST_RESORT.filter((b) => !wanted.includes(b))];
   for (const name of order) {
-    let wasm: WasmStart | null = null;
-    const failure = name === 'wasm' ? (wasm = await tryWasm(threads)).failure : await tryBackend(name);
+    const failure = await activate(name);
     if (failure) {
       reasons.push(failure);
       continue;
     }
     const first = wanted[0]!;
-    const fellBack = name !== first;
-    return {
-      backend: name,
-      requested,
-      adapter: name === 'webgpu' ? await webgpuAdapter() : null,
-      fellBack,
-      fallbackReason: fellBack ? reasons.join('; ') || `${first} is not available in this browser` : null,
-      threads: wasm?.threads ?? null,
-      threadsNote: wasm?.threadsNote ?? null,
-      crossOriginIsolated: self.crossOriginIsolated === true,
-    };
+    const fallbackReason = name !== first ? reasons.join('; ') || `${first} is not available in this browser` : null;
+    return infoFor(name, requested, name === 'webgpu' ? await webgpuAdapter() : null, fallbackReason);
   }
   throw new EngineError('BACKEND_FAILED', `no tfjs backend could start: ${reasons.join('; ')}`);
+}
+
+/**
+ * Switches to `name` for the auto backend (the caller has released every tensor of the current
+ * one: WebGPU data cannot be read synchronously, so it would not move). Resolves to the new
+ * backend's info, or to why it cannot run.
+ */
+export async function switchBackend(name: BackendName, requested: BackendRequest): Promise<BackendInfo | string> {
+  const failure = await activate(name);
+  if (failure) return failure;
+  return infoFor(name, requested, name === 'webgpu' ? await webgpuAdapter() : null, null);
+}
+
+/** "vendor · architecture" of a WebGPU adapter, for measurements. */
+export function adapterLabel(a: AdapterInfo | null): string | null {
+  return a ? [a.vendor, a.architecture, a.device].filter(Boolean).join(' · ') : null;
 }

@@ -166,6 +166,19 @@ export class EncoderStore {
   }
 
   /**
+   * Drops every encoder from memory, keeping their files: they reload on next use, on the
+   * backend running then (the auto backend switches backends between measurements).
+   */
+  async unloadAll(): Promise<void> {
+    for (const id of [...this.loaded.keys()]) {
+      await this.use(id, null, async ({ encoder }) => {
+        this.loaded.delete(id);
+        encoder.dispose();
+      }).catch(() => this.loaded.delete(id)); // a failed load holds nothing
+    }
+  }
+
+  /**
    * Drops an encoder from memory and from the cache (a Hub model downloads again on next use).
    * An imported model's encoder exists nowhere else: only dropped with its last run (removeImported).
    */

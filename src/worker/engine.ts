@@ -1,9 +1,11 @@
 // The engine: every protocol request's implementation. Runs in the worker (engine.worker.ts);
 // the handlers are plain async functions so they could equally run in-process.
-import type { Args, BackendInfo, Method, Result } from './protocol';
+import type { Args, BackendInfo, EncoderId, Method, Result } from './protocol';
 import { progressReporter, type Emit } from './progress';
 import { EngineError } from './errors';
 import { parseBackendRequest, startBackend } from './backend';
+import { AutoBackend } from './auto-backend';
+import { listBackendChoices } from '../storage/backend-choices';
 import { Importer } from './importer';
 import { EncoderStore } from './encoders';
 import { Trainer } from './trainer';
@@ -33,20 +35,43 @@ export function createEngine(emit: Emit): Handlers {
     if (trainer.busy || finetunes.busy) throw new EngineError('BUSY', `a training run is already in progress; stop it before ${what}`);
   };
   let backendReady: Promise<BackendInfo> | null = null;
+  let auto: AutoBackend | null = null;
+  // While the auto backend measures (and switches backends), every tfjs request waits.
+  let measuring: Promise<unknown> = Promise.resolve();
   // Every tfjs request waits for the backend chosen by init (the UI calls init first).
   const ready = async (): Promise<void> => {
     if (!backendReady) throw new EngineError('BACKEND_FAILED', 'the engine was not initialised (call init first)');
     await backendReady;
+    await measuring.catch(() => undefined);
+  };
+  /** First use of an encoder on this device (auto backend): measure, or switch to what was measured. One at a time. */
+  const chooseBackendFor = (encoderId: EncoderId, remeasure = false) => {
+    const run = measuring.catch(() => undefined).then(() => auto!.prepare(encoderId, remeasure));
+    measuring = run;
+    return run;
   };
 
   return {
     async init({ backend, hubBaseUrl, threads }) {
       encoders.setHubBaseUrl(hubBaseUrl);
       // The backend is chosen once per worker; a second init (StrictMode, a remount) gets the same answer.
-      backendReady ??= startBackend(parseBackendRequest(backend), threads ?? null);
+      backendReady ??= (async () => {
+        const requested = parseBackendRequest(backend);
+        const remembered = requested === 'auto' ? (await listBackendChoices().catch(() => [])).sort((a, b) => b.measuredAt - a.measuredAt)[0] : undefined;
+        const info = await startBackend(requested, threads ?? null, remembered?.chosen ?? null);
+        auto = new AutoBackend(
+          encoders,
+          predictor,
+          requested,
+          info,
+          (next) => emit({ type: 'backend', info: next }),
+          (encoderId, choice) => emit({ type: 'perf', encoderId, choice }),
+        );
+        return info;
+      })();
       const info = await backendReady;
       emit({ type: 'backend', info });
-      return info;
+      return auto?.current ?? info;
     },
     async 'import.open'({ file, fileName }) {
       const report = progressReporter(emit, 'parse');
@@ -103,6 +128,8 @@ export function createEngine(emit: Emit): Handlers {
     async 'train.start'({ datasetId, encoderId, config }) {
       await ready();
       notTraining('starting another');
+      await chooseBackendFor(encoderId);
+      notTraining('starting another');
       return trainer.run(datasetId, encoderId, config);
     },
     async 'train.stop'() {
@@ -116,6 +143,8 @@ export function createEngine(emit: Emit): Handlers {
     },
     async 'finetune.start'({ datasetId, encoderId, settings, headRunId }) {
       await ready();
+      notTraining('starting another');
+      await chooseBackendFor(encoderId);
       notTraining('starting another');
       return finetunes.start(datasetId, encoderId, settings, headRunId);
     },
@@ -168,11 +197,19 @@ export function createEngine(emit: Emit): Handlers {
       await ready();
       return importBundle(file, fileName, encoders);
     },
+    async 'perf.auto'({ encoderId, remeasure = false }) {
+      await ready();
+      notTraining('measuring backends');
+      return chooseBackendFor(encoderId, remeasure);
+    },
+    async 'perf.choices'() {
+      return listBackendChoices();
+    },
     async 'perf.embed'({ encoderId, texts, batchSize = 32 }) {
       await ready();
       notTraining('measuring speed');
       if (!Array.isArray(texts) || texts.length === 0) throw new EngineError('BAD_ARGUMENT', `texts must be a non-empty array of strings; received ${texts?.length ?? texts}`);
-      const info = await backendReady!;
+      const info = auto!.current;
       return encoders.use(encoderId, null, async ({ encoder }) => {
         // The first batch builds kernels (WebGPU shaders, XNNPACK operators): not what we time.
         await encoder.embedTexts(texts.slice(0, batchSize), { batchSize });

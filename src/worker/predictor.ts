@@ -47,6 +47,11 @@ export class Predictor {
     void h?.then((x) => x.model.dispose(), () => undefined);
   }
 
+  /** Drops every head from memory (they reload from IndexedDB on next use). */
+  forgetAll(): void {
+    for (const id of [...this.heads.keys()]) this.forget(id);
+  }
+
   async predict(runId: string, texts: string[]): Promise<Prediction> {
     const t0 = performance.now();
     const head = await this.head(runId);

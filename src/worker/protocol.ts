@@ -307,6 +307,39 @@ export interface EmbedTiming {
   textsPerSecond: number;
 }
 
+/** What a backend choice is measured for. */
+export type PerfTask = 'embed';
+
+/** One backend's measured speed on a task. */
+export interface BackendMeasurement {
+  backend: BackendName;
+  threads: number | null;
+  /** Adapter of a WebGPU backend ("google · swiftshader" is software). */
+  adapter: string | null;
+  textsPerSecond: number | null;
+  /** Why it could not be measured (did not start, failed); null when it was. */
+  error: string | null;
+}
+
+/** The backend measured fastest on this device for (encoder, task), kept in IndexedDB. */
+export interface BackendChoice {
+  /** `${encoderId}|${task}`. */
+  key: string;
+  encoderId: string;
+  task: PerfTask;
+  measurements: BackendMeasurement[];
+  chosen: BackendName;
+  measuredAt: number;
+}
+
+/** perf.auto's answer: the choice (null when a backend was forced) and the backend now running. */
+export interface AutoBackendResult {
+  choice: BackendChoice | null;
+  /** True when this call measured (false: the choice was remembered, or none is made). */
+  measured: boolean;
+  info: BackendInfo;
+}
+
 /** Every request the engine answers: name → {args, result}. */
 export interface EngineApi {
   /** hubBaseUrl: where Hub models come from (default https://huggingface.co; tests: a same-origin stand-in). */
@@ -348,6 +381,14 @@ export interface EngineApi {
   export: { args: { runId: string; format: ExportFormat }; result: ExportedFile };
   'import.bundle': { args: { file: Blob; fileName: string }; result: RunSummary };
   'storage.estimate': { args: null; result: StorageEstimate };
+  /**
+   * Auto backend: the remembered choice for (encoder, embed) on this device, or (first use, or
+   * remeasure) a measurement of each available backend; switches to the faster one. A backend
+   * forced with ?backend= is kept and nothing is measured.
+   */
+  'perf.auto': { args: { encoderId: EncoderId; remeasure?: boolean }; result: AutoBackendResult };
+  /** Every remembered backend choice on this device. */
+  'perf.choices': { args: null; result: BackendChoice[] };
   /** Times embedding `texts` on the running backend (one warm-up batch first, not counted). */
   'perf.embed': { args: { encoderId: EncoderId; texts: string[]; batchSize?: number }; result: EmbedTiming };
 }
@@ -364,7 +405,9 @@ export type EngineEvent =
   | { type: 'checkpoint'; jobId: string; epoch: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'backend'; info: BackendInfo }
-  | { type: 'encoder'; info: EncoderInfo };
+  | { type: 'encoder'; info: EncoderInfo }
+  /** The auto backend started measuring backends for an encoder (choice null) or finished. */
+  | { type: 'perf'; encoderId: string; choice: BackendChoice | null };
 
 export type ErrorCode =
   | 'BAD_ARGUMENT'

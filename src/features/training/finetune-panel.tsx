@@ -73,6 +73,7 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, on
         return;
       case 'log':
       case 'backend':
+      case 'perf':
         return;
       default: {
         const never: never = e;

@@ -1,0 +1,99 @@
+// The auto backend's numbers: what each backend embedded per second on this device for the
+// selected encoder, which one runs, and a way to measure again. Measuring itself happens in the
+// engine on the first use of an encoder (training); this panel only shows and re-triggers it.
+import { useCallback, useEffect, useState } from 'react';
+import { useEngine, useEngineEvents } from '../../app/engine-context';
+import type { BackendChoice, EncoderId } from '../../worker/protocol';
+import { ErrorMessage } from '../../components/error-message';
+
+export interface PerformancePanelProps {
+  encoderId: EncoderId;
+  active: boolean;
+}
+
+const forcedBackend = (): string | null => {
+  const b = new URLSearchParams(location.search).get('backend');
+  return b && b !== 'auto' ? b : null;
+};
+
+export function PerformancePanel({ encoderId, active }: PerformancePanelProps) {
+  const engine = useEngine();
+  const [choice, setChoice] = useState<BackendChoice | null>(null);
+  const [measuring, setMeasuring] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const forced = forcedBackend();
+
+  const refresh = useCallback(() => {
+    engine.call('perf.choices', null).then((all) => setChoice(all.find((c) => c.encoderId === encoderId) ?? null), setError);
+  }, [engine, encoderId]);
+
+  useEffect(() => {
+    if (active) refresh();
+  }, [active, refresh]);
+
+  useEngineEvents((e) => {
+    if (e.type !== 'perf' || e.encoderId !== encoderId) return;
+    setMeasuring(e.choice == null);
+    if (e.choice) setChoice(e.choice);
+  });
+
+  const remeasure = async () => {
+    setError(null);
+    try {
+      const r = await engine.call('perf.auto', { encoderId, remeasure: true });
+      if (r.choice) setChoice(r.choice);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setMeasuring(false);
+    }
+  };
+
+  return (
+    <section className="card" aria-label="Performance" data-testid="performance-panel">
+      <h2>Performance</h2>
+      {forced ? (
+        <p className="muted small" data-testid="perf-forced">
+          Backend forced with <code>?backend={forced}</code>: nothing is measured.
+        </p>
+      ) : measuring ? (
+        <p className="muted small" role="status" data-testid="perf-measuring">
+          Timing a short embedding on each backend to pick the faster one…
+        </p>
+      ) : !choice ? (
+        <p className="muted small" data-testid="perf-none">
+          On the first use of this encoder, TextTune times a short embedding on WebGPU and on WASM and keeps the faster backend for this device.
+        </p>
+      ) : (
+        <table className="small" data-testid="perf-table">
+          <thead>
+            <tr>
+              <th scope="col">backend</th>
+              <th scope="col">texts/s</th>
+              <th scope="col" />
+            </tr>
+          </thead>
+          <tbody>
+            {choice.measurements.map((m) => (
+              <tr key={m.backend} data-testid={`perf-row-${m.backend}`}>
+                <td>
+                  {m.backend}
+                  {m.threads != null ? ` · ${m.threads} ${m.threads === 1 ? 'thread' : 'threads'}` : ''}
+                  {m.adapter ? ` · ${m.adapter}` : ''}
+                </td>
+                <td data-testid={`perf-speed-${m.backend}`}>{m.textsPerSecond != null ? m.textsPerSecond.toFixed(1) : <span title={m.error ?? undefined}>did not run</span>}</td>
+                <td>{m.backend === choice.chosen ? <strong data-testid="perf-chosen">chosen</strong> : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {!forced && (
+        <button type="button" onClick={remeasure} disabled={measuring} data-testid="perf-remeasure">
+          Measure again
+        </button>
+      )}
+      <ErrorMessage error={error} testId="perf-error" />
+    </section>
+  );
+}
