@@ -15,6 +15,7 @@ import { errorText } from '../components/format';
 import { ActivityClient } from './activity';
 import { useOfflineState } from './use-offline';
 import { UpdateBanner } from './update-banner';
+import { PageErrorBoundary } from '../components/error-boundary';
 
 const TABS = [
   { id: 'datasets', title: 'Datasets' },
@@ -118,18 +119,30 @@ export function App() {
       {/* Panels stay mounted so a running training keeps its live view when you switch tabs. */}
       <main>
         <div role="tabpanel" hidden={tab !== 'datasets'}>
-          <DatasetsPage active={tab === 'datasets'} onTrain={trainOn} />
+          <PageErrorBoundary page="Datasets">
+            <DatasetsPage active={tab === 'datasets'} onTrain={trainOn} />
+          </PageErrorBoundary>
         </div>
         <div role="tabpanel" hidden={tab !== 'train'}>
-          <EncoderPanel value={encoderId} onChange={setEncoderId} active={tab === 'train'} hubBaseUrl={HUB_BASE_URL} />
-          <PerformancePanel encoderId={encoderId} active={tab === 'train'} />
-          <TrainingPage active={tab === 'train'} encoderId={encoderId} datasetId={datasetId} onDatasetChange={setDatasetId} onRunSelected={setRunId} />
+          <PageErrorBoundary page="Encoder">
+            <EncoderPanel value={encoderId} onChange={setEncoderId} active={tab === 'train'} hubBaseUrl={HUB_BASE_URL} />
+          </PageErrorBoundary>
+          <PageErrorBoundary page="Performance">
+            <PerformancePanel encoderId={encoderId} active={tab === 'train'} />
+          </PageErrorBoundary>
+          <PageErrorBoundary page="Train">
+            <TrainingPage active={tab === 'train'} encoderId={encoderId} datasetId={datasetId} onDatasetChange={setDatasetId} onRunSelected={setRunId} />
+          </PageErrorBoundary>
         </div>
         <div role="tabpanel" hidden={tab !== 'playground'}>
-          <PlaygroundPage active={tab === 'playground'} runId={runId} onRunSelected={setRunId} />
+          <PageErrorBoundary page="Playground">
+            <PlaygroundPage active={tab === 'playground'} runId={runId} onRunSelected={setRunId} />
+          </PageErrorBoundary>
         </div>
         <div role="tabpanel" hidden={tab !== 'export'}>
-          <ExportPage active={tab === 'export'} runId={runId} onRunSelected={setRunId} />
+          <PageErrorBoundary page="Export / import">
+            <ExportPage active={tab === 'export'} runId={runId} onRunSelected={setRunId} />
+          </PageErrorBoundary>
         </div>
       </main>
     </EngineProvider>
