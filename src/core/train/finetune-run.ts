@@ -7,7 +7,7 @@ import { mulberry32, shuffleInPlace } from '../data/random';
 import type { TextEncoder } from '../encoders/types';
 import { padBatch } from '../tokenizers/batch';
 import { balancedClassWeights } from './class-weights';
-import { DEFAULT_FINETUNE_CONFIG, FineTuner, NonFiniteLossError, type FineTuneConfig } from './finetune';
+import { DEFAULT_FINETUNE_CONFIG, FineTuner, NonFiniteLossError, type FineTuneConfig, type FineTunerState } from './finetune';
 import { evaluate, type Metrics } from './metrics';
 import { warmupLinearDecay } from './schedule';
 
@@ -62,6 +62,8 @@ export interface FineTuneCheckpoint {
   bestValLoss: number;
   /** The best epoch's weights when they are not the ones above (a later epoch was worse). */
   bestWeights: { encoder: FineTuneCheckpoint['encoder']; head: FineTuneCheckpoint['head'] } | null;
+  /** Adam's step counts and moments, so a resumed run continues the same run (absent in older checkpoints). */
+  optimizer?: FineTunerState;
 }
 
 export interface FineTuneHooks {
@@ -106,7 +108,11 @@ export async function fineTune(
   const valIds = data.valTexts.map((t) => encoder.encodeIds(t));
   const weights = config.classWeights ? balancedClassWeights(data.trainY, data.numClasses) : null;
   const unfrozen = new Set(encoder.trainableVariables(config.unfreezeLayers).map((v) => v.name));
-  const unfrozenNames = encoder.namedWeights().filter((w) => unfrozen.has(w.tensor instanceof tf.Variable ? w.tensor.name : '')).map((w) => w.name);
+  const unfrozenWeights = encoder.namedWeights().filter((w) => unfrozen.has(w.tensor instanceof tf.Variable ? w.tensor.name : ''));
+  const unfrozenNames = unfrozenWeights.map((w) => w.name);
+  // tfjs variable name → the weight's file name, which a checkpoint can be keyed by.
+  const fileNameOf = new Map(unfrozenWeights.map((w) => [(w.tensor as tf.Variable).name, w.name]));
+  const nameOf = (variableName: string): string => fileNameOf.get(variableName) ?? variableName;
 
   let headInit: { kernel: tf.Tensor2D; bias: tf.Tensor1D } | undefined;
   if (resumeFrom) {
@@ -124,6 +130,14 @@ export async function fineTune(
   }
   const tuner = new FineTuner(encoder, data.numClasses, config, headInit);
   if (headInit) tf.dispose([headInit.kernel, headInit.bias]);
+  if (resumeFrom?.optimizer) {
+    try {
+      await tuner.restoreOptimizerState(resumeFrom.optimizer, nameOf);
+    } catch (err) {
+      tuner.dispose();
+      throw err;
+    }
+  }
 
   const history: FineTuneEpochLog[] = resumeFrom ? resumeFrom.history.slice() : [];
   const batchesPerEpoch = Math.ceil(trainIds.length / config.batchSize);
@@ -216,6 +230,7 @@ export async function fineTune(
         bestMacroF1: bestF1,
         bestValLoss: bestLoss,
         bestWeights: best === latest ? null : best,
+        optimizer: await tuner.optimizerState(nameOf),
       });
       if (stopReason === 'user') break;
       if (config.patience > 0 && epoch - bestEpoch >= config.patience && epoch < config.epochs) {

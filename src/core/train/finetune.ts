@@ -41,6 +41,25 @@ export interface StepBatch {
   weights?: Float32Array;
 }
 
+/**
+ * One Adam optimizer's state as plain arrays: its step count and both moments of every variable,
+ * keyed by a stable name (a weight's file name, or head/kernel, head/bias), because tfjs variable
+ * names change from one worker to the next. Without it a resumed run restarted Adam's moments
+ * and was not the run it continued.
+ */
+export interface AdamState {
+  iterations: number;
+  /** β₁ᵗ and β₂ᵗ as the optimizer accumulated them (tfjs recomputes them as pow() on restore, off by an ulp). */
+  accBeta?: [number, number];
+  /** In the optimizer's own (first-update) order. */
+  moments: { name: string; shape: number[]; m: Float32Array; v: Float32Array }[];
+}
+
+export interface FineTunerState {
+  encoder: AdamState;
+  head: AdamState;
+}
+
 export class FineTuner {
   readonly headKernel: tf.Variable;
   readonly headBias: tf.Variable;
@@ -166,6 +185,74 @@ export class FineTuner {
     }
   }
 
+  /**
+   * Both optimizers' state. `nameOf` maps an encoder variable to a name that survives a reload
+   * (the weight's file name); the head's variables are "head/kernel" and "head/bias".
+   */
+  async optimizerState(nameOf: (variableName: string) => string): Promise<FineTunerState> {
+    const stable = (variableName: string) =>
+      variableName === this.headKernel.name ? 'head/kernel' : variableName === this.headBias.name ? 'head/bias' : nameOf(variableName);
+    const read = async (opt: tf.Optimizer): Promise<AdamState> => {
+      const [iter, ...rest] = await opt.getWeights();
+      const n = rest.length / 2;
+      const moments: AdamState['moments'] = [];
+      for (let i = 0; i < n; i++) {
+        const m = rest[i]!;
+        moments.push({
+          name: stable(m.name.replace(/\/m$/, '')),
+          shape: m.tensor.shape.slice(),
+          m: ((await m.tensor.data()) as Float32Array).slice(),
+          v: ((await rest[n + i]!.tensor.data()) as Float32Array).slice(),
+        });
+      }
+      const iterations = iter ? (await iter.tensor.data())[0]! : 0;
+      if (iter) iter.tensor.dispose(); // saveIterations makes a fresh scalar; the moments are the optimizer's own.
+      const acc = adamInternals(opt);
+      const accBeta: [number, number] | undefined = acc ? [(await acc.accBeta1.data())[0]!, (await acc.accBeta2.data())[0]!] : undefined;
+      return { iterations, moments, ...(accBeta ? { accBeta } : {}) };
+    };
+    return { encoder: await read(this.encoderOptimizer), head: await read(this.headOptimizer) };
+  }
+
+  /** Puts back what optimizerState saved (on a fresh FineTuner over the same variables). */
+  async restoreOptimizerState(state: FineTunerState, nameOf: (variableName: string) => string): Promise<void> {
+    const byStable = new Map<string, string>([['head/kernel', this.headKernel.name], ['head/bias', this.headBias.name]]);
+    for (const v of this.encoderVars) byStable.set(nameOf(v.name), v.name);
+    const write = async (opt: tf.Optimizer, s: AdamState, what: string) => {
+      const iter = tf.scalar(s.iterations, 'int32');
+      const ms: tf.Tensor[] = [];
+      const vs: tf.Tensor[] = [];
+      try {
+        const named = s.moments.map((x) => {
+          const variable = byStable.get(x.name);
+          if (variable === undefined) throw new RangeError(`the checkpoint's ${what} optimizer state names "${x.name}", which this run does not train`);
+          ms.push(tf.tensor(x.m, x.shape, 'float32'));
+          vs.push(tf.tensor(x.v, x.shape, 'float32'));
+          return variable;
+        });
+        await opt.setWeights([
+          { name: 'iter', tensor: iter },
+          ...named.map((n, i) => ({ name: `${n}/m`, tensor: ms[i]! })),
+          ...named.map((n, i) => ({ name: `${n}/v`, tensor: vs[i]! })),
+        ]);
+      } finally {
+        // The optimizer's variables keep their own reference to the data.
+        tf.dispose([iter, ...ms, ...vs]);
+      }
+      const acc = adamInternals(opt);
+      if (acc && s.accBeta) {
+        const [b1, b2] = s.accBeta;
+        tf.tidy(() => {
+          acc.accBeta1.assign(tf.scalar(b1));
+          acc.accBeta2.assign(tf.scalar(b2));
+        });
+      }
+    };
+    await write(this.encoderOptimizer, state.encoder, 'encoder');
+    await write(this.headOptimizer, state.head, 'head');
+    this.steps = state.head.iterations;
+  }
+
   dispose(): void {
     for (const v of this.encoderVars) (v as { trainable: boolean }).trainable = false;
     this.encoderOptimizer.dispose();
@@ -173,6 +260,12 @@ export class FineTuner {
     this.headKernel.dispose();
     this.headBias.dispose();
   }
+}
+
+/** tfjs's Adam keeps β₁ᵗ, β₂ᵗ in private variables; read them when they are there (null otherwise). */
+function adamInternals(opt: tf.Optimizer): { accBeta1: tf.Variable; accBeta2: tf.Variable } | null {
+  const o = opt as unknown as { accBeta1?: unknown; accBeta2?: unknown };
+  return o.accBeta1 instanceof tf.Variable && o.accBeta2 instanceof tf.Variable ? { accBeta1: o.accBeta1, accBeta2: o.accBeta2 } : null;
 }
 
 /** Scales all gradients together so their global L2 norm is at most maxNorm. */
