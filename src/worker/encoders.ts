@@ -102,6 +102,8 @@ export class EncoderStore {
   private readonly downloading = new Map<EncoderId, Promise<EncoderFileRecord[]>>();
   /** Ids whose download someone waits for: only those report progress (a prefetch stays quiet). */
   private readonly foreground = new Set<EncoderId>();
+  /** Hub downloads in progress, so Cancel and Forget can end them (a stalled one used to stay pending). */
+  private readonly downloads = new Map<EncoderId, AbortController>();
   private hubBaseUrl = HF_BASE_URL;
 
   constructor(
@@ -185,8 +187,12 @@ export class EncoderStore {
   async forget(id: EncoderId, removeImported = false): Promise<void> {
     const spec = encoderSpec(id);
     if (spec.kind === 'import' && !removeImported) throw new EngineError('BAD_ARGUMENT', `the encoder "${id}" belongs to an imported model; delete that model instead`);
+    this.cancel(id);
+    // Let a download in flight settle first, so nothing is stored after the files are deleted.
+    await this.downloading.get(id)?.catch(() => null);
     const p = this.loaded.get(id);
-    if (p) {
+    // A load that fails (or was just cancelled) has nothing to dispose.
+    if (p && (await p.catch(() => null))) {
       // Through use(): waits for running uses, and refuses (BUSY) while a fine-tuning run holds it.
       await this.use(id, null, async ({ encoder }) => {
         this.loaded.delete(id);
@@ -194,6 +200,22 @@ export class EncoderStore {
       });
     }
     await deleteEncoderFiles(id, revisionOf(spec));
+  }
+
+  /** Ends a Hub download in progress; the load fails with CANCELLED and nothing is stored. */
+  cancel(id: EncoderId): boolean {
+    const c = this.downloads.get(id);
+    c?.abort();
+    return c !== undefined;
+  }
+
+  /** In memory or complete in the cache: using it downloads nothing. */
+  async present(id: EncoderId): Promise<boolean> {
+    if (this.loaded.has(id)) return true;
+    const spec = encoderSpec(id);
+    const records = await getEncoderFiles(id, revisionOf(spec));
+    const paths = new Set(records.map((r) => r.path));
+    return spec.kind === 'use-lite' ? records.length > 0 : bertFilesComplete(paths);
   }
 
   /**
@@ -313,9 +335,18 @@ export class EncoderStore {
       case 'use-lite':
         return this.downloadUseLite(id, onProgress);
       case 'hub': {
-        const records = await downloadHubModel(spec.ref, { baseUrl: this.hubBaseUrl, onProgress });
-        await putEncoderFiles(records);
-        return records;
+        const controller = new AbortController();
+        this.downloads.set(id, controller);
+        try {
+          const records = await downloadHubModel(spec.ref, { baseUrl: this.hubBaseUrl, onProgress, signal: controller.signal });
+          // Files are stored only once all of them arrived and checked, in one transaction: a cancelled
+          // or failed download leaves nothing behind.
+          if (controller.signal.aborted) throw new EngineError('CANCELLED', `the download of ${spec.ref.repo} was cancelled; nothing was stored`);
+          await putEncoderFiles(records);
+          return records;
+        } finally {
+          if (this.downloads.get(id) === controller) this.downloads.delete(id);
+        }
       }
       case 'import':
         throw new EngineError('ENCODER_UNAVAILABLE', `the encoder "${id}" of an imported model is no longer in this browser's storage; import the model again`);

@@ -13,6 +13,7 @@ import { Predictor } from './predictor';
 import { FineTuneJobs } from './finetune-jobs';
 import { exportRun, importBundle } from './exporter';
 import { dropUnusedImportedEncoder, exportHfRun, importHfModel } from './hf-classifier';
+import { encoderSpec } from './hub-encoders';
 import { deleteDataset, getDatasetRows, listDatasets, renameDataset } from '../storage/datasets';
 import { deleteRun, getRun, listRuns } from '../storage/runs';
 import { listCachedEncoders } from '../storage/encoder-files';
@@ -114,8 +115,13 @@ export function createEngine(emit: Emit): Handlers {
       return encoders.prefetch(id);
     },
     async 'encoder.forget'({ id }) {
-      await encoders.forget(id);
+      // An imported model's encoder that no run uses any more (an import that failed half-way) can go.
+      const orphan = encoderSpec(id).kind === 'import' && !(await listRuns()).some((r) => r.encoderId === id);
+      await encoders.forget(id, orphan);
       return null;
+    },
+    async 'encoder.cancel'({ id }) {
+      return encoders.cancel(id);
     },
     async 'export.hf'({ runId }) {
       await ready();
@@ -193,9 +199,9 @@ export function createEngine(emit: Emit): Handlers {
     async export({ runId, format }) {
       return exportRun(runId, format);
     },
-    async 'import.bundle'({ file, fileName }) {
+    async 'import.bundle'({ file, fileName, allowDownload }) {
       await ready();
-      return importBundle(file, fileName, encoders);
+      return importBundle(file, fileName, encoders, allowDownload === true);
     },
     async 'perf.auto'({ encoderId, remeasure = false }) {
       await ready();

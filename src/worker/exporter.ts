@@ -11,6 +11,8 @@ import type { EpochLog, ExportFormat, ExportedFile, FineTuneInfo, RunMetrics, Ru
 import { EngineError, assertNever } from './errors';
 import type { EncoderStore } from './encoders';
 import { asEncoderId } from './predictor';
+import { encoderSpec } from './hub-encoders';
+import { findPreset } from '../core/encoders/registry';
 import type { EncoderOverlay } from './encoder-weights';
 
 const TOKENIZERS: Record<string, string> = { 'use-lite': 'sentencepiece (USE-lite vocabulary)' };
@@ -139,7 +141,7 @@ function importedMetrics(md: BundleMetadata, k: number): RunMetrics {
  * Reads and checks everything (container, metadata, encoder match, head weights and shape)
  * before writing anything: a damaged or mismatched file changes nothing.
  */
-export async function importBundle(file: Blob, fileName: string, encoders: EncoderStore): Promise<RunSummary> {
+export async function importBundle(file: Blob, fileName: string, encoders: EncoderStore, allowDownload = false): Promise<RunSummary> {
   let bundle: ReturnType<typeof readBundle>;
   try {
     checkFileSize(file.size, fileName);
@@ -149,6 +151,17 @@ export async function importBundle(file: Blob, fileName: string, encoders: Encod
   }
   const md = bundle.metadata as Partial<ModelMetadata> & BundleMetadata;
   const encoderId = asEncoderId(md.encoder.id);
+  // A bundle names its encoder; one from the Hub that is not here yet would be downloaded from
+  // huggingface.co just by opening a file: ask first.
+  const spec = encoderSpec(encoderId);
+  if (spec.kind === 'hub' && !allowDownload && !(await encoders.present(encoderId))) {
+    const preset = findPreset(spec.ref.repo);
+    throw new EngineError(
+      'CONFIRM_DOWNLOAD',
+      `${fileName} was trained on the Hugging Face model ${spec.ref.repo}@${spec.ref.revision}, which is not in this browser yet. ` +
+        `Importing it downloads that model from huggingface.co${preset ? ` (${preset.sizeMB.toFixed(0)} MB, ${preset.license})` : ''}. Download it and import?`,
+    );
+  }
   let overlay: EncoderOverlay | null = null;
   if (bundle.encoderWeights) {
     try {

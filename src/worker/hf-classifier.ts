@@ -151,7 +151,14 @@ export async function importHfModel(name: string, given: { path: string; file: B
     history: [],
     misclassified: [],
   };
-  await saveRun(run, { runId, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights: null });
+  try {
+    await saveRun(run, { runId, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights: null });
+  } catch (err) {
+    // The encoder files went in first (their own transaction): without the run they would be
+    // orphans nothing can delete. Remove them unless another run of the same model uses them.
+    await dropUnusedImportedEncoder(id, encoders).catch(() => undefined);
+    throw err;
+  }
   const { history: _h, misclassified: _m, ...summary } = run;
   return summary;
 }

@@ -76,8 +76,9 @@ export function hubError(err: unknown): unknown {
       return new EngineError('HUB_NOT_FOUND', err.message);
     case 'network':
     case 'http':
-    case 'aborted':
       return new EngineError('HUB_NETWORK', err.message);
+    case 'aborted':
+      return new EngineError('CANCELLED', `${err.message}; nothing was stored`);
     case 'unknown-architecture':
     case 'no-safetensors':
     case 'no-tokenizer':
@@ -106,11 +107,12 @@ export function toRecords(id: EncoderId, revision: string, files: Record<string,
 /** Downloads a Hub model's files (quota checked first; progress, size + sha256 checks, resume). */
 export async function downloadHubModel(
   ref: HubModelRef,
-  opts: { baseUrl: string; onProgress: (p: DownloadProgress) => void },
+  opts: { baseUrl: string; onProgress: (p: DownloadProgress) => void; signal?: AbortSignal },
 ): Promise<EncoderFileRecord[]> {
   const hubOpts: HubOptions = {
     baseUrl: opts.baseUrl,
     onProgress: opts.onProgress,
+    ...(opts.signal ? { signal: opts.signal } : {}),
     ...(typeof navigator !== 'undefined' && navigator.storage?.estimate ? { estimate: () => navigator.storage.estimate() } : {}),
   };
   try {

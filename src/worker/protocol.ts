@@ -358,6 +358,8 @@ export interface EngineApi {
   /** Stores an encoder's files in IndexedDB if they are not there (no tfjs work); for offline use. */
   'encoder.prefetch': { args: { id: EncoderId }; result: { bytes: number; downloaded: boolean } };
   'encoder.forget': { args: { id: EncoderId }; result: null };
+  /** Stops a download in progress (nothing of it is stored); false when none was running. */
+  'encoder.cancel': { args: { id: EncoderId }; result: boolean };
   /** Hugging Face BertForSequenceClassification zip of a BERT-family run (encoder + linear head + train.csv + train.py). */
   'export.hf': { args: { runId: string }; result: ExportedFile };
   /** A BertForSequenceClassification folder (files with relative paths) or its zip (one file). */
@@ -379,7 +381,8 @@ export interface EngineApi {
   predict: { args: { runId: string; texts: string[] }; result: Prediction };
   'predict.batch': { args: { runId: string; file: Blob; fileName: string }; result: ExportedFile & { rows: number } };
   export: { args: { runId: string; format: ExportFormat }; result: ExportedFile };
-  'import.bundle': { args: { file: Blob; fileName: string }; result: RunSummary };
+  /** allowDownload: the user agreed to download the bundle's Hub encoder (else CONFIRM_DOWNLOAD). */
+  'import.bundle': { args: { file: Blob; fileName: string; allowDownload?: boolean }; result: RunSummary };
   'storage.estimate': { args: null; result: StorageEstimate };
   /**
    * Auto backend: the remembered choice for (encoder, embed) on this device, or (first use, or
@@ -425,6 +428,8 @@ export type ErrorCode =
   | 'BACKEND_FAILED'
   | 'BUSY'
   | 'CANCELLED'
+  /** The request would download a model; the message asks, the caller retries with consent. */
+  | 'CONFIRM_DOWNLOAD'
   | 'NON_FINITE_LOSS'
   | 'INTERNAL';
 

@@ -82,7 +82,14 @@ export function ExportPage({ active, runId, onRunSelected }: { active: boolean; 
     setImportError(null);
     setImported(null);
     try {
-      const run = await engine.call('import.bundle', { file, fileName: file.name });
+      let run;
+      try {
+        run = await engine.call('import.bundle', { file, fileName: file.name });
+      } catch (err) {
+        // The bundle's encoder is a Hub model not in this browser: download only if the user says so.
+        if ((err as { code?: string }).code !== 'CONFIRM_DOWNLOAD' || !window.confirm((err as Error).message)) throw err;
+        run = await engine.call('import.bundle', { file, fileName: file.name, allowDownload: true });
+      }
       setImported(run);
       onRunSelected(run.id);
       setRunsVersion((v) => v + 1);

@@ -72,6 +72,14 @@ export function EncoderPanel({ value, onChange, active, hubBaseUrl = null }: Enc
     }
   };
 
+  const cancel = async () => {
+    try {
+      await engine.call('encoder.cancel', { id: value });
+    } catch (err) {
+      setError(err);
+    }
+  };
+
   const forget = async () => {
     setError(null);
     try {
@@ -151,9 +159,20 @@ export function EncoderPanel({ value, onChange, active, hubBaseUrl = null }: Enc
         <>
           <ProgressBar label={`Downloading ${progress.file ?? 'encoder'}`} done={progress.done} total={progress.total} etaSeconds={progress.eta} testId="download-progress" />
           <p className="muted small" data-testid="download-bytes">
-            {formatBytes(progress.done)} of {formatBytes(progress.total)}
+            {formatBytes(progress.done)} of {formatBytes(progress.total)}{' '}
+            <button type="button" data-testid="encoder-cancel" onClick={() => void cancel()}>
+              Cancel download
+            </button>
           </p>
         </>
+      )}
+      {busy && !progress && (
+        <p className="muted small">
+          Connecting…{' '}
+          <button type="button" data-testid="encoder-cancel" onClick={() => void cancel()}>
+            Cancel download
+          </button>
+        </p>
       )}
       <ErrorMessage error={error} testId="encoder-error" />
     </section>
