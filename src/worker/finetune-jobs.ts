@@ -39,6 +39,42 @@ export function toEpochLog(log: FineTuneEpochLog): EpochLog {
   };
 }
 
+/**
+ * One owner per fine-tuning job across tabs: a Web Lock named after the job is held for as long as
+ * the job runs. Claim flags alone lived per worker, so two tabs could both resume one job, both
+ * write checkpoints and both save a run, and a Discard in one was undone by the other's next
+ * checkpoint. The browser releases a lock when its tab closes or crashes, so a dead tab never
+ * blocks a resume. Where there is no LockManager (Node tests) there is only one "tab".
+ */
+const lockName = (jobId: string) => `texttune:finetune:${jobId}`;
+
+function lockManager(): LockManager | null {
+  return (globalThis.navigator as Navigator | undefined)?.locks ?? null;
+}
+
+export const RUNNING_ELSEWHERE =
+  'this fine-tuning run is running in another tab or window of TextTune; stop it there (or close that tab) first';
+
+/** Runs `fn` holding the job's lock; BUSY at once when another tab holds it. */
+export async function withJobLock<T>(jobId: string, fn: () => Promise<T>, locks: LockManager | null = lockManager()): Promise<T> {
+  if (!locks) return fn();
+  let held = false;
+  const result = await locks.request(lockName(jobId), { ifAvailable: true }, async (lock) => {
+    if (!lock) return undefined;
+    held = true;
+    return fn();
+  });
+  if (!held) throw new EngineError('BUSY', RUNNING_ELSEWHERE);
+  return result as T;
+}
+
+/** Jobs whose lock some tab holds (this one included). */
+export async function jobsRunningAnywhere(locks: LockManager | null = lockManager()): Promise<Set<string>> {
+  if (!locks) return new Set();
+  const { held = [] } = await locks.query();
+  return new Set(held.map((l) => l.name ?? '').filter((n) => n.startsWith('texttune:finetune:')).map((n) => n.slice('texttune:finetune:'.length)));
+}
+
 export class FineTuneJobs {
   private current: { jobId: string; stopRequested: boolean } | null = null;
 
@@ -57,6 +93,7 @@ export class FineTuneJobs {
   }
 
   async list(): Promise<FineTuneJob[]> {
+    const elsewhere = await jobsRunningAnywhere().catch(() => new Set<string>());
     return (await listFineTuneJobs()).map((j) => ({
       id: j.id,
       createdAt: j.createdAt,
@@ -69,14 +106,14 @@ export class FineTuneJobs {
       epochsDone: j.checkpoint?.epoch ?? 0,
       history: (j.checkpoint?.history ?? []).map(toEpochLog),
       peakBytes: j.peakBytes,
-      running: this.current?.jobId === j.id,
+      running: this.current?.jobId === j.id || elsewhere.has(j.id),
       error: j.error,
     }));
   }
 
   async discard(jobId: string): Promise<void> {
     if (this.current?.jobId === jobId) throw new EngineError('BUSY', 'this fine-tuning run is running; stop it first');
-    await deleteFineTuneJob(jobId);
+    await withJobLock(jobId, () => deleteFineTuneJob(jobId));
   }
 
   /** Times real steps on a median-length batch on the running backend; no weight is left changed. */
@@ -129,52 +166,59 @@ export class FineTuneJobs {
   }
 
   async start(datasetId: string, encoderId: EncoderId, settings: FineTuneSettings, headRunId: string | null): Promise<RunDetail> {
-    this.claim('(new)');
+    const jobId = newId('ft');
+    this.claim(jobId);
     try {
-      const encoder = await this.tunable(encoderId);
-      checkSettings(settings, encoder.numLayers);
-      const prepared = await prepareData(datasetId, settings);
-      const baseEncoderHash = (await this.encoders.get(encoderId)).info.weightsHash;
-      const start = await startingHead(headRunId, { encoderId, encoderHash: baseEncoderHash, labels: prepared.meta.labels, dim: encoder.dim });
-      const now = Date.now();
-      const job: FineTuneJobRecord = {
-        id: newId('ft'),
-        createdAt: now,
-        updatedAt: now,
-        datasetId,
-        datasetName: prepared.meta.name,
-        encoderId,
-        baseEncoderHash,
-        labels: prepared.meta.labels,
-        settings,
-        headInit: start.init,
-        initialHead: start.head,
-        checkpoint: null,
-        peakBytes: 0,
-        resumed: 0,
-        error: null,
-      };
-      await putFineTuneJob(job);
-      this.current!.jobId = job.id;
-      try {
-        return await this.execute(job, prepared);
-      } catch (err) {
-        // Refused before training began (e.g. BUSY): nothing to resume, so leave nothing behind.
-        if (job.checkpoint === null && job.error === null) await deleteFineTuneJob(job.id).catch(() => undefined);
-        throw err;
-      }
+      return await withJobLock(jobId, () => this.startLocked(datasetId, encoderId, settings, headRunId));
     } finally {
       this.current = null;
+    }
+  }
+
+  private async startLocked(datasetId: string, encoderId: EncoderId, settings: FineTuneSettings, headRunId: string | null): Promise<RunDetail> {
+    const encoder = await this.tunable(encoderId);
+    checkSettings(settings, encoder.numLayers);
+    const prepared = await prepareData(datasetId, settings);
+    const baseEncoderHash = (await this.encoders.get(encoderId)).info.weightsHash;
+    const start = await startingHead(headRunId, { encoderId, encoderHash: baseEncoderHash, labels: prepared.meta.labels, dim: encoder.dim });
+    const now = Date.now();
+    const job: FineTuneJobRecord = {
+      id: this.current!.jobId,
+      createdAt: now,
+      updatedAt: now,
+      datasetId,
+      datasetName: prepared.meta.name,
+      encoderId,
+      baseEncoderHash,
+      labels: prepared.meta.labels,
+      settings,
+      headInit: start.init,
+      initialHead: start.head,
+      checkpoint: null,
+      peakBytes: 0,
+      resumed: 0,
+      error: null,
+    };
+    await putFineTuneJob(job);
+    try {
+      return await this.execute(job, prepared);
+    } catch (err) {
+      // Refused before training began (e.g. BUSY): nothing to resume, so leave nothing behind.
+      if (job.checkpoint === null && job.error === null) await deleteFineTuneJob(job.id).catch(() => undefined);
+      throw err;
     }
   }
 
   async resume(jobId: string): Promise<RunDetail> {
     this.claim(jobId);
     try {
-      const job = await getFineTuneJob(jobId);
-      job.resumed += 1;
-      const prepared = await prepareData(job.datasetId, job.settings, job.labels);
-      return await this.execute(job, prepared);
+      return await withJobLock(jobId, async () => {
+        // Read under the lock: the record is the one the last owner left.
+        const job = await getFineTuneJob(jobId);
+        job.resumed += 1;
+        const prepared = await prepareData(job.datasetId, job.settings, job.labels);
+        return this.execute(job, prepared);
+      });
     } finally {
       this.current = null;
     }
