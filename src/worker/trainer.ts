@@ -88,7 +88,8 @@ export class Trainer {
             report(done, total);
           },
         });
-        await putEmbeddings({ key, datasetId, dim, count: n, vectors, createdAt: Date.now() });
+        const record = { key, datasetId, dim, count: n, vectors, createdAt: Date.now() };
+        await cacheBestEffort(() => putEmbeddings(record), this.emit);
       }
       return { info, dim, maxSeqLength: encoder.maxSeqLength, weightsHash: encoder.weightsHash, vectors };
     });
@@ -152,5 +153,20 @@ export class Trainer {
       result.model.dispose();
       throw err;
     }
+  }
+}
+
+/**
+ * The embedding cache is an optimisation: when writing it fails (storage quota), the run goes on
+ * with the vectors in memory and says so, instead of failing after the whole embedding pass.
+ */
+export async function cacheBestEffort(write: () => Promise<void>, emit: Emit): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (err) {
+    const why = (err as { code?: string }).code === 'QUOTA_EXCEEDED' || (err as Error)?.name === 'QuotaExceededError' ? 'storage is full' : (err as Error)?.message ?? String(err);
+    emit({ type: 'log', level: 'warn', message: `The embeddings were not cached (${why}); training goes on, and the next run on this dataset embeds it again.` });
+    return false;
   }
 }
