@@ -1,6 +1,6 @@
 // The app-level state behind "works offline", "offline", "a new version is ready" and the storage
 // persistence badge: one hook so app.tsx only wires it up.
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { SAVES_DATA, type ActivityClient } from './activity';
 import { getUpdateState, startServiceWorker, subscribeUpdateState, type AppUpdateState } from './pwa';
 import { useOnline } from './online';
@@ -62,10 +62,8 @@ function usePersistence(client: ActivityClient): Persistence {
 export function useOfflineState(client: ActivityClient, engineReady: boolean): OfflineState {
   const online = useOnline();
   const update = useSyncExternalStore(subscribeUpdateState, getUpdateState);
-  const busy = useSyncExternalStore(
-    (cb) => client.onBusyChange(cb),
-    () => client.busy(),
-  );
+  const subscribeBusy = useCallback((cb: () => void) => client.onBusyChange(cb), [client]);
+  const busy = useSyncExternalStore(subscribeBusy, () => client.busy());
   const persistence = usePersistence(client);
   const [encoderStored, setEncoderStored] = useState<OfflineState['encoderStored']>(null);
 
