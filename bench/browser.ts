@@ -1,0 +1,303 @@
+// npm run bench:browser — the app's real paths in Chromium, per backend: the production build
+// served with its production headers (COOP/COEP, CSP), the engine worker driven through the
+// same requests the UI makes (`?bench` exposes the worker client on window, nothing else).
+// Backends: WASM on 1 thread, WASM on N threads, WebGPU (whatever adapter Chromium gets: here
+// SwiftShader, with --gpu a hardware adapter). Last line: one JSON object.
+//
+//   npm run bench:browser                 # build, then every backend
+//   npm run bench:browser -- --gpu        # Chromium with hardware-adapter flags (Vulkan on Linux)
+//   npm run bench:browser -- --no-build --only wasm-n --scale 0.5
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
+import { createServer } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { e2eConfig } from '../playwright.config';
+import { SentencePieceTokenizer } from '../src/core/tokenizers/sentencepiece';
+import { loadImdbReviews } from '../tests/support/corpus';
+import { readUseFiles } from '../tests/support/use-files';
+import { MAX_WASM_THREADS } from '../src/worker/threads';
+import type { BackendInfo, EmbedTiming, EncoderInfo, FineTuneEstimate, Prediction, RunDetail } from '../src/worker/protocol';
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const option = (name: string): string | null => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? (argv[i + 1] ?? null) : null;
+};
+const GPU = flag('gpu');
+const SCALE = Number(option('scale') ?? 1);
+const ONLY = option('only');
+const LENGTHS = [16, 64, 128];
+
+interface Config {
+  name: string;
+  query: string;
+  /** Texts per length: SwiftShader WebGPU is ~50× slower than WASM, so it gets few. */
+  textsPerLength: number;
+  /** Fine-tune steps, head training, playground, batch predict: hours on a software adapter. */
+  full: boolean;
+}
+
+const threadsN = Math.min(cpus().length, MAX_WASM_THREADS);
+const CONFIGS: Config[] = [
+  { name: 'wasm-1', query: 'backend=wasm&threads=1', textsPerLength: 64, full: true },
+  { name: 'wasm-n', query: `backend=wasm&threads=${threadsN}`, textsPerLength: 64, full: true },
+  { name: 'webgpu', query: 'backend=webgpu', textsPerLength: GPU ? 256 : 8, full: GPU },
+];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function preview(): Promise<{ base: string; proc: ChildProcess }> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(base)).ok) return { base, proc };
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  proc.kill();
+  throw new Error('vite preview did not start within 30 s');
+}
+
+/** Texts of about `target` tokens, cut from IMDB reviews with the encoder's own tokenizer. */
+function textsOfLength(tok: SentencePieceTokenizer, reviews: string[], target: number, count: number): string[] {
+  const out: string[] = [];
+  for (const review of reviews) {
+    if (out.length >= count) break;
+    const words = review.split(' ');
+    if (tok.encode(review).length < target) continue;
+    let lo = 1;
+    let hi = words.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (tok.encode(words.slice(0, mid).join(' ')).length < target) lo = mid + 1;
+      else hi = mid;
+    }
+    out.push(words.slice(0, lo).join(' '));
+  }
+  return out;
+}
+
+type Call = <T>(method: string, args: unknown) => Promise<T>;
+type PageEngine = { texttuneEngine: { call(m: string, a: unknown): Promise<any> } };
+function engine(page: Page): Call {
+  return <T>(method: string, args: unknown) =>
+    page.evaluate(([m, a]) => (window as unknown as PageEngine).texttuneEngine.call(m, a), [method, args] as const) as Promise<T>;
+}
+
+/** Imports a CSV through the engine (the Blob made in the page) and saves it; resolves to the dataset id. */
+async function importCsv(page: Page, name: string, csv: string): Promise<string> {
+  return page.evaluate(
+    async ([n, text]) => {
+      const e = (window as unknown as PageEngine).texttuneEngine;
+      const preview = await e.call('import.open', { file: new Blob([text], { type: 'text/csv' }), fileName: n });
+      await e.call('import.map', { importId: preview.importId, mapping: preview.detected });
+      return (await e.call('import.save', { importId: preview.importId, name: n })).id as string;
+    },
+    [name, csv] as const,
+  );
+}
+
+/**
+ * Puts cached embeddings for a dataset straight into the app's IndexedDB, under the key the
+ * trainer looks up, so head training starts from a warm cache (what a re-train does).
+ * Label-dependent means plus noise, L2-normalised: learnable, like real sentence embeddings.
+ */
+async function seedEmbeddings(page: Page, key: string, datasetId: string, labels: number[], dim: number): Promise<void> {
+  await page.evaluate(
+    async ([k, id, ys, d]) => {
+      let s = 7;
+      const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296) * 2 - 1;
+      const means = Array.from({ length: 4 }, () => Float32Array.from({ length: d }, rnd));
+      const vectors = new Float32Array(ys.length * d);
+      ys.forEach((y, i) => {
+        let norm = 0;
+        for (let j = 0; j < d; j++) {
+          const v = means[y]![j]! * 0.3 + rnd();
+          vectors[i * d + j] = v;
+          norm += v * v;
+        }
+        norm = Math.sqrt(norm);
+        for (let j = 0; j < d; j++) vectors[i * d + j]! /= norm;
+      });
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('texttune');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('embeddings', 'readwrite');
+        tx.objectStore('embeddings').put({ key: k, datasetId: id, dim: d, count: ys.length, vectors, createdAt: Date.now() });
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    [key, datasetId, labels, dim] as const,
+  );
+}
+
+const LABELS = ['alpha', 'beta', 'gamma', 'delta'];
+const csvEscape = (t: string) => `"${t.replace(/"/g, '""')}"`;
+const FINETUNE = { valFraction: 0.15, seed: 42, unfreezeLayers: 1, encoderLearningRate: 3e-5, headLearningRate: 1e-3, epochs: 1, batchSize: 16, warmupFraction: 0.1, clipNorm: 1, patience: 2, classWeights: true };
+const HEAD = { valFraction: 0.15, seed: 42, epochs: 30, batchSize: 32, learningRate: 0.001, hiddenUnits: 64, dropout: 0.2, classWeights: true, patience: 8 };
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+async function runConfig(browser: Browser, base: string, config: Config, texts: Record<number, string[]>): Promise<Record<string, unknown>> {
+  const ctx = await browser.newContext();
+  // tsx keeps function names with a `__name` helper that the page does not have.
+  await ctx.addInitScript('window.__name = (f) => f');
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(900_000);
+  const log = (what: string, value: unknown) => console.error(config.name, what, JSON.stringify(value));
+  try {
+    await page.goto(`${base}/?bench&${config.query}`);
+    const call = engine(page);
+    const q = new URLSearchParams(config.query);
+    const info = await call<BackendInfo>('init', { backend: q.get('backend'), threads: q.get('threads') });
+    const result: Record<string, unknown> = {
+      backend: info.backend,
+      threads: info.threads,
+      adapter: info.adapter,
+      crossOriginIsolated: info.crossOriginIsolated,
+      fellBack: info.fellBack || info.threadsNote != null,
+    };
+    // 1. USE-lite embedding at ~16, 64 and 128 tokens.
+    const embed: Record<string, { texts: number; avgTokens: number; textsPerSecond: number }> = {};
+    let allTexts = 0;
+    let allMs = 0;
+    for (const len of LENGTHS) {
+      const batch = texts[len]!.slice(0, Math.max(2, Math.round(config.textsPerLength * SCALE)));
+      const t = await call<EmbedTiming>('perf.embed', { encoderId: 'use-lite', texts: batch });
+      embed[`${len}`] = { texts: t.texts, avgTokens: round(t.tokens / t.texts, 1), textsPerSecond: round(t.textsPerSecond, 1) };
+      allTexts += t.texts;
+      allMs += t.ms;
+    }
+    result.embedUseLite = { ...embed, all: round(allTexts / (allMs / 1000), 1) };
+    log('embed', result.embedUseLite);
+    if (!config.full) return result;
+
+    // 2. Fine-tune step, batch 16 × 128 tokens: top layer and all (USE-lite has 2), as the app estimates it.
+    const longCsv = ['text,label', ...texts[128]!.slice(0, 48).map((t, i) => `${csvEscape(t)},${LABELS[i % 2]}`)].join('\n');
+    const longId = await importCsv(page, 'bench-128.csv', longCsv);
+    const finetune: Record<string, number> = {};
+    for (const [name, layers] of [['top1', 1], ['all', 2]] as const) {
+      const est = await call<FineTuneEstimate>('finetune.estimate', { datasetId: longId, encoderId: 'use-lite', settings: { ...FINETUNE, unfreezeLayers: layers } });
+      finetune[`${name}StepMs`] = round(est.stepSeconds * 1000, 0);
+      finetune.seqLength = est.seqLength;
+    }
+    result.finetuneUseLite = finetune;
+    log('finetune', finetune);
+
+    // 3. Head training on 10k cached 512-d embeddings (whatever head the app trains by default).
+    const n = Math.round(10_000 * Math.min(SCALE, 1));
+    const ys = Array.from({ length: n }, (_, i) => i % LABELS.length);
+    const bigCsv = ['text,label', ...ys.map((y, i) => `row ${i} ${LABELS[y]} text,${LABELS[y]}`)].join('\n');
+    const bigId = await importCsv(page, 'bench-10k.csv', bigCsv);
+    const enc = await call<EncoderInfo>('encoder.load', { id: 'use-lite' });
+    await seedEmbeddings(page, `${bigId}|use-lite|${enc.weightsHash}`, bigId, ys, enc.dim);
+    let t0 = Date.now();
+    const run = await call<RunDetail>('train.start', { datasetId: bigId, encoderId: 'use-lite', config: HEAD });
+    result.headTraining10k = { seconds: round((Date.now() - t0) / 1000, 1), rows: n, dim: enc.dim, epochs: run.history.length, macroF1: round(run.metrics.macroF1, 3) };
+    log('head', result.headTraining10k);
+
+    // 4. Playground: one 30-word text at a time, as typing does.
+    const text30 = texts[64]![0]!.split(' ').slice(0, 30).join(' ');
+    const engineMs: number[] = [];
+    const roundTripMs: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const t = performance.now();
+      const p = await call<Prediction>('predict', { runId: run.id, texts: [`${text30} ${i}`] });
+      // The first few load the head and build kernels: not what typing feels.
+      if (i >= 5) {
+        engineMs.push(p.ms);
+        roundTripMs.push(performance.now() - t);
+      }
+    }
+    result.playground = { p50Ms: round(percentile(engineMs, 50), 1), p95Ms: round(percentile(engineMs, 95), 1), roundTripP50Ms: round(percentile(roundTripMs, 50), 1) };
+    log('playground', result.playground);
+
+    // 5. Batch predict: a CSV of review-like rows through the real file path.
+    const rows = Math.max(16, Math.round(256 * SCALE));
+    const batchCsv = ['text', ...texts[64]!.concat(texts[16]!).slice(0, rows).map(csvEscape)].join('\n');
+    t0 = Date.now();
+    const out = await page.evaluate(
+      ([id, csv]) => (window as unknown as PageEngine).texttuneEngine.call('predict.batch', { runId: id, file: new Blob([csv], { type: 'text/csv' }), fileName: 'batch.csv' }),
+      [run.id, batchCsv] as const,
+    );
+    result.batchPredict = { rows: out.rows, rowsPerSecond: round(out.rows / ((Date.now() - t0) / 1000), 1) };
+    log('batch', result.batchPredict);
+    return result;
+  } finally {
+    await ctx.close();
+  }
+}
+
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+async function main(): Promise<void> {
+  if (!flag('no-build')) {
+    const b = spawnSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (b.status !== 0) throw new Error('npm run build failed');
+  }
+  const files = readUseFiles();
+  const tok = new SentencePieceTokenizer(files.vocab as [string, number][]);
+  const reviews = loadImdbReviews().map((r) => r.t);
+  const maxTexts = Math.max(...CONFIGS.map((c) => c.textsPerLength)) * Math.max(SCALE, 1);
+  const texts: Record<number, string[]> = {};
+  for (const len of LENGTHS) texts[len] = textsOfLength(tok, reviews, len, Math.ceil(maxTexts));
+
+  const { base, proc } = await preview();
+  // --gpu: a hardware adapter instead of SwiftShader (Linux: Vulkan through ANGLE; needs the GPU's
+  // Vulkan driver, e.g. nvidia-driver + libvulkan1). The adapter is recorded per result.
+  const args = [...e2eConfig.args, ...(GPU ? ['--enable-features=Vulkan,VulkanFromANGLE', '--use-angle=vulkan', '--use-vulkan=native', '--ignore-gpu-blocklist', '--enable-gpu', '--disable-vulkan-surface'] : [])];
+  const browser = await chromium.launch({ executablePath: e2eConfig.executablePath, headless: true, args });
+  const results: Record<string, Record<string, unknown>> = {};
+  try {
+    for (const config of CONFIGS) {
+      if (ONLY && !ONLY.split(',').includes(config.name)) continue;
+      try {
+        results[config.name] = await runConfig(browser, base, config, texts);
+      } catch (err) {
+        results[config.name] = { error: (err as Error).message.split('\n')[0] };
+      }
+    }
+  } finally {
+    await browser.close();
+    proc.kill();
+  }
+  const all = (name: string) => ((results[name]?.embedUseLite as { all?: number } | undefined)?.all ?? null);
+  const ratio = (a: number | null, b: number | null) => (a && b ? round(a / b) : null);
+  const bestWasm = Math.max(all('wasm-1') ?? 0, all('wasm-n') ?? 0) || null;
+  console.log(
+    JSON.stringify({
+      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: process.platform },
+      chromium: browser.version(),
+      gpuFlags: GPU,
+      results,
+      speedups: { wasmThreadsVsSingle: ratio(all('wasm-n'), all('wasm-1')), webgpuVsWasm: ratio(all('webgpu'), bestWasm) },
+    }),
+  );
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
