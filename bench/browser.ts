@@ -7,11 +7,11 @@
 //   npm run bench:browser                 # build, then every backend
 //   npm run bench:browser -- --gpu        # Chromium with hardware-adapter flags (Vulkan on Linux)
 //   npm run bench:browser -- --no-build --only wasm-n --scale 0.5
+//   npm run bench:browser -- --no-build --embed-only          # threads vs single in a minute
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { createServer } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { e2eConfig } from '../playwright.config';
 import { SentencePieceTokenizer } from '../src/core/tokenizers/sentencepiece';
 import { loadImdbReviews } from '../tests/support/corpus';
 import { readUseFiles } from '../tests/support/use-files';
@@ -27,7 +27,11 @@ const option = (name: string): string | null => {
 const GPU = flag('gpu');
 const SCALE = Number(option('scale') ?? 1);
 const ONLY = option('only');
+/** Only the embedding numbers (the quick threads-vs-single check). */
+const EMBED_ONLY = flag('embed-only');
 const LENGTHS = [16, 64, 128];
+/** Debian's Chromium as the e2e suite runs it (WebGPU on, no traffic of its own). */
+const CHROMIUM_ARGS = ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-gpu-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 interface Config {
   name: string;
@@ -192,7 +196,7 @@ async function runConfig(browser: Browser, base: string, config: Config, texts: 
     }
     result.embedUseLite = { ...embed, all: round(allTexts / (allMs / 1000), 1) };
     log('embed', result.embedUseLite);
-    if (!config.full) return result;
+    if (!config.full || EMBED_ONLY) return result;
 
     // 2. Fine-tune step, batch 16 × 128 tokens: top layer and all (USE-lite has 2), as the app estimates it.
     const longCsv = ['text,label', ...texts[128]!.slice(0, 48).map((t, i) => `${csvEscape(t)},${LABELS[i % 2]}`)].join('\n');
@@ -267,8 +271,8 @@ async function main(): Promise<void> {
   const { base, proc } = await preview();
   // --gpu: a hardware adapter instead of SwiftShader (Linux: Vulkan through ANGLE; needs the GPU's
   // Vulkan driver, e.g. nvidia-driver + libvulkan1). The adapter is recorded per result.
-  const args = [...e2eConfig.args, ...(GPU ? ['--enable-features=Vulkan,VulkanFromANGLE', '--use-angle=vulkan', '--use-vulkan=native', '--ignore-gpu-blocklist', '--enable-gpu', '--disable-vulkan-surface'] : [])];
-  const browser = await chromium.launch({ executablePath: e2eConfig.executablePath, headless: true, args });
+  const args = [...CHROMIUM_ARGS, ...(GPU ? ['--enable-features=Vulkan,VulkanFromANGLE', '--use-angle=vulkan', '--use-vulkan=native', '--ignore-gpu-blocklist', '--enable-gpu', '--disable-vulkan-surface'] : [])];
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args });
   const results: Record<string, Record<string, unknown>> = {};
   try {
     for (const config of CONFIGS) {
