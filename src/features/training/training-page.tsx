@@ -38,6 +38,8 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
   const [epochs, setEpochs] = useState<EpochLog[]>([]);
   const [shown, setShown] = useState<RunDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
+  /** A warning the engine sent during the run (e.g. embeddings not cached: storage full). */
+  const [warning, setWarning] = useState<string | null>(null);
   const [fineTuning, setFineTuning] = useState(false);
 
   const refresh = useCallback(() => {
@@ -55,6 +57,7 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
     if (!running) return;
     if (e.type === 'progress' && PHASE_LABEL[e.task]) setProgress({ task: e.task, done: e.done, total: e.total, eta: e.etaSeconds });
     if (e.type === 'epoch') setEpochs((prev) => [...prev, e.log]);
+    if (e.type === 'log' && e.level === 'warn') setWarning(e.message);
   });
 
   const start = async () => {
@@ -62,6 +65,7 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
     setError(null);
     setEpochs([]);
     setShown(null);
+    setWarning(null);
     setRunning(true);
     setStopping(false);
     setProgress(null);
@@ -133,6 +137,11 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
         )}
         {running && !progress && <p className="muted">Starting…</p>}
         <ErrorMessage error={error} testId="train-error" />
+        {warning && (
+          <p className="muted small" role="status" data-testid="train-warning">
+            {warning}
+          </p>
+        )}
       </section>
       <FineTunePanel
         active={active}
