@@ -3,7 +3,7 @@
 // naive importer. Seeded and deterministic; written into a folder given on the command line
 // (tests use a temporary one), never committed: the zip bomb declares gigabytes and the vocab
 // has 10 M lines.
-//   node scripts/gen-hostile.mjs <dir> [seed]
+//   node scripts/gen-hostile.mjs <dir> [seed] [--small]   (--small: without the two big files)
 // Each file, and the code path that must refuse or survive it:
 //   mixed-endings.csv         CRLF file with LF lines (6 rows)          → CSV import keeps 6 rows
 //   lone-cr.csv               LF file with a lone CR (4 rows)           → CSV import keeps 4 rows
@@ -234,11 +234,12 @@ export async function generateHostile(dir, seed = 1, { big = true } = {}) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const [dir, seed] = process.argv.slice(2);
+  const args = process.argv.slice(2).filter((a) => a !== '--small');
+  const [dir, seed] = args;
   if (!dir) {
-    console.error('usage: node scripts/gen-hostile.mjs <dir> [seed]');
+    console.error('usage: node scripts/gen-hostile.mjs <dir> [seed] [--small]');
     process.exit(2);
   }
-  const names = await generateHostile(dir, seed ? Number(seed) : 1);
+  const names = await generateHostile(dir, seed ? Number(seed) : 1, { big: !process.argv.includes('--small') });
   console.log(JSON.stringify({ dir, files: names }));
 }

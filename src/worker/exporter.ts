@@ -1,7 +1,7 @@
 // Export a stored run (tfjs Layers zip, single-file bundle, safetensors) and import bundles.
 import { zipSync, strToU8 } from 'fflate';
 import { encodeSafetensors, type SafetensorsTensor } from '../core/formats/safetensors';
-import { artifactsToHead, WEIGHTS_FILE } from '../core/formats/tfjs-artifacts';
+import { artifactsToHead, checkHeadArtifacts, WEIGHTS_FILE } from '../core/formats/tfjs-artifacts';
 import { checkFileSize } from '../core/formats/zip';
 import { BUNDLE_EXTENSION, BUNDLE_FORMAT, BUNDLE_VERSION, readBundle, writeBundle, type BundleMetadata } from '../core/formats/bundle';
 import { getModel, getRun, saveRun } from '../storage/runs';
@@ -148,6 +148,12 @@ export async function importBundle(file: Blob, fileName: string, encoders: Encod
     bundle = readBundle(new Uint8Array(await file.arrayBuffer()));
   } catch (err) {
     throw new EngineError('BUNDLE_INVALID', `${fileName} is not a valid TextTune bundle: ${(err as Error).message}`);
+  }
+  try {
+    // The head's topology and weights first: a crafted bundle is refused before any encoder loads.
+    checkHeadArtifacts(bundle.head.modelJson, bundle.head.weightsBin);
+  } catch (err) {
+    throw new EngineError('BUNDLE_INVALID', `${fileName}: the head weights cannot be loaded: ${(err as Error).message}`);
   }
   const md = bundle.metadata as Partial<ModelMetadata> & BundleMetadata;
   const encoderId = asEncoderId(md.encoder.id);

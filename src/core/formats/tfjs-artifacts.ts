@@ -34,7 +34,12 @@ export async function headToArtifacts(model: tf.LayersModel): Promise<HeadArtifa
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
 
-export async function artifactsToHead(modelJson: object, weightsBin: Uint8Array): Promise<tf.LayersModel> {
+/**
+ * Everything about model.json + weights.bin that can be checked without tfjs: the weights
+ * manifest against the bytes, the topology against the manifest (checkTopology), and every float
+ * finite. Returns what tfjs needs; artifactsToHead calls it, and imports call it before anything else.
+ */
+export function checkHeadArtifacts(modelJson: object, weightsBin: Uint8Array): { topology: object; weightSpecs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer } {
   const json = modelJson as { modelTopology?: unknown; weightsManifest?: unknown };
   if (typeof json !== 'object' || json === null || typeof json.modelTopology !== 'object' || json.modelTopology === null) {
     throw new FormatError('invalid-model', 'artifactsToHead: modelJson.modelTopology is missing; this is not a tfjs Layers model.json');
@@ -48,7 +53,9 @@ export async function artifactsToHead(modelJson: object, weightsBin: Uint8Array)
   for (const s of weightSpecs) {
     // Quantized weights change the byte count; a head is never quantized, so refuse rather than misread.
     const bytes = DTYPE_BYTES[s.dtype];
-    if (bytes === undefined || s.quantization) throw new FormatError('invalid-model', `artifactsToHead: weight "${s.name}" has unsupported dtype/quantization ${s.dtype}`);
+    if (bytes === undefined || s.quantization || !Array.isArray(s.shape) || !s.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new FormatError('invalid-model', `artifactsToHead: weight "${s.name}" has unsupported dtype/quantization/shape ${s.dtype} ${JSON.stringify(s.shape)}`);
+    }
     expected += bytes * s.shape.reduce((x, y) => x * y, 1);
   }
   if (expected !== weightsBin.length) {
@@ -62,11 +69,16 @@ export async function artifactsToHead(modelJson: object, weightsBin: Uint8Array)
     if (s.dtype === 'float32') assertFiniteWeights([{ name: s.name, data: new Float32Array(weightData, offset, n) }], 'artifactsToHead');
     offset += n * DTYPE_BYTES[s.dtype]!;
   }
+  return { topology: json.modelTopology as object, weightSpecs, weightData };
+}
+
+export async function artifactsToHead(modelJson: object, weightsBin: Uint8Array): Promise<tf.LayersModel> {
+  const { topology, weightSpecs, weightData } = checkHeadArtifacts(modelJson, weightsBin);
   // checkTopology makes tfjs allocate exactly the weights listed; should loading still fail,
   // dispose whatever variables it created, so a refused file leaks nothing.
   const before = new Set(Object.keys(tf.engine().registeredVariables));
   try {
-    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs, weightData }));
+    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology, weightSpecs, weightData }));
   } catch (err) {
     for (const [name, v] of Object.entries(tf.engine().registeredVariables)) if (!before.has(name)) v.dispose();
     throw new FormatError('invalid-model', `artifactsToHead: tfjs could not build the head (${(err as Error).message})`);
