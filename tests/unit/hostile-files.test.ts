@@ -85,7 +85,7 @@ describe('hostile zips', () => {
     const { value, ms, mb } = await bounded(() => unzipHfFolder(hostileFile('zip-liar.zip')));
     expect((value as Error).message).toMatch(/model\.safetensors unpacks to more or fewer bytes than the 1000 its header declares/);
     expect(ms).toBeLessThan(2_000);
-    expect(mb).toBeLessThan(20);
+    expect(mb).toBeLessThan(48); // it would be 64 MiB inflated
   });
 
   it('zip-many.zip (5,000 members) is refused by count', async () => {
