@@ -16,7 +16,8 @@ import { SentencePieceTokenizer } from '../src/core/tokenizers/sentencepiece';
 import { loadImdbReviews } from '../tests/support/corpus';
 import { readUseFiles } from '../tests/support/use-files';
 import { MAX_WASM_THREADS } from '../src/worker/threads';
-import type { BackendInfo, EmbedTiming, EncoderInfo, FineTuneEstimate, Prediction, RunDetail } from '../src/worker/protocol';
+import type { BackendInfo, EmbedTiming, EncoderInfo, FineTuneEstimate, Method, Prediction, RunDetail } from '../src/worker/protocol';
+import type { EngineClient } from '../src/worker/client';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -96,10 +97,10 @@ function textsOfLength(tok: SentencePieceTokenizer, reviews: string[], target: n
 }
 
 type Call = <T>(method: string, args: unknown) => Promise<T>;
-type PageEngine = { texttuneEngine: { call(m: string, a: unknown): Promise<any> } };
+type PageEngine = { texttuneEngine: EngineClient };
 function engine(page: Page): Call {
   return <T>(method: string, args: unknown) =>
-    page.evaluate(([m, a]) => (window as unknown as PageEngine).texttuneEngine.call(m, a), [method, args] as const) as Promise<T>;
+    page.evaluate(([m, a]) => (window as unknown as PageEngine).texttuneEngine.call(m as Method, a as never), [method, args] as const) as Promise<T>;
 }
 
 /** Imports a CSV through the engine (the Blob made in the page) and saves it; resolves to the dataset id. */
