@@ -109,7 +109,9 @@ export function createEngine(emit: Emit): Handlers {
       return (await encoders.get(id)).info;
     },
     async 'encoder.cached'() {
-      return listCachedEncoders();
+      const [cached, runs] = await Promise.all([listCachedEncoders(), listRuns()]);
+      const used = new Set(runs.map((r) => r.encoderId));
+      return cached.map((c) => (c.id.startsWith('hf-import:') && !used.has(c.id) ? { ...c, unused: true } : c));
     },
     async 'encoder.prefetch'({ id }) {
       return encoders.prefetch(id);

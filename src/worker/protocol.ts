@@ -120,6 +120,8 @@ export interface CachedEncoder {
   revision: string;
   bytes: number;
   storedAt: number;
+  /** An imported model's encoder that no run uses any more (left by an older failed import): removable. */
+  unused?: boolean;
 }
 
 /** Hyper-parameters of a head-only run; every field has a default in the training form. */

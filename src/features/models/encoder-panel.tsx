@@ -166,6 +166,21 @@ export function EncoderPanel({ value, onChange, active, hubBaseUrl = null }: Enc
           </p>
         </>
       )}
+      {cached.some((c) => c.unused) && (
+        <p className="muted small" data-testid="unused-imported">
+          Encoders of imported models that no run uses any more:{' '}
+          {cached
+            .filter((c) => c.unused)
+            .map((c) => (
+              <span key={c.id}>
+                {c.id.slice(0, 24)}… ({formatBytes(c.bytes)}){' '}
+                <button type="button" onClick={() => void engine.call('encoder.forget', { id: c.id as EncoderId }).then(() => setVersion((v) => v + 1), setError)}>
+                  Remove
+                </button>{' '}
+              </span>
+            ))}
+        </p>
+      )}
       {busy && !progress && (
         <p className="muted small">
           Connecting…{' '}
