@@ -1,11 +1,10 @@
 // User-level steps shared by the e2e tests. Selectors are the app's data-testid attributes.
 import { readFileSync } from 'node:fs';
-import type { BrowserContext, Download, Page } from 'playwright-core';
-import { assert, type Env } from './harness';
+import { assert, type BrowserContext, type Download, type Page } from './fixtures';
 
 export const LONG = 300_000;
 
-export async function openApp(env: Env, ctx: BrowserContext, backend: string | null): Promise<Page> {
+export async function openApp(env: { base: string }, ctx: BrowserContext, backend: string | null): Promise<Page> {
   const page = await ctx.newPage();
   page.setDefaultTimeout(60_000);
   await page.goto(`${env.base}/${backend ? `?backend=${backend}` : ''}`);

@@ -2,12 +2,13 @@
 // graph on WASM, and fine-tuning its top layer on WebGPU. The page is tests/browser/, served by a
 // Vite dev server of its own (it is a test page, not part of the app's build).
 import { createServer } from 'vite';
-import { assert, test } from './harness';
+import { assert, test } from './fixtures';
 import type { EngineCheckResult } from '../browser/engine-check';
 
 test(
   'engine on WebGPU: parity with the stock graph on WASM, and the top layer trains',
-  async (env) => {
+  async ({ env }) => {
+    test.setTimeout(300_000);
     const server = await createServer({ configFile: 'tests/browser/vite.config.ts', server: { port: 0 } });
     await server.listen();
     try {
@@ -31,5 +32,4 @@ test(
       await server.close();
     }
   },
-  300_000,
 );

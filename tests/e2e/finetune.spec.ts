@@ -1,8 +1,7 @@
 // Fine-tuning the encoder end to end: (a) on WebGPU, tiny: the loss falls, numTensors stays flat,
 // the model persists and its prediction differs from the head-only model's; switching runs
 // restores the pristine encoder. (b) On WASM: reload mid-run, Resume, history continues.
-import type { Page } from 'playwright-core';
-import { assert, test } from './harness';
+import { assert, test, type Page } from './fixtures';
 import { unzipSync } from 'fflate';
 import { decodeSafetensors } from '../../src/core/formats/safetensors';
 import { assertClose, exportAs, importBundle, openApp, predict, tab, uploadCsv, useSampleAndSave } from './steps';
@@ -47,7 +46,8 @@ async function numbers(page: Page, testId: string, attr: string): Promise<number
   return raw.split(',').filter((s) => s !== '').map(Number);
 }
 
-test('fine-tune on webgpu: loss falls, tensors flat, persists, prediction changes, pristine encoder restored', async (env) => {
+test('fine-tune on webgpu: loss falls, tensors flat, persists, prediction changes, pristine encoder restored', async ({ env }) => {
+  test.setTimeout(600_000);
   const ctx = await env.newContext('finetune-webgpu');
   const page = await openApp(env, ctx, 'webgpu');
   await uploadCsv(page, 'tiny.csv', TINY);
@@ -93,9 +93,10 @@ test('fine-tune on webgpu: loss falls, tensors flat, persists, prediction change
   assertClose(await predict(page, PROBE), tuned, 1e-5, 'fine-tuned run after reload');
   await selectRun(page, /^(?!.*fine-tuned)/);
   assertClose(await predict(page, PROBE), headOnly, 1e-5, 'head-only run after the fine-tuned one (pristine encoder restored)');
-}, 600_000);
+});
 
-test('fine-tune resume after reload (wasm): continues from the checkpoint, history 1..N; exports carry the tuned layers', async (env) => {
+test('fine-tune resume after reload (wasm): continues from the checkpoint, history 1..N; exports carry the tuned layers', async ({ env }) => {
+  test.setTimeout(420_000);
   const ctx = await env.newContext('finetune-resume');
   const page = await openApp(env, ctx, 'wasm');
   await useSampleAndSave(page);
@@ -149,4 +150,4 @@ test('fine-tune resume after reload (wasm): continues from the checkpoint, histo
   await page.getByTestId('run-item').first().waitFor();
   assert((await page.getByTestId('ft-job').count()) === 0, 'no unfinished run after a reload either');
   assertClose(await predict(page, PROBE), tuned, 1e-5, 'fine-tuned run after a reload');
-}, 420_000);
+});

@@ -1,20 +1,24 @@
 // One test per hostile input: each must end in a clear message or a listed rejected row.
-import type { Page } from 'playwright-core';
-import { assert, test, type Env } from './harness';
+import { appBase, assert, Recorder, test, type BrowserContext, type Page } from './fixtures';
 import { openApp, uploadCsv } from './steps';
 
-/** One page for all hostile inputs: uploading a new file replaces the previous review. */
-async function hostilePage(env: Env): Promise<Page> {
-  let page = env.shared.hostilePage as Page | undefined;
-  if (!page || page.isClosed()) {
-    // Created outside env.newContext so it outlives each test: the hostile tests share it.
-    const ctx = await env.browser.newContext();
-    env.track(ctx, 'hostile');
-    page = await openApp(env, ctx, 'cpu');
-    env.shared.hostilePage = page;
-  }
-  return page;
-}
+// One page for all hostile inputs (uploading a new file replaces the previous review): opening
+// the app once instead of ten times. Each test uploads its own file, so any order works.
+let ctx: BrowserContext;
+let shared: Page;
+let recorder: Recorder;
+
+test.beforeAll(async ({ browser }, testInfo) => {
+  recorder = new Recorder();
+  ctx = await browser.newContext();
+  recorder.track(ctx, 'hostile');
+  shared = await openApp({ base: appBase(testInfo.project.use.baseURL) }, ctx, 'cpu');
+});
+
+test.afterAll(async () => {
+  await ctx.close();
+  recorder.assertClean();
+});
 
 async function fatal(page: Page, code: string, pattern: RegExp): Promise<void> {
   const el = page.getByTestId(`problem-${code}`);
@@ -35,32 +39,32 @@ async function rejected(page: Page, line: number, reason: RegExp): Promise<void>
 const GOOD = ['good product works well,pos', 'bad product broke fast,neg', 'great value love it,pos', 'awful and useless,neg', 'happy with it,pos', 'very disappointed,neg'];
 const csv = (...lines: string[]): string => lines.join('\n') + '\n';
 
-test('hostile: empty file', async (env) => {
-  const page = await hostilePage(env);
+test('hostile: empty file', async () => {
+  const page = shared;
   await uploadCsv(page, 'empty.csv', '');
   await fatal(page, 'empty-file', /empty/i);
 });
 
-test('hostile: header only', async (env) => {
-  const page = await hostilePage(env);
+test('hostile: header only', async () => {
+  const page = shared;
   await uploadCsv(page, 'header.csv', 'text,label\n');
   await fatal(page, 'header-only', /header row but no data rows/i);
 });
 
-test('hostile: one label only', async (env) => {
-  const page = await hostilePage(env);
+test('hostile: one label only', async () => {
+  const page = shared;
   await uploadCsv(page, 'one-label.csv', csv('text,label', 'good product,pos', 'nice one,pos', 'works fine,pos', 'love it,pos'));
   await fatal(page, 'one-label', /at least 2 different labels/i);
 });
 
-test('hostile: no usable text column', async (env) => {
-  const page = await hostilePage(env);
+test('hostile: no usable text column', async () => {
+  const page = shared;
   await uploadCsv(page, 'numbers.csv', csv('a,b', '1,2', '3,4', '5,6', '7,8'));
   await fatal(page, 'no-text-column', /no text column/i);
 });
 
-test('hostile: too many labels (limit 50, explained)', async (env) => {
-  const page = await hostilePage(env);
+test('hostile: too many labels (limit 50, explained)', async () => {
+  const page = shared;
   const rows = Array.from({ length: 120 }, (_, i) => `this is sample sentence number ${i},label${i % 60}`);
   await uploadCsv(page, 'many.csv', csv('text,label', ...rows));
   // 60 distinct values is not detected as a label column; the user picks it and gets the explanation.
@@ -68,33 +72,33 @@ test('hostile: too many labels (limit 50, explained)', async (env) => {
   await fatal(page, 'too-many-labels', /60 different labels; the limit is 50/);
 });
 
-test('hostile: ragged rows are listed with line and reason', async (env) => {
-  const page = await hostilePage(env);
+test('hostile: ragged rows are listed with line and reason', async () => {
+  const page = shared;
   await uploadCsv(page, 'ragged.csv', csv('text,label', ...GOOD, 'this row,has,three fields'));
   await rejected(page, 8, /ragged row \(expected 2 fields, got 3\)/);
 });
 
-test('hostile: empty text', async (env) => {
-  const page = await hostilePage(env);
+test('hostile: empty text', async () => {
+  const page = shared;
   await uploadCsv(page, 'empty-text.csv', csv('text,label', ...GOOD, '   ,pos'));
   await rejected(page, 8, /empty text/);
 });
 
-test('hostile: missing label', async (env) => {
-  const page = await hostilePage(env);
+test('hostile: missing label', async () => {
+  const page = shared;
   await uploadCsv(page, 'missing-label.csv', csv('text,label', ...GOOD, 'a text without a label,'));
   await rejected(page, 8, /missing label/);
 });
 
-test('hostile: invalid UTF-8', async (env) => {
-  const page = await hostilePage(env);
+test('hostile: invalid UTF-8', async () => {
+  const page = shared;
   const bytes = Buffer.concat([Buffer.from(csv('text,label', ...GOOD)), Buffer.from([0x62, 0x61, 0x64, 0xff, 0xfe, 0x20, 0x62, 0x79, 0x74, 0x65, 0x73, 0x2c, 0x6e, 0x65, 0x67, 0x0a])]);
   await uploadCsv(page, 'latin1.csv', bytes);
   await rejected(page, 8, /invalid UTF-8/);
 });
 
-test('hostile: duplicates', async (env) => {
-  const page = await hostilePage(env);
+test('hostile: duplicates', async () => {
+  const page = shared;
   await uploadCsv(page, 'dupes.csv', csv('text,label', ...GOOD, 'Good product  works well,pos'));
   await rejected(page, 8, /duplicate of line 2/);
   const all = await page.getByTestId('download-rejected').count();

@@ -1,12 +1,19 @@
 // The whole user flow on one backend: sample → train → predict → export → reload → import elsewhere.
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { assert, test, type Env } from './harness';
+import { assert, test } from './fixtures';
 import { assertClose, backendOf, exportAs, importBundle, openApp, predict, tab, train, useSampleAndSave } from './steps';
 
 const PROBE = 'Terrible quality, it broke after one day and support ignored me.';
 
-export function flowTest(backend: 'webgpu' | 'wasm', opts: { epochs: number; batchSize: number; screenshot: boolean }): void {
-  test(`full flow on ${backend}: sample → train → predict → export → reload → import in a fresh profile`, async (env: Env) => {
+// SwiftShader WebGPU is ~50x slower than WASM here: the WebGPU flow keeps training tiny.
+const FLOWS = [
+  { backend: 'webgpu', epochs: 8, batchSize: 8, screenshot: true },
+  { backend: 'wasm', epochs: 20, batchSize: 8, screenshot: false },
+] as const;
+
+for (const { backend, ...opts } of FLOWS) {
+  test(`full flow on ${backend}: sample → train → predict → export → reload → import in a fresh profile`, async ({ env }) => {
+    test.setTimeout(330_000);
     const ctx = await env.newContext(`${backend}-A`);
     const page = await openApp(env, ctx, backend);
     const b = await backendOf(page);
@@ -33,7 +40,6 @@ export function flowTest(backend: 'webgpu' | 'wasm', opts: { epochs: number; bat
 
     const bundle = await exportAs(page, 'bundle');
     assert(bundle.name.endsWith('.texttune.zip') && bundle.bytes.length > 1000, `bundle downloaded (${bundle.name}, ${bundle.bytes.length} bytes)`);
-    env.shared[`bundle-${backend}`] = bundle;
 
     await page.reload();
     await page.getByTestId('backend-name').waitFor();
@@ -50,5 +56,5 @@ export function flowTest(backend: 'webgpu' | 'wasm', opts: { epochs: number; bat
     await importBundle(page2, bundle.name, bundle.bytes);
     await page2.getByTestId('import-ok').waitFor({ timeout: 120_000 });
     assertClose(await predict(page2, PROBE), before, 1e-5, 'imported in a fresh profile');
-  }, 330_000);
+  });
 }

@@ -1,0 +1,211 @@
+// Hub encoders end to end, on WASM, with the seeded tiny BERT of scripts/gen-tiny-bert.mjs served
+// by a local stand-in for the Hugging Face Hub (tests/support/hub-server.ts). The preview server
+// forwards /__e2e-hub to it (vite.config.ts), so the page reaches it on its own origin and the
+// production CSP is untouched. (a) Pick owner/tiny-bert in the free field, download with visible
+// progress (the weights' connection is dropped once: resumed with Range), train a linear head,
+// predict, export the Hugging Face zip, fine-tune K=1 and export that too, then stop the Hub and
+// reload: everything loads from IndexedDB and predicts the same. (b) A new browser context imports
+// both zips and predicts identical probabilities, also after a reload.
+// The Hub and a preview server that forwards to it are this file's own (the `hubApp` fixture):
+// the test drives the Hub (drops a connection, stops it), so it lives in the test's process.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
+import { preview, type PreviewServer } from 'vite';
+import { startFakeHub, type FakeHub } from '../support/hub-server';
+import { assert, test as base, type Page } from './fixtures';
+import { assertClose, download, predict, tab, useSampleAndSave } from './steps';
+
+// The preview server's path to the fake Hub (E2E_HUB_PATH in vite.config.ts).
+const E2E_HUB_PATH = '/__e2e-hub';
+const REPO = 'owner/tiny-bert';
+const ENCODER_ID = `hf:${REPO}@main`;
+const PROBE = 'the movie was great, I loved it';
+
+function readTree(dir: string): Record<string, Uint8Array> {
+  const out: Record<string, Uint8Array> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p).split('\\').join('/')] = new Uint8Array(readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+interface HubApp {
+  hub: FakeHub;
+  /** A `vite preview` of dist/ that forwards E2E_HUB_PATH to the hub. */
+  base: string;
+}
+
+const test = base.extend<object, { hubApp: HubApp }>({
+  hubApp: [
+    async ({}, use) => {
+      const dir = mkdtempSync(join(tmpdir(), 'tiny-bert-e2e-'));
+      let hub: FakeHub | undefined;
+      let server: PreviewServer | undefined;
+      try {
+        execFileSync(process.execPath, ['scripts/gen-tiny-bert.mjs', dir, '1']);
+        const { 'model.fp16.safetensors': _fp16, ...tinyFiles } = readTree(dir);
+        hub = await startFakeHub();
+        hub.repos.set(REPO, { files: tinyFiles });
+        hub.repos.set('owner/pytorch-only', { files: { 'config.json': tinyFiles['config.json']!, 'vocab.txt': tinyFiles['vocab.txt']!, 'pytorch_model.bin': new Uint8Array(16) } });
+        // vite.config.ts reads TEXTTUNE_E2E_HUB when the server loads it, to add the forwarder.
+        process.env.TEXTTUNE_E2E_HUB = hub.baseUrl;
+        server = await preview({ preview: { host: '127.0.0.1', port: 0 }, logLevel: 'warn' });
+        const url = server.resolvedUrls?.local[0];
+        assert(url, 'the hub preview server has a URL');
+        await use({ hub, base: url.replace(/\/$/, '') });
+      } finally {
+        delete process.env.TEXTTUNE_E2E_HUB;
+        await server?.close();
+        await hub?.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    { scope: 'worker' },
+  ],
+});
+
+const HF_MEMBERS = ['config.json', 'model.safetensors', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json', 'train.csv', 'train.py', 'vocab.txt'];
+
+function checkHfZip(bytes: Buffer, what: string): void {
+  const files = unzipSync(new Uint8Array(bytes));
+  const members = Object.keys(files).sort();
+  assert(members.join() === HF_MEMBERS.join(), `${what}: zip members ${members.join(', ')}`);
+  const config = JSON.parse(strFromU8(files['config.json']!)) as { architectures: string[]; id2label: Record<string, string>; texttune: { encoder_id: string } };
+  assert(config.architectures[0] === 'BertForSequenceClassification', `${what}: architectures ${config.architectures}`);
+  assert(Object.values(config.id2label).sort().join() === 'negative,positive', `${what}: id2label ${JSON.stringify(config.id2label)}`);
+  const csv = strFromU8(files['train.csv']!).trim().split(/\r\n/);
+  assert(csv[0] === 'text,label' && csv.length === 41, `${what}: train.csv has a header and the 40 sample rows (${csv.length} lines)`);
+}
+
+async function selectRun(page: Page, match: RegExp): Promise<void> {
+  await tab(page, 'playground');
+  const select = page.getByTestId('playground-run');
+  const options = await select.locator('option').evaluateAll((els) => els.map((e) => ({ value: (e as HTMLOptionElement).value, text: e.textContent ?? '' })));
+  const option = options.find((o) => match.test(o.text));
+  assert(option, `a run matching ${match} is listed: ${options.map((o) => o.text).join(' | ')}`);
+  await select.selectOption(option.value);
+}
+
+async function openWasm(page: Page, base: string, hubParam: boolean): Promise<void> {
+  page.setDefaultTimeout(60_000);
+  await page.goto(`${base}/?backend=wasm${hubParam ? `&hub=${E2E_HUB_PATH}` : ''}`);
+  await page.getByTestId('backend-name').waitFor();
+}
+
+// The import test loads the zips that the first test exports: one group, in order.
+test.describe.serial('hub encoders', () => {
+  let exported: { headOnly: Record<string, number>; tuned: Record<string, number>; headZip: Buffer; tunedZip: Buffer } | undefined;
+
+  test('hub: free field → download with progress and resume → train → predict → HF export → fine-tune → offline reload', async ({ env, hubApp }) => {
+    test.setTimeout(300_000);
+    const { hub } = hubApp;
+    const ctx = await env.newContext('hub');
+    const page = await ctx.newPage();
+    await openWasm(page, hubApp.base, true);
+    await tab(page, 'train');
+    assert(((await page.getByTestId('encoder-license').textContent()) ?? '').length > 0, 'the preset shows its license before downloading');
+
+    // Validation and Hub errors are shown in words.
+    const field = page.getByTestId('hub-model-input');
+    await field.fill('just-a-name');
+    await field.blur();
+    const invalid = (await page.getByTestId('hub-model-error').textContent()) ?? '';
+    assert(/owner\/name/.test(invalid) && (await page.getByTestId('hub-model-use').isDisabled()), `invalid ids are refused: "${invalid}"`);
+    await field.fill('owner/pytorch-only');
+    await page.getByTestId('hub-model-use').click();
+    await page.getByTestId('encoder-load').click();
+    const noWeights = (await page.getByTestId('encoder-error').textContent()) ?? '';
+    assert(/no model\.safetensors/.test(noWeights) && /pytorch_model\.bin/.test(noWeights), `no safetensors: the repo's files are listed: "${noWeights}"`);
+    await field.fill('owner/missing');
+    await page.getByTestId('hub-model-use').click();
+    await page.getByTestId('encoder-load').click();
+    await page.getByTestId('encoder-error').filter({ hasText: '404' }).waitFor();
+
+    // The real one: its weights' connection drops once after 40 kB (resumed with Range).
+    await field.fill(REPO);
+    await page.getByTestId('hub-model-use').click();
+    assert((await page.getByTestId('encoder-select').inputValue()) === ENCODER_ID, 'the typed model is selected');
+    hub.dropAfter.set('model.safetensors', 40_000);
+    const progressSeen = page.getByTestId('download-bytes').waitFor({ timeout: 30_000 }).then(() => page.getByTestId('download-bytes').textContent());
+    await page.getByTestId('encoder-load').click();
+    const bytesText = (await progressSeen) ?? '';
+    assert(/ of /.test(bytesText), `download progress shows bytes: "${bytesText}"`);
+    await page.getByTestId('encoder-status').filter({ hasText: 'Loaded: 32-d, 2 layers' }).waitFor().catch(async (err: Error) => {
+      throw new Error(`the download did not finish: ${await page.getByRole('region', { name: 'Encoder', exact: true }).textContent()} (${err.message})`);
+    });
+    assert(hub.log.some((r) => r.url.endsWith('/model.safetensors') && r.range && r.status === 206), `the dropped download resumed with Range: ${JSON.stringify(hub.log.filter((r) => r.url.endsWith('.safetensors')))}`);
+
+    // A linear head on the tiny BERT's embeddings.
+    await useSampleAndSave(page);
+    await tab(page, 'train');
+    for (const [k, v] of Object.entries({ 'cfg-epochs': 15, 'cfg-batchSize': 8, 'cfg-hiddenUnits': 0, 'cfg-learningRate': 0.01 })) await page.getByTestId(k).fill(String(v));
+    await page.getByTestId('train-button').click();
+    await page.getByTestId('run-result').waitFor({ timeout: 120_000 });
+    const headOnly = await predict(page, PROBE);
+
+    await tab(page, 'export');
+    const headZip = await download(page, () => page.getByTestId('export-hf').click());
+    assert(headZip.name.endsWith('-hf.zip'), `file name ${headZip.name}`);
+    checkHfZip(headZip.bytes, 'head-only export');
+
+    // Fine-tune the top layer (helper UI from the fine-tuning feature), then export that run too.
+    await tab(page, 'train');
+    for (const [k, v] of Object.entries({ 'ft-unfreezeLayers': 1, 'ft-epochs': 2, 'ft-batchSize': 8, 'ft-patience': 0, 'ft-encoderLearningRate': 0.001, 'ft-headLearningRate': 0.01 })) await page.getByTestId(k).fill(String(v));
+    await page.getByTestId('ft-start').click();
+    await page.getByTestId('ft-details').waitFor({ timeout: 180_000 });
+    const tuned = await predict(page, PROBE);
+    const moved = Math.max(...Object.keys(tuned).map((k) => Math.abs(tuned[k]! - headOnly[k]!)));
+    assert(moved > 1e-4, `fine-tuning changed the prediction: ${JSON.stringify(headOnly)} → ${JSON.stringify(tuned)}`);
+    await tab(page, 'export');
+    const tunedZip = await download(page, () => page.getByTestId('export-hf').click());
+    checkHfZip(tunedZip.bytes, 'fine-tuned export');
+    exported = { headOnly, tuned, headZip: headZip.bytes, tunedZip: tunedZip.bytes };
+
+    // Offline: the Hub is gone; the model, both runs and their predictions come from IndexedDB.
+    await hub.close();
+    const before = env.requests.length;
+    await page.reload();
+    await page.getByTestId('backend-name').waitFor();
+    await selectRun(page, /fine-tuned/);
+    assertClose(await predict(page, PROBE), tuned, 1e-6, 'fine-tuned run, offline after reload');
+    await selectRun(page, /^(?!.*fine-tuned)/);
+    assertClose(await predict(page, PROBE), headOnly, 1e-6, 'head-only run, offline after reload');
+    await tab(page, 'train');
+    await page.getByTestId('encoder-select').selectOption(ENCODER_ID);
+    // The predictions above loaded it: from the browser cache, not the network.
+    await page.getByTestId('encoder-status').filter({ hasText: 'from the browser cache' }).waitFor();
+    const hubCalls = env.requests.slice(before).filter((r) => /^https?:/.test(r.url) && new URL(r.url).pathname.startsWith(E2E_HUB_PATH));
+    assert(hubCalls.length === 0, `nothing asked the (stopped) Hub after the reload: ${hubCalls.map((r) => r.url).join(', ')}`);
+  });
+
+  test('hub: import the Hugging Face zips in a new browser → identical probabilities, also after a reload', async ({ env }) => {
+    test.setTimeout(180_000);
+    const shared = exported;
+    assert(shared, 'the previous hub test exported the zips');
+    const ctx = await env.newContext('hub-import');
+    const page = await ctx.newPage();
+    await openWasm(page, env.base, false);
+    const imported: Record<string, Record<string, number>> = {};
+    for (const [name, bytes, expected] of [['tiny-head.zip', shared.headZip, shared.headOnly], ['tiny-tuned.zip', shared.tunedZip, shared.tuned]] as const) {
+      await tab(page, 'export');
+      await page.getByTestId('import-hf-input').setInputFiles({ name, mimeType: 'application/zip', buffer: bytes });
+      await page.getByTestId('import-ok').filter({ hasText: name.replace('.zip', '') }).waitFor({ timeout: 60_000 });
+      imported[name] = await predict(page, PROBE);
+      assertClose(imported[name]!, expected, 1e-5, `${name} imported vs the app's own run`);
+    }
+    await page.reload();
+    await page.getByTestId('backend-name').waitFor();
+    for (const name of Object.keys(imported)) {
+      await selectRun(page, new RegExp(`^${name.replace('.zip', '')}`));
+      assertClose(await predict(page, PROBE), imported[name]!, 1e-6, `${name} after a reload (encoder from IndexedDB)`);
+    }
+  });
+});
