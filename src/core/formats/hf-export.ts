@@ -16,8 +16,9 @@ import { toCsv } from '../data/csv-write';
 import { FormatError } from './errors';
 import { readZip } from './zip';
 import { hfClassifierConfig } from './records';
-import { TRAIN_PY } from './hf-train-py';
 import { encodeSafetensors, type SafetensorsTensor } from './safetensors';
+// A real Python file (so Python tools can check it: tests/unit/train-py.test.ts), shipped as text.
+import TRAIN_PY from './train.py?raw';
 
 export interface LinearHead {
   /** Row-major [hidden, numLabels], as FineTuner.headKernel. */

@@ -1,7 +1,4 @@
-// The train.py written into a Hugging Face export: continues training the exported
-// BertForSequenceClassification with transformers' Trainer (multi-GPU through accelerate).
-
-export const TRAIN_PY = String.raw`"""Continue training a TextTune export with Hugging Face transformers.
+"""Continue training a TextTune export with Hugging Face transformers.
 
     pip install "transformers>=4.40" "accelerate>=0.30" safetensors torch
     python train.py --epochs 3                      # one GPU or CPU
@@ -93,4 +90,3 @@ def main():
 
 if __name__ == "__main__":
     main()
-`;
