@@ -249,7 +249,7 @@ export class EncoderStore {
       fromCache,
       bytes: totalBytes(records),
       license: licenseOf(spec),
-      tokenizer: spec.kind === 'use-lite' ? 'sentencepiece (USE-lite vocabulary)' : 'wordpiece (the model’s tokenizer.json / vocab.txt)',
+      tokenizer: encoder.tokenizerName,
     };
   }
 

@@ -9,7 +9,7 @@ import { listBackendChoices } from '../storage/backend-choices';
 import { Importer } from './importer';
 import { EncoderStore } from './encoders';
 import { Trainer } from './trainer';
-import { Predictor } from './predictor';
+import { asEncoderId, Predictor } from './predictor';
 import { FineTuneJobs } from './finetune-jobs';
 import { exportRun, importBundle } from './exporter';
 import { dropUnusedImportedEncoder, exportHfRun, importHfModel } from './hf-classifier';
@@ -199,7 +199,11 @@ export function createEngine(emit: Emit): Handlers {
       return predictor.predictFile(runId, file, fileName, progressReporter(emit, 'predict'));
     },
     async export({ runId, format }) {
-      return exportRun(runId, format);
+      // Only runs stored before runs recorded their tokenizer need the encoder loaded.
+      return exportRun(runId, format, async (encoderId) => {
+        await ready();
+        return (await encoders.get(asEncoderId(encoderId))).encoder.tokenizerName;
+      });
     },
     async 'import.bundle'({ file, fileName, allowDownload }) {
       await ready();

@@ -15,8 +15,6 @@ import { encoderSpec } from './hub-encoders';
 import { findPreset } from '../core/encoders/registry';
 import type { EncoderOverlay } from './encoder-weights';
 
-const TOKENIZERS: Record<string, string> = { 'use-lite': 'sentencepiece (USE-lite vocabulary)' };
-
 /**
  * metadata.json of the tfjs export and texttune.json of the bundle: the bundle's required
  * fields plus what the app shows about a run (full metrics, history, names).
@@ -34,12 +32,24 @@ export type ModelMetadata = BundleMetadata & {
   fineTune: FineTuneInfo | null;
 };
 
-export function runMetadata(run: RunRecord): ModelMetadata {
+/** Names an encoder's tokenizer (TextEncoder.tokenizerName), loading the encoder if need be. */
+export type TokenizerLookup = (encoderId: string) => Promise<string>;
+
+/**
+ * The run's tokenizer as its encoder named it when the run was made. Runs stored before that
+ * was recorded ask the encoder itself; "unknown" only when it cannot be loaded.
+ */
+export async function runTokenizer(run: RunRecord, lookup?: TokenizerLookup): Promise<string> {
+  if (run.tokenizer) return run.tokenizer;
+  return (await lookup?.(run.encoderId).catch(() => undefined)) ?? 'unknown';
+}
+
+export function runMetadata(run: RunRecord, tokenizer: string = run.tokenizer ?? 'unknown'): ModelMetadata {
   return {
     format: BUNDLE_FORMAT,
     version: BUNDLE_VERSION,
     labels: run.labels,
-    encoder: { id: run.encoderId, weightsHash: run.encoderHash, maxSeqLength: run.maxSeqLength, tokenizer: TOKENIZERS[run.encoderId] ?? 'unknown' },
+    encoder: { id: run.encoderId, weightsHash: run.encoderHash, maxSeqLength: run.maxSeqLength, tokenizer },
     hyperParameters: { ...run.config },
     metrics: run.metrics,
     ...(run.datasetId ? { datasetId: run.datasetId } : {}),
@@ -76,9 +86,14 @@ export function headTensors(model: ModelRecord): SafetensorsTensor[] {
   return out;
 }
 
-export async function exportRun(runId: string, format: ExportFormat): Promise<ExportedFile> {
+export async function exportRun(runId: string, format: ExportFormat, tokenizerOf?: TokenizerLookup): Promise<ExportedFile> {
   const [run, model] = await Promise.all([getRun(runId), getModel(runId)]);
-  const metadata = runMetadata(run);
+  return exportFiles(run, model, format, await runTokenizer(run, tokenizerOf));
+}
+
+/** The exported file of a run and its stored head (no storage access: tests call it directly). */
+export function exportFiles(run: RunRecord, model: ModelRecord, format: ExportFormat, tokenizer?: string): ExportedFile {
+  const metadata = runMetadata(run, tokenizer);
   const base = slug(run.name);
   switch (format) {
     case 'tfjs-zip': {
@@ -178,14 +193,15 @@ export async function importBundle(file: Blob, fileName: string, encoders: Encod
   }
   // With fine-tuned layers, applying them to this app's encoder must reproduce the recorded hash
   // (checked by the overlay itself): proof that base weights and layers both match.
-  const dim = await encoders.use(encoderId, overlay, async ({ encoder }) => {
+  const { dim, tokenizer } = await encoders.use(encoderId, overlay, async ({ encoder }) => {
     if (encoder.weightsHash !== md.encoder.weightsHash) {
       throw new EngineError(
         'BUNDLE_MISMATCH',
         `${fileName} was trained on ${md.encoder.id} weights ${md.encoder.weightsHash.slice(0, 12)}…, but this app's ${encoderId} has ${encoder.weightsHash.slice(0, 12)}…; its predictions would be wrong, so it was not imported`,
       );
     }
-    return encoder.dim;
+    // This app's encoder names its tokenizer (older bundles may say "unknown").
+    return { dim: encoder.dim, tokenizer: encoder.tokenizerName };
   });
   let head;
   try {
@@ -212,6 +228,7 @@ export async function importBundle(file: Blob, fileName: string, encoders: Encod
     encoderHash: md.encoder.weightsHash,
     embeddingDim: dim,
     maxSeqLength: md.encoder.maxSeqLength,
+    tokenizer,
     labels: md.labels,
     config: { ...DEFAULT_CONFIG_FOR_IMPORT, ...(md.hyperParameters as Partial<TrainConfig>) },
     metrics: importedMetrics(md, md.labels.length),

@@ -322,6 +322,7 @@ export class FineTuneJobs {
         encoderHash: weightsHash,
         embeddingDim: encoder.dim,
         maxSeqLength: encoder.maxSeqLength,
+        tokenizer: encoder.tokenizerName,
         labels: meta.labels,
         config,
         metrics: result.metrics,

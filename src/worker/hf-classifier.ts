@@ -139,6 +139,7 @@ export async function importHfModel(name: string, given: { path: string; file: B
     encoderHash: weightsHash,
     embeddingDim: encoder.dim,
     maxSeqLength: encoder.maxSeqLength,
+    tokenizer: encoder.tokenizerName,
     labels: head.labels,
     config: IMPORT_CONFIG,
     metrics: { accuracy: NaN, macroF1: NaN, perClass: [], confusion: [] },

@@ -111,8 +111,8 @@ export interface EncoderInfo {
   bytes: number;
   /** Hub encoders: the repo's license as the preset says (null: unknown, check the model card). */
   license?: string | null;
-  /** The encoder's tokenizer, in words (for exports' metadata). */
-  tokenizer?: string;
+  /** The encoder's tokenizer, in words (TextEncoder.tokenizerName; exports' metadata name it). */
+  tokenizer: string;
 }
 
 export interface CachedEncoder {
@@ -259,6 +259,8 @@ export interface RunSummary {
   embeddingDim: number;
   /** Tokens per text the encoder keeps. */
   maxSeqLength: number;
+  /** The encoder's tokenizer in words (TextEncoder.tokenizerName); absent on older records. */
+  tokenizer?: string;
   labels: string[];
   config: TrainConfig;
   metrics: RunMetrics;

@@ -133,6 +133,7 @@ export class Trainer {
         encoderHash: weightsHash,
         embeddingDim: dim,
         maxSeqLength,
+        tokenizer: info.tokenizer,
         labels: meta.labels,
         config,
         metrics: result.metrics,

@@ -6,7 +6,7 @@ import type { EncodeOptions, TextEncoder } from '../../src/core/encoders/types';
 function fakeEncoder(hash = 'h1'): TextEncoder & { embedded: string[] } {
   const embedded: string[] = [];
   return {
-    id: 'fake', weightsHash: hash, dim: 3, maxSeqLength: 8, numLayers: 1, embedded,
+    id: 'fake', weightsHash: hash, dim: 3, maxSeqLength: 8, numLayers: 1, tokenizerName: 'chars', embedded,
     encodeIds: (t: string) => Array.from(t, (c) => c.charCodeAt(0)),
     async embedTexts(texts: string[], options?: EncodeOptions) {
       embedded.push(...texts);

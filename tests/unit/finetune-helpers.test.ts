@@ -58,7 +58,7 @@ function fakeEncoder(): TunableEncoder {
   const b = tf.variable(tf.tensor1d([10, 20]), false, `fake/b/${Math.random()}`);
   const named = [{ name: 'a', tensor: a }, { name: 'b', tensor: b }];
   const enc = {
-    id: 'fake', weightsHash: '', dim: 2, maxSeqLength: 4, numLayers: 1,
+    id: 'fake', weightsHash: '', dim: 2, maxSeqLength: 4, numLayers: 1, tokenizerName: 'fake',
     encodeIds: () => [1],
     embedTexts: async () => new Float32Array(2),
     forward: () => { throw new Error('unused'); },

@@ -4,9 +4,12 @@ import { createHead } from '../../src/core/train/head';
 import { headToArtifacts } from '../../src/core/formats/tfjs-artifacts';
 import { decodeSafetensors, encodeSafetensors } from '../../src/core/formats/safetensors';
 import { readBundle, writeBundle } from '../../src/core/formats/bundle';
-import { headTensors, runMetadata } from '../../src/worker/exporter';
+import { strFromU8, unzipSync } from 'fflate';
+import { loadBert } from '../../src/core/encoders/bert';
+import { exportFiles, headTensors, runMetadata, runTokenizer } from '../../src/worker/exporter';
 import { checkConfig } from '../../src/worker/trainer';
-import type { RunRecord } from '../../src/storage/db';
+import type { ModelRecord, RunRecord } from '../../src/storage/db';
+import { tinyBertFiles } from '../support/tiny-bert';
 
 const run: RunRecord = {
   id: 'run-1',
@@ -18,6 +21,7 @@ const run: RunRecord = {
   encoderHash: 'ab'.repeat(32),
   embeddingDim: 8,
   maxSeqLength: 128,
+  tokenizer: 'sentencepiece (USE-lite vocabulary)',
   labels: ['negative', 'positive'],
   config: { valFraction: 0.15, seed: 1, epochs: 3, batchSize: 4, learningRate: 0.01, hiddenUnits: 4, dropout: 0.1, classWeights: true, patience: 0 },
   metrics: { accuracy: 0.75, macroF1: 0.7, perClass: [], confusion: [[1, 0], [1, 2]] },
@@ -54,6 +58,43 @@ describe('exporter', () => {
     expect(md.encoder).toEqual({ id: 'use-lite', weightsHash: run.encoderHash, maxSeqLength: 128, tokenizer: expect.stringMatching(/sentencepiece/) });
     const bytes = writeBundle({ metadata: md, head: { modelJson: { modelTopology: {}, weightsManifest: [] }, weightsBin: new Uint8Array(0) } });
     expect(readBundle(bytes).metadata).toEqual(md);
+  });
+
+  it("names a BERT run's tokenizer, as its encoder does, in the bundle, the tfjs zip and the safetensors", async () => {
+    await tf.setBackend('cpu');
+    const before = tf.memory().numTensors;
+    const encoder = await loadBert(tinyBertFiles('f32'));
+    const head = createHead({ inputDim: encoder.dim, numClasses: 2, hiddenUnits: 0, dropout: 0, seed: 3 });
+    try {
+      // In words, from the encoder's own tokenizer (the tiny BERT's lower-cases, like bert-base-uncased).
+      expect(encoder.tokenizerName).toMatch(/^wordpiece \(\d+ tokens, lowercased\)$/);
+      const artifacts = await headToArtifacts(head);
+      const bertRun: RunRecord = { ...run, encoderId: 'hf:owner/tiny-bert@main', embeddingDim: encoder.dim, maxSeqLength: encoder.maxSeqLength, tokenizer: encoder.tokenizerName };
+      const model: ModelRecord = { runId: bertRun.id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights: null };
+
+      const bundle = readBundle(exportFiles(bertRun, model, 'bundle').bytes);
+      expect(bundle.metadata.encoder).toEqual({ id: 'hf:owner/tiny-bert@main', weightsHash: run.encoderHash, maxSeqLength: encoder.maxSeqLength, tokenizer: encoder.tokenizerName });
+      const zip = unzipSync(exportFiles(bertRun, model, 'tfjs-zip').bytes);
+      expect(JSON.parse(strFromU8(zip['metadata.json']!)).encoder.tokenizer).toBe(encoder.tokenizerName);
+      const st = decodeSafetensors(exportFiles(bertRun, model, 'safetensors').bytes);
+      expect(JSON.parse(st.metadata.texttune!).encoder.tokenizer).toBe(encoder.tokenizerName);
+    } finally {
+      head.dispose();
+      encoder.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('asks the encoder for the tokenizer of a run stored before runs recorded it', async () => {
+    const { tokenizer: _t, ...legacy } = run;
+    const asked: string[] = [];
+    const lookup = async (id: string) => (asked.push(id), 'wordpiece (30522 tokens, lowercased)');
+    expect(await runTokenizer(run, lookup)).toBe(run.tokenizer);
+    expect(asked).toEqual([]);
+    expect(await runTokenizer(legacy, lookup)).toBe('wordpiece (30522 tokens, lowercased)');
+    expect(asked).toEqual(['use-lite']);
+    // An encoder that cannot be loaded (deleted, offline) leaves the export possible.
+    expect(await runTokenizer(legacy, () => Promise.reject(new Error('offline')))).toBe('unknown');
   });
 
   it('refuses hyper-parameters out of range, naming the field and the value', () => {

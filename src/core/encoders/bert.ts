@@ -57,6 +57,7 @@ export class BertEncoder implements TextEncoder {
   readonly numLayers: number;
   readonly maxSeqLength: number;
   readonly pooling: BertPooling;
+  readonly tokenizerName: string;
   weightsHash = '';
   /** Tensors in the file that are not BertModel's (cls.*, classifier.*, position_ids). */
   readonly ignoredTensors: string[];
@@ -81,6 +82,7 @@ export class BertEncoder implements TextEncoder {
     this.dim = h;
     this.numLayers = config.layers;
     this.pooling = options.pooling ?? { ...DEFAULT_POOLING };
+    this.tokenizerName = `wordpiece (${tokenizer.vocabSize} tokens${tokenizer.normalizer?.lowercase ? ', lowercased' : ''})`;
     const limit = Math.min(config.maxPositions, tokenizer.maxLength ?? config.maxPositions);
     this.maxSeqLength = options.maxSeqLength ?? limit;
     if (!Number.isInteger(this.maxSeqLength) || this.maxSeqLength < 2 || this.maxSeqLength > config.maxPositions) {

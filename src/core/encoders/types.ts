@@ -30,6 +30,8 @@ export interface TextEncoder {
   readonly maxSeqLength: number;
   /** Number of transformer layers (for "unfreeze top K"). */
   readonly numLayers: number;
+  /** The tokenizer in words, e.g. "wordpiece (30522 tokens, lowercased)": exports name it. */
+  readonly tokenizerName: string;
   /** Token ids of one text as the encoder consumes it (special tokens included), cut to maxSeqLength. */
   encodeIds(text: string): number[];
   /** Embeds texts; resolves to a row-major [texts.length, dim] array. Leaks no tensors. */

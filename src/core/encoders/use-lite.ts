@@ -68,6 +68,7 @@ export class UseLiteEncoder implements TextEncoder {
   readonly maxSeqLength: number;
   readonly longText: LongTextPolicy;
   readonly tokenizer: SentencePieceTokenizer;
+  readonly tokenizerName = 'sentencepiece (USE-lite vocabulary)';
   weightsHash: string;
 
   private readonly embeddings: tf.Variable;
