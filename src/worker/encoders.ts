@@ -4,7 +4,8 @@
 import type { EncoderFiles, TextEncoder } from '../core/encoders/types';
 import { loadUseLite } from '../core/encoders/use-lite';
 import { HF_BASE_URL } from '../core/hub/hf-hub';
-import { downloadFiles, sha256Hex, type DownloadProgress } from '../core/hub/download';
+import { downloadFiles, type DownloadProgress } from '../core/hub/download';
+import { sha256Hex } from '../core/sha256';
 import { deleteEncoderFiles, encoderKey, getEncoderFiles, putEncoderFiles } from '../storage/encoder-files';
 import type { EncoderFileRecord } from '../storage/db';
 import type { EncoderId, EncoderInfo } from './protocol';

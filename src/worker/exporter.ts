@@ -88,11 +88,11 @@ export function headTensors(model: ModelRecord): SafetensorsTensor[] {
 
 export async function exportRun(runId: string, format: ExportFormat, tokenizerOf?: TokenizerLookup): Promise<ExportedFile> {
   const [run, model] = await Promise.all([getRun(runId), getModel(runId)]);
-  return exportFiles(run, model, format, await runTokenizer(run, tokenizerOf));
+  return await exportFiles(run, model, format, await runTokenizer(run, tokenizerOf));
 }
 
 /** The exported file of a run and its stored head (no storage access: tests call it directly). */
-export function exportFiles(run: RunRecord, model: ModelRecord, format: ExportFormat, tokenizer?: string): ExportedFile {
+export async function exportFiles(run: RunRecord, model: ModelRecord, format: ExportFormat, tokenizer?: string): Promise<ExportedFile> {
   const metadata = runMetadata(run, tokenizer);
   const base = slug(run.name);
   switch (format) {
@@ -107,7 +107,7 @@ export function exportFiles(run: RunRecord, model: ModelRecord, format: ExportFo
       return { fileName: `${base}-tfjs.zip`, mime: 'application/zip', bytes };
     }
     case 'bundle': {
-      const bytes = writeBundle({
+      const bytes = await writeBundle({
         metadata,
         head: { modelJson: model.modelJson, weightsBin: model.weightsBin },
         ...(model.encoderWeights ? { encoderWeights: model.encoderWeights } : {}),
@@ -157,10 +157,10 @@ function importedMetrics(md: BundleMetadata, k: number): RunMetrics {
  * before writing anything: a damaged or mismatched file changes nothing.
  */
 export async function importBundle(file: Blob, fileName: string, encoders: EncoderStore, allowDownload = false): Promise<RunSummary> {
-  let bundle: ReturnType<typeof readBundle>;
+  let bundle: Awaited<ReturnType<typeof readBundle>>;
   try {
     checkFileSize(file.size, fileName);
-    bundle = readBundle(new Uint8Array(await file.arrayBuffer()));
+    bundle = await readBundle(new Uint8Array(await file.arrayBuffer()));
   } catch (err) {
     throw new EngineError('BUNDLE_INVALID', `${fileName} is not a valid TextTune bundle: ${(err as Error).message}`);
   }

@@ -11,7 +11,7 @@ import { encoderWeightsFromSafetensors } from '../core/formats/encoder-weights';
 import { headToArtifacts } from '../core/formats/tfjs-artifacts';
 import { checkFileSize, MAX_MEMBER_BYTES } from '../core/formats/zip';
 import { createHead } from '../core/train/head';
-import { sha256Hex } from '../core/hub/download';
+import { sha256Hex } from '../core/sha256';
 import { getDatasetRows } from '../storage/datasets';
 import { getModel, getRun, listRuns, saveRun } from '../storage/runs';
 import { newId, type RunRecord } from '../storage/db';

@@ -96,8 +96,8 @@ test.describe.serial('exports, then a refused import', () => {
     await e1.waitFor();
     assert(/not a valid TextTune bundle/.test((await e1.textContent()) ?? ''), `clear damaged-file error: ${await e1.textContent()}`);
 
-    const contents = readBundle(new Uint8Array(bundle.bytes));
-    const other = writeBundle({ ...contents, metadata: { ...contents.metadata, encoder: { ...contents.metadata.encoder, weightsHash: 'f'.repeat(64) } } });
+    const contents = await readBundle(new Uint8Array(bundle.bytes));
+    const other = await writeBundle({ ...contents, metadata: { ...contents.metadata, encoder: { ...contents.metadata.encoder, weightsHash: 'f'.repeat(64) } } });
     await importBundle(page, 'mismatch.texttune.zip', Buffer.from(other));
     await page.getByTestId('import-error').filter({ hasText: 'was trained on' }).waitFor({ timeout: 120_000 });
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { unzipSync, zipSync } from 'fflate';
 import { readBundle, writeBundle, type BundleMetadata } from '../../src/core/formats/bundle';
-import { sha256Hex } from '../../src/core/formats/sha256';
 
 const metadata: BundleMetadata = {
   format: 'texttune-bundle',
@@ -24,23 +23,10 @@ function edit(bytes: Uint8Array, change: (files: Record<string, Uint8Array>) => 
   return zipSync(files);
 }
 
-describe('sha256', () => {
-  it('matches node:crypto and crypto.subtle across block-boundary lengths', async () => {
-    for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 1000]) {
-      const data = Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) & 0xff);
-      const hex = sha256Hex(data);
-      expect(hex).toBe(createHash('sha256').update(data).digest('hex'));
-      const subtle = Buffer.from(await crypto.subtle.digest('SHA-256', data)).toString('hex');
-      expect(hex).toBe(subtle);
-    }
-    expect(sha256Hex(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-  });
-});
-
 describe('bundle', () => {
-  it('round-trips metadata, head artifacts and encoder weights, with a manifest of sha256 per member', () => {
-    const bytes = writeBundle({ metadata, head, encoderWeights });
-    const back = readBundle(bytes);
+  it('round-trips metadata, head artifacts and encoder weights, with a manifest of sha256 per member', async () => {
+    const bytes = await writeBundle({ metadata, head, encoderWeights });
+    const back = await readBundle(bytes);
     expect(back.metadata).toEqual(metadata);
     expect(back.head.modelJson).toEqual(head.modelJson);
     expect(Array.from(back.head.weightsBin)).toEqual(Array.from(head.weightsBin));
@@ -48,45 +34,45 @@ describe('bundle', () => {
     expect(Object.keys(back.manifest.files).sort()).toEqual(['encoder/weights.safetensors', 'model/model.json', 'model/weights.bin', 'texttune.json']);
     expect(back.manifest.files['model/weights.bin']).toEqual({ sha256: createHash('sha256').update(head.weightsBin).digest('hex'), size: 8 });
     // Deterministic: same input, same bytes.
-    expect(Array.from(writeBundle({ metadata, head, encoderWeights }))).toEqual(Array.from(bytes));
+    expect(Array.from(await writeBundle({ metadata, head, encoderWeights }))).toEqual(Array.from(bytes));
   });
 
-  it('omits encoder weights when none are given', () => {
-    const back = readBundle(writeBundle({ metadata, head }));
+  it('omits encoder weights when none are given', async () => {
+    const back = await readBundle(await writeBundle({ metadata, head }));
     expect(back.encoderWeights).toBeUndefined();
     expect(back.manifest.files['encoder/weights.safetensors']).toBeUndefined();
   });
 
-  it('refuses a damaged zip', () => {
-    const bytes = writeBundle({ metadata, head });
-    expect(() => readBundle(bytes.subarray(0, bytes.length - 30))).toThrow(expect.objectContaining({ name: 'BundleError', code: 'damaged-zip' }));
-    expect(() => readBundle(new TextEncoder().encode('not a zip at all'))).toThrow(expect.objectContaining({ code: 'damaged-zip' }));
+  it('refuses a damaged zip', async () => {
+    const bytes = await writeBundle({ metadata, head });
+    await expect(readBundle(bytes.subarray(0, bytes.length - 30))).rejects.toThrow(expect.objectContaining({ name: 'BundleError', code: 'damaged-zip' }));
+    await expect(readBundle(new TextEncoder().encode('not a zip at all'))).rejects.toThrow(expect.objectContaining({ code: 'damaged-zip' }));
   });
 
-  it('refuses a zip that is not a bundle, or a wrong format or version', () => {
-    expect(() => readBundle(zipSync({ 'readme.txt': new Uint8Array([1]) }))).toThrow(expect.objectContaining({ code: 'wrong-format', message: expect.stringMatching(/no manifest.json/) }));
-    const bytes = writeBundle({ metadata, head });
+  it('refuses a zip that is not a bundle, or a wrong format or version', async () => {
+    await expect(readBundle(zipSync({ 'readme.txt': new Uint8Array([1]) }))).rejects.toThrow(expect.objectContaining({ code: 'wrong-format', message: expect.stringMatching(/no manifest.json/) }));
+    const bytes = await writeBundle({ metadata, head });
     const setManifest = (patch: object): Uint8Array =>
       edit(bytes, (f) => {
         const m = JSON.parse(new TextDecoder().decode(f['manifest.json']));
         f['manifest.json'] = new TextEncoder().encode(JSON.stringify({ ...m, ...patch }));
       });
-    expect(() => readBundle(setManifest({ format: 'other' }))).toThrow(expect.objectContaining({ code: 'wrong-format', message: expect.stringMatching(/"other"/) }));
-    expect(() => readBundle(setManifest({ version: 2 }))).toThrow(expect.objectContaining({ code: 'unsupported-version', message: expect.stringMatching(/version 2/) }));
+    await expect(readBundle(setManifest({ format: 'other' }))).rejects.toThrow(expect.objectContaining({ code: 'wrong-format', message: expect.stringMatching(/"other"/) }));
+    await expect(readBundle(setManifest({ version: 2 }))).rejects.toThrow(expect.objectContaining({ code: 'unsupported-version', message: expect.stringMatching(/version 2/) }));
   });
 
-  it('refuses a missing member and a member whose checksum does not match', () => {
-    const bytes = writeBundle({ metadata, head, encoderWeights });
+  it('refuses a missing member and a member whose checksum does not match', async () => {
+    const bytes = await writeBundle({ metadata, head, encoderWeights });
     const missing = edit(bytes, (f) => delete f['encoder/weights.safetensors']);
-    expect(() => readBundle(missing)).toThrow(expect.objectContaining({ code: 'missing-member', message: expect.stringMatching(/encoder\/weights.safetensors is listed/) }));
+    await expect(readBundle(missing)).rejects.toThrow(expect.objectContaining({ code: 'missing-member', message: expect.stringMatching(/encoder\/weights.safetensors is listed/) }));
     const tampered = edit(bytes, (f) => {
       f['model/weights.bin'] = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 9]);
     });
-    expect(() => readBundle(tampered)).toThrow(expect.objectContaining({ code: 'checksum-mismatch', message: expect.stringMatching(/model\/weights.bin is damaged/) }));
+    await expect(readBundle(tampered)).rejects.toThrow(expect.objectContaining({ code: 'checksum-mismatch', message: expect.stringMatching(/model\/weights.bin is damaged/) }));
   });
 
-  it('refuses to write invalid metadata, naming the field and value', () => {
-    expect(() => writeBundle({ metadata: { ...metadata, labels: ['only'] }, head })).toThrow(expect.objectContaining({ code: 'invalid-argument', message: expect.stringMatching(/labels.*\["only"\]/) }));
-    expect(() => writeBundle({ metadata: { ...metadata, version: 2 as 1 }, head })).toThrow(/version must be 1, got 2/);
+  it('refuses to write invalid metadata, naming the field and value', async () => {
+    await expect(writeBundle({ metadata: { ...metadata, labels: ['only'] }, head })).rejects.toThrow(expect.objectContaining({ code: 'invalid-argument', message: expect.stringMatching(/labels.*\["only"\]/) }));
+    await expect(writeBundle({ metadata: { ...metadata, version: 2 as 1 }, head })).rejects.toThrow(/version must be 1, got 2/);
   });
 });

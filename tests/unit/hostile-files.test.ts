@@ -72,7 +72,7 @@ describe('hostile tokenizer files', () => {
 
 describe('hostile zips', () => {
   it('zip-bomb.zip (a member declaring 2 GiB) is refused before anything is inflated', async () => {
-    for (const read of [(b: Uint8Array) => readZip(b, 'test'), unzipHfFolder, readBundle]) {
+    for (const read of [(b: Uint8Array) => readZip(b, 'test'), unzipHfFolder, readBundle] as ((b: Uint8Array) => unknown)[]) {
       const { value, ms, mb } = await bounded(() => read(hostileFile('zip-bomb.zip')));
       expect(value).toBeInstanceOf(Error);
       expect((value as Error).message).toMatch(/model\.safetensors would unpack to 2048\.0 MB; the limit per file is 1024\.0 MB|manifest/);
@@ -96,7 +96,7 @@ describe('hostile zips', () => {
 
 describe('hostile bundles', () => {
   const load = async (name: string) => {
-    const b = readBundle(hostileFile(name));
+    const b = await readBundle(hostileFile(name));
     return artifactsToHead(b.head.modelJson, b.head.weightsBin);
   };
 
@@ -132,8 +132,8 @@ describe('hostile Hugging Face zips', () => {
 });
 
 describe('lying records are refused field by field (records.ts)', () => {
-  it('bundle-no-metrics (metrics {} and fineTune "yes") is refused naming the field', () => {
-    expect(() => readBundle(hostileFile('bundle-no-metrics.texttune.zip'))).toThrow(/readBundle: texttune\.json\.metrics\.accuracy must be a finite number in \[0, 1\]; received undefined|texttune\.json\.fineTune must be an object/);
+  it('bundle-no-metrics (metrics {} and fineTune "yes") is refused naming the field', async () => {
+    await expect(readBundle(hostileFile('bundle-no-metrics.texttune.zip'))).rejects.toThrow(/readBundle: texttune\.json\.metrics\.accuracy must be a finite number in \[0, 1\]; received undefined|texttune\.json\.fineTune must be an object/);
   });
 
   it('bad id2label (objects, numbers), duplicate labels and an unknown pooling are refused; the honest twin imports', async () => {
@@ -147,9 +147,9 @@ describe('lying records are refused field by field (records.ts)', () => {
     expect(tf.memory().numTensors).toBe(tensors);
   });
 
-  it('unknown extra fields and members pass through untouched; null metrics read back as NaN', () => {
+  it('unknown extra fields and members pass through untouched; null metrics read back as NaN', async () => {
     const meta = bundleMetadata({ kept: { description: 'n-gram baseline' }, metrics: { accuracy: null, macroF1: 0.5 } });
-    const b = readBundle(bundleZip(meta, headArtifacts()));
+    const b = await readBundle(bundleZip(meta, headArtifacts()));
     expect((b.metadata as unknown as { kept: unknown }).kept).toEqual({ description: 'n-gram baseline' });
     expect(Number.isNaN(b.metadata.metrics!.accuracy)).toBe(true);
   });

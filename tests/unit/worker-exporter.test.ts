@@ -56,8 +56,8 @@ describe('exporter', () => {
   it('builds metadata that the bundle format accepts and returns unchanged', async () => {
     const md = runMetadata(run);
     expect(md.encoder).toEqual({ id: 'use-lite', weightsHash: run.encoderHash, maxSeqLength: 128, tokenizer: expect.stringMatching(/sentencepiece/) });
-    const bytes = writeBundle({ metadata: md, head: { modelJson: { modelTopology: {}, weightsManifest: [] }, weightsBin: new Uint8Array(0) } });
-    expect(readBundle(bytes).metadata).toEqual(md);
+    const bytes = await writeBundle({ metadata: md, head: { modelJson: { modelTopology: {}, weightsManifest: [] }, weightsBin: new Uint8Array(0) } });
+    expect((await readBundle(bytes)).metadata).toEqual(md);
   });
 
   it("names a BERT run's tokenizer, as its encoder does, in the bundle, the tfjs zip and the safetensors", async () => {
@@ -72,11 +72,11 @@ describe('exporter', () => {
       const bertRun: RunRecord = { ...run, encoderId: 'hf:owner/tiny-bert@main', embeddingDim: encoder.dim, maxSeqLength: encoder.maxSeqLength, tokenizer: encoder.tokenizerName };
       const model: ModelRecord = { runId: bertRun.id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights: null };
 
-      const bundle = readBundle(exportFiles(bertRun, model, 'bundle').bytes);
+      const bundle = await readBundle((await exportFiles(bertRun, model, 'bundle')).bytes);
       expect(bundle.metadata.encoder).toEqual({ id: 'hf:owner/tiny-bert@main', weightsHash: run.encoderHash, maxSeqLength: encoder.maxSeqLength, tokenizer: encoder.tokenizerName });
-      const zip = unzipSync(exportFiles(bertRun, model, 'tfjs-zip').bytes);
+      const zip = unzipSync((await exportFiles(bertRun, model, 'tfjs-zip')).bytes);
       expect(JSON.parse(strFromU8(zip['metadata.json']!)).encoder.tokenizer).toBe(encoder.tokenizerName);
-      const st = decodeSafetensors(exportFiles(bertRun, model, 'safetensors').bytes);
+      const st = decodeSafetensors((await exportFiles(bertRun, model, 'safetensors')).bytes);
       expect(JSON.parse(st.metadata.texttune!).encoder.tokenizer).toBe(encoder.tokenizerName);
     } finally {
       head.dispose();

@@ -1,7 +1,8 @@
 // What every encoder does with its named parameters: overwrite some by name (fine-tuned layers
 // from a checkpoint or a bundle) and hash them all (the weights hash that keys caches and runs).
 import * as tf from '@tensorflow/tfjs-core';
-import { sha256Hex, WeightsError } from './weights';
+import { sha256Hex } from '../sha256';
+import { WeightsError } from './weights';
 
 export interface NamedParam {
   /** The weight's name in the encoder's own files. */

@@ -21,7 +21,8 @@ import { dense, embeddingLookup } from './ops';
 import { chunkTokens, padBatch } from '../tokenizers/batch';
 import { SentencePieceTokenizer, type SentencePieceVocab } from '../tokenizers/sentencepiece';
 import type { EncodeOptions, EncoderFiles, LongTextPolicy, TextEncoder } from './types';
-import { readWeights, sha256Hex, takeScalar, takeWeight, WeightsError, type NamedArray } from './weights';
+import { sha256Hex } from '../sha256';
+import { readWeights, takeScalar, takeWeight, WeightsError, type NamedArray } from './weights';
 
 const GRAPH = 'module_apply_default/Encoder_en/KonaTransformer/';
 const APPLY = `${GRAPH}Encode/`;

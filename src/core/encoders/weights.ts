@@ -110,14 +110,3 @@ function concat(buffers: ArrayBuffer[]): Uint8Array {
   }
   return out;
 }
-
-/** Hex sha256 of the given buffers, in order (Web Crypto: browsers, workers and Node 20). */
-export async function sha256Hex(buffers: ArrayBuffer[] | Uint8Array[]): Promise<string> {
-  const whole = concat(buffers.map((b) => (b instanceof Uint8Array ? toArrayBuffer(b) : b)));
-  const digest = await crypto.subtle.digest('SHA-256', whole as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function toArrayBuffer(u: Uint8Array): ArrayBuffer {
-  return u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer;
-}

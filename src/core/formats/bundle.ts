@@ -3,7 +3,7 @@
 // damaged or edited download is refused instead of predicting nonsense.
 import { zipSync, type Zippable } from 'fflate';
 import { BundleError } from './errors';
-import { sha256Hex } from './sha256';
+import { sha256Hex } from '../sha256';
 import type { HeadArtifacts } from './tfjs-artifacts';
 import { readZip } from './zip';
 import { bundleMetadataRecord } from './records';
@@ -52,7 +52,7 @@ export const MEMBERS = {
 
 const json = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value, null, 2));
 
-export function writeBundle(input: BundleInput): Uint8Array {
+export async function writeBundle(input: BundleInput): Promise<Uint8Array> {
   checkMetadata(input.metadata, 'writeBundle');
   const files: Record<string, Uint8Array> = {
     [MEMBERS.metadata]: json(input.metadata),
@@ -61,7 +61,7 @@ export function writeBundle(input: BundleInput): Uint8Array {
   };
   if (input.encoderWeights) files[MEMBERS.encoder] = input.encoderWeights;
   const manifest: BundleManifest = { format: BUNDLE_FORMAT, version: BUNDLE_VERSION, files: {} };
-  for (const [path, bytes] of Object.entries(files)) manifest.files[path] = { sha256: sha256Hex(bytes), size: bytes.length };
+  for (const [path, bytes] of Object.entries(files)) manifest.files[path] = { sha256: await sha256Hex(bytes), size: bytes.length };
 
   const created = new Date(input.metadata.createdAt);
   // Zip timestamps start in 1980; the creation time makes the archive listing meaningful and the output reproducible.
@@ -77,7 +77,7 @@ export function writeBundle(input: BundleInput): Uint8Array {
 /** Members other than these are never decompressed (a re-zipped bundle may carry OS clutter). */
 const KNOWN = new Set<string>(Object.values(MEMBERS));
 
-export function readBundle(bytes: Uint8Array): BundleContents {
+export async function readBundle(bytes: Uint8Array): Promise<BundleContents> {
   let files: Record<string, Uint8Array>;
   try {
     // Sizes and member count are checked before anything is inflated (zip.ts).
@@ -101,7 +101,7 @@ export function readBundle(bytes: Uint8Array): BundleContents {
   for (const [path, entry] of Object.entries(manifest.files)) {
     const member = files[path];
     if (!member) throw new BundleError('missing-member', `readBundle: ${path} is listed in the manifest but missing from the archive`);
-    const actual = sha256Hex(member);
+    const actual = await sha256Hex(member);
     if (actual !== entry.sha256 || member.length !== entry.size) {
       throw new BundleError('checksum-mismatch', `readBundle: ${path} is damaged or was modified (sha256 ${actual.slice(0, 12)}…, ${member.length} bytes; manifest says ${String(entry.sha256).slice(0, 12)}…, ${entry.size} bytes)`);
     }

@@ -1,5 +1,6 @@
 // Download files with byte-level progress and a SHA-256 of what arrived.
 // Pure fetch + WebCrypto: runs in the worker and in Node 20.
+import { sha256Hex } from '../sha256';
 
 export class DownloadError extends Error {
   readonly code = 'ENCODER_UNAVAILABLE';
@@ -21,12 +22,6 @@ export interface DownloadedFile {
   url: string;
   bytes: ArrayBuffer;
   sha256: string;
-}
-
-export async function sha256Hex(data: ArrayBuffer | Uint8Array): Promise<string> {
-  const view = data instanceof Uint8Array ? data : new Uint8Array(data);
-  const digest = await crypto.subtle.digest('SHA-256', view as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**

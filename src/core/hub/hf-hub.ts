@@ -7,7 +7,8 @@
 // Caching in IndexedDB is the storage layer's job; this returns bytes and their sha256.
 import { parseBertConfig, poolingFromSentenceTransformers, type BertPooling } from '../encoders/bert-config';
 import type { HubModelRef } from '../encoders/registry';
-import { sha256Hex, type DownloadProgress } from './download';
+import type { DownloadProgress } from './download';
+import { sha256Hex } from '../sha256';
 
 export const HF_BASE_URL = 'https://huggingface.co';
 
