@@ -1,5 +1,5 @@
 // The one worker client of the app, shared through React context.
-import { createContext, useContext, useEffect, useRef, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useEffectEvent, type ReactNode } from 'react';
 import type { EngineClient } from '../worker/client';
 import type { EngineEvent } from '../worker/protocol';
 
@@ -18,7 +18,7 @@ export function useEngine(): EngineClient {
 /** Subscribes to engine events for the component's lifetime; the latest listener is always used. */
 export function useEngineEvents(listener: (event: EngineEvent) => void): void {
   const client = useEngine();
-  const ref = useRef(listener);
-  ref.current = listener;
-  useEffect(() => client.subscribe((e) => ref.current(e)), [client]);
+  // An effect event sees the latest listener without resubscribing on every render.
+  const onEvent = useEffectEvent(listener);
+  useEffect(() => client.subscribe((e) => onEvent(e)), [client]);
 }

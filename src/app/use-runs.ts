@@ -14,10 +14,7 @@ export function useRuns(active: boolean, version = 0): [RunSummary[] | null, unk
   const [error, setError] = useState<unknown>(null);
   const [freshFor, setFreshFor] = useState<number | null>(null);
   useEffect(() => {
-    if (!active) {
-      setFreshFor(null);
-      return;
-    }
+    if (!active) return;
     let current = true;
     engine.call('runs.list', null).then(
       (r) => {
@@ -31,6 +28,8 @@ export function useRuns(active: boolean, version = 0): [RunSummary[] | null, unk
     );
     return () => {
       current = false;
+      // Leaving the tab (or a new version) ends this activation: its list is no longer fresh.
+      setFreshFor(null);
     };
   }, [active, engine, version]);
   return [runs, error, active && freshFor === version];

@@ -45,6 +45,9 @@ interface HubApp {
 
 const test = base.extend<object, { hubApp: HubApp }>({
   hubApp: [
+    // Playwright reads a fixture's dependencies from its first parameter, which must be an object
+    // pattern: this one depends on no other fixture.
+    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const dir = mkdtempSync(join(tmpdir(), 'tiny-bert-e2e-'));
       let hub: FakeHub | undefined;

@@ -27,7 +27,7 @@ describe('train.py', () => {
       execFileSync(PYTHON, ['-m', 'py_compile', file], { env: { ...process.env, PYTHONPYCACHEPREFIX: dir }, stdio: 'pipe' });
     } catch (err) {
       const e = err as { stderr?: Buffer; message: string };
-      throw new Error(`train.py does not compile: ${e.stderr?.toString() || e.message}`);
+      throw new Error(`train.py does not compile: ${e.stderr?.toString() || e.message}`, { cause: err });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -72,7 +72,7 @@ const MAX_RAW_CHARS = 1_000;
 /** Messages name at most this many labels or lines, then say how many more. */
 const LISTED = 10;
 
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^\p{ASCII}*$/u;
 
 /** Duplicate detection ignores case, Unicode compatibility forms and whitespace runs. */
 export function normaliseText(text: string): string {

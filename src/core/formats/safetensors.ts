@@ -31,7 +31,7 @@ export interface DecodedSafetensors {
 }
 
 const BYTES: Record<SafetensorsDtype, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
-const ARRAY_OF: Record<EncodableDtype, Function> = { F32: Float32Array, I32: Int32Array, F16: Uint16Array };
+const ARRAY_OF: Record<EncodableDtype, typeof Float32Array | typeof Int32Array | typeof Uint16Array> = { F32: Float32Array, I32: Int32Array, F16: Uint16Array };
 /** The reference implementation refuses headers above 100 MB; so do we (a damaged length field would otherwise allocate gigabytes). */
 const MAX_HEADER_BYTES = 100_000_000;
 
@@ -75,7 +75,7 @@ function checkEncodable(t: SafetensorsTensor, seen: Set<string>): void {
   if (seen.has(t.name)) throw new FormatError('invalid-argument', `encodeSafetensors: duplicate tensor name "${t.name}"`);
   seen.add(t.name);
   if (!(t.dtype in ARRAY_OF)) throw new FormatError('unsupported-dtype', `encodeSafetensors: "${t.name}" dtype must be F32, I32 or F16, got ${String(t.dtype)}`);
-  if (!(t.data instanceof (ARRAY_OF[t.dtype] as typeof Float32Array))) {
+  if (!(t.data instanceof ARRAY_OF[t.dtype])) {
     throw new FormatError('invalid-argument', `encodeSafetensors: "${t.name}" is ${t.dtype} but its data is a ${t.data?.constructor?.name}`);
   }
   const size = numel(t.shape, `encodeSafetensors: "${t.name}" shape`);

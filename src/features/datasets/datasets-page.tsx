@@ -57,7 +57,7 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
     }
   };
 
-  const useSample = async () => {
+  const loadSample = async () => {
     setError(null);
     try {
       const res = await fetch(SAMPLE_URL);
@@ -113,7 +113,7 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
               }}
             />
           </label>
-          <button type="button" data-testid="use-sample" disabled={busy} onClick={() => void useSample()}>
+          <button type="button" data-testid="use-sample" disabled={busy} onClick={() => void loadSample()}>
             Use sample (40 product reviews)
           </button>
         </div>

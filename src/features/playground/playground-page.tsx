@@ -15,7 +15,8 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
   const engine = useEngine();
   const [runs, runsError, runsFresh] = useRuns(active);
   const [text, setText] = useState('');
-  const [prediction, setPrediction] = useState<Prediction | null>(null);
+  /** The latest answer and the run it is for. */
+  const [answer, setAnswer] = useState<{ runId: string; prediction: Prediction } | null>(null);
   const [predicting, setPredicting] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [batch, setBatch] = useState<{ done: number; total: number; eta: number | null } | null>(null);
@@ -28,10 +29,7 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
   }, [runs, runsFresh, runId, onRunSelected]);
 
   useEffect(() => {
-    if (!runId || text.trim() === '') {
-      setPrediction(null);
-      return;
-    }
+    if (!runId || text.trim() === '') return;
     const ticket = ++latest.current;
     const timer = setTimeout(() => {
       setPredicting(true);
@@ -39,7 +37,7 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
         (p) => {
           // Only the answer to the latest text counts: earlier ones may arrive later.
           if (ticket !== latest.current) return;
-          setPrediction(p);
+          setAnswer({ runId, prediction: p });
           setError(null);
           setPredicting(false);
         },
@@ -71,6 +69,8 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
     }
   };
 
+  // Only an answer for the selected run and a non-empty box is shown.
+  const prediction = runId && text.trim() !== '' && answer?.runId === runId ? answer.prediction : null;
   const top = prediction ? argmax(prediction.probabilities) : -1;
   return (
     <div className="page">
@@ -97,7 +97,15 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
             rows={4}
             value={text}
             placeholder="Type something: predictions update as you type."
-            onChange={(e) => setText(e.target.value)}
+            onChange={(e) => {
+              setText(e.target.value);
+              if (e.target.value.trim() === '') {
+                // A cleared box drops the last answer, and any answer still on its way.
+                latest.current++;
+                setAnswer(null);
+                setPredicting(false);
+              }
+            }}
           />
         </label>
         {prediction && (

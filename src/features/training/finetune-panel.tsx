@@ -33,7 +33,8 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, on
   const engine = useEngine();
   const [settings, setSettings] = useState<FineTuneSettings>(DEFAULT_FINETUNE_SETTINGS);
   const [numLayers, setNumLayers] = useState<number | null>(null);
-  const [headRunId, setHeadRunId] = useState<string>('');
+  /** null until the user picks one ('' is their pick of a fresh head). */
+  const [chosenHeadRunId, setHeadRunId] = useState<string | null>(null);
   const [estimate, setEstimate] = useState<FineTuneEstimate | null>(null);
   const [busy, setBusy] = useState<'estimate' | 'run' | null>(null);
   const [stopping, setStopping] = useState(false);
@@ -44,11 +45,11 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, on
   const [error, setError] = useState<unknown>(null);
 
   const headRuns = useMemo(() => runs.filter((r) => !r.fineTune && !r.imported && r.datasetId === datasetId && r.encoderId === encoderId), [runs, datasetId, encoderId]);
-  useEffect(() => {
-    if (headRunId && headRuns.some((r) => r.id === headRunId)) return;
-    // Prefer a linear head: it is the one that carries over.
-    setHeadRunId((headRuns.find((r) => r.config.hiddenUnits === 0) ?? headRuns[0])?.id ?? '');
-  }, [headRuns, headRunId]);
+  // Until the user picks (or when their pick is gone), a linear head run: it is the one that carries over.
+  const headRunId =
+    chosenHeadRunId === '' || (chosenHeadRunId !== null && headRuns.some((r) => r.id === chosenHeadRunId))
+      ? chosenHeadRunId
+      : ((headRuns.find((r) => r.config.hiddenUnits === 0) ?? headRuns[0])?.id ?? '');
 
   const refreshJobs = useCallback(() => {
     engine.call('finetune.jobs', null).then(setJobs, setError);
