@@ -3,6 +3,7 @@
 // then loaded by the core encoder. A cached encoder loads without any network.
 import type { EncoderFiles, TextEncoder } from '../core/encoders/types';
 import { loadUseLite } from '../core/encoders/use-lite';
+import { shardPaths } from '../core/encoders/weights';
 import { HF_BASE_URL } from '../core/hub/hf-hub';
 import { downloadFiles, type DownloadProgress } from '../core/hub/download';
 import { sha256Hex } from '../core/sha256';
@@ -58,12 +59,6 @@ function revisionOf(spec: EncoderSpec): string {
   }
 }
 
-function manifestPaths(modelJson: unknown): string[] {
-  const manifest = (modelJson as { weightsManifest?: { paths?: unknown }[] }).weightsManifest;
-  if (!Array.isArray(manifest)) throw new EngineError('ENCODER_UNAVAILABLE', 'model.json has no weightsManifest');
-  return manifest.flatMap((group) => (Array.isArray(group.paths) ? group.paths.map(String) : []));
-}
-
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, uint8: 1, uint16: 2, float16: 2, bool: 1 };
 
 /** Size of the weight shards as the manifest describes them (for an honest progress bar). */
@@ -86,7 +81,7 @@ const json = (bytes: ArrayBuffer): unknown => JSON.parse(decoder.decode(bytes));
 /** The USE-lite files a cache must hold to be complete. */
 function useLiteComplete(byPath: Map<string, EncoderFileRecord>): boolean {
   const model = byPath.get('model.json');
-  return !!model && byPath.has('vocab.json') && manifestPaths(json(model.bytes)).every((p) => byPath.has(p));
+  return !!model && byPath.has('vocab.json') && shardPaths(json(model.bytes)).every((p) => byPath.has(p));
 }
 
 export interface LoadedEncoder {
@@ -273,7 +268,7 @@ export class EncoderStore {
         const byPath = new Map(records.map((r) => [r.path, r]));
         const modelJson = json(byPath.get('model.json')!.bytes);
         const vocab = json(byPath.get('vocab.json')!.bytes);
-        const shards = manifestPaths(modelJson).map((p) => byPath.get(p)!.bytes);
+        const shards = shardPaths(modelJson).map((p) => byPath.get(p)!.bytes);
         const files: EncoderFiles = { modelJson, vocab, shards };
         return loadUseLite(files);
       }
@@ -359,7 +354,7 @@ export class EncoderStore {
   private async downloadUseLite(id: EncoderId, onProgress: (p: DownloadProgress) => void): Promise<EncoderFileRecord[]> {
     const baseUrl = appUrl('models/use-lite/');
     const [model] = await downloadFiles([`${baseUrl}model.json`]);
-    const paths = ['vocab.json', ...manifestPaths(json(model!.bytes))];
+    const paths = ['vocab.json', ...shardPaths(json(model!.bytes))];
     const files = await downloadFiles(
       paths.map((p) => baseUrl + p),
       { onProgress, expectedBytes: manifestBytes(json(model!.bytes)) },

@@ -1,6 +1,6 @@
 // Encoder presets as data, and the free "owner/name[@revision]" field.
 import { describe, expect, it } from 'vitest';
-import { ENCODER_PRESETS, formatModelRef, hubEncoderId, parseModelRef } from '../../src/core/encoders/registry';
+import { ENCODER_PRESETS, hubEncoderId, parseModelRef } from '../../src/core/encoders/registry';
 
 describe('encoder presets', () => {
   it('lists the embedded encoder and the curated hub models with size, parameters and license', () => {
@@ -26,7 +26,7 @@ describe('parseModelRef', () => {
   ])('%s', (input, repo, revision) => {
     const ref = parseModelRef(input);
     expect(ref).toMatchObject({ repo, revision });
-    expect(parseModelRef(formatModelRef(ref))).toEqual(ref);
+    expect(parseModelRef(`${ref.repo}@${ref.revision}`)).toEqual(ref);
     expect(hubEncoderId(ref)).toBe(`hf:${repo}@${revision}`);
   });
 

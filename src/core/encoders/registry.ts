@@ -118,10 +118,6 @@ export function parseModelRef(input: string): HubModelRef {
   return { owner, name, repo: `${owner}/${name}`, revision };
 }
 
-export function formatModelRef(ref: HubModelRef): string {
-  return ref.revision === 'main' ? ref.repo : `${ref.repo}@${ref.revision}`;
-}
-
 /** The TextEncoder id of a Hub encoder (cache key together with the weights' sha256). */
 export function hubEncoderId(ref: HubModelRef): string {
   return `hf:${ref.repo}@${ref.revision}`;

@@ -253,13 +253,3 @@ function int64ToInt32(values: BigInt64Array, name: string): Int32Array {
   }
   return out;
 }
-
-/** Looks a tensor up by name and checks its shape: weights load by name, never by position. */
-export function getTensor(decoded: DecodedSafetensors, name: string, shape?: number[]): DecodedTensor {
-  const t = decoded.tensors.find((x) => x.name === name);
-  if (!t) throw new FormatError('invalid-tensor', `safetensors: no tensor named "${name}" (have ${decoded.tensors.length}: ${decoded.tensors.slice(0, 5).map((x) => x.name).join(', ')}${decoded.tensors.length > 5 ? ', …' : ''})`);
-  if (shape && (shape.length !== t.shape.length || shape.some((d, i) => d !== t.shape[i]))) {
-    throw new FormatError('invalid-tensor', `safetensors: "${name}" has shape [${t.shape}], expected [${shape}]`);
-  }
-  return t;
-}
