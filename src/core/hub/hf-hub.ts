@@ -176,7 +176,7 @@ export async function downloadFile(url: string, info: HubFileInfo, opts: HubOpti
   const idleMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const cap = info.size ?? opts.maxFileBytes ?? MAX_HUB_FILE_BYTES;
   // Listed size known: one buffer, filled in place (no chunk list + copy at the end).
-  let buffer: Uint8Array | null = info.size !== undefined ? new Uint8Array(info.size) : null;
+  const buffer: Uint8Array | null = info.size !== undefined ? new Uint8Array(info.size) : null;
   const chunks: Uint8Array[] = [];
   let received = 0;
   const restart = () => {
@@ -257,7 +257,6 @@ export async function downloadFile(url: string, info: HubFileInfo, opts: HubOpti
   let bytes: Uint8Array;
   if (buffer) {
     bytes = received === buffer.byteLength ? buffer : buffer.subarray(0, received);
-    buffer = null;
   } else {
     bytes = new Uint8Array(received);
     let at = 0;
