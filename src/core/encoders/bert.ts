@@ -15,10 +15,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assignNamedParams, hashNamedParams } from './params';
 import { assertFiniteWeights, decodeSafetensors, type DecodedTensor } from '../formats/safetensors';
-import { padBatch } from '../tokenizers/batch';
+import { chunkTokens, padBatch } from '../tokenizers/batch';
 import { wordPieceFromTokenizerJson, wordPieceFromVocab, type WordPieceTokenizer } from '../tokenizers/wordpiece';
 import { DEFAULT_POOLING, parseBertConfig, type BertConfig, type BertPooling } from './bert-config';
-import type { EncodeOptions, TextEncoder } from './types';
+import type { EncodeOptions, LongTextOptions, TextEncoder } from './types';
 import { dense, embeddingLookup } from './ops';
 import { WeightsError } from './weights';
 
@@ -210,33 +210,71 @@ export class BertEncoder implements TextEncoder {
     return this.tokenizer.encode(text, { maxLength: this.maxSeqLength }).ids;
   }
 
+  /**
+   * Token ids of each text after the long-text policy: 'chunk' splits the pieces into windows of
+   * maxSeqLength − 2 and wraps each in [CLS] … [SEP] (at most maxWindows; the rest is dropped).
+   */
   tokenize(texts: string[]): number[][] {
     return texts.map((t) => this.encodeIds(t));
+  }
+
+  windowIds(texts: string[], longText: LongTextOptions = { policy: 'truncate', maxWindows: 1 }): { windows: number[][]; owner: Int32Array } {
+    const windows: number[][] = [];
+    const owners: number[] = [];
+    const inner = this.maxSeqLength - 2;
+    texts.forEach((text, i) => {
+      if (longText.policy !== 'chunk' || longText.maxWindows <= 1) {
+        windows.push(this.encodeIds(text));
+        owners.push(i);
+        return;
+      }
+      const ids = this.tokenizer.encode(text, { maxLength: Math.min(inner * longText.maxWindows, 1 << 24) + 2 }).ids;
+      const [first, last] = [ids[0]!, ids[ids.length - 1]!];
+      const body = ids.slice(1, -1);
+      if (body.length <= inner) {
+        windows.push(ids);
+        owners.push(i);
+        return;
+      }
+      for (const part of chunkTokens(body, inner, longText.maxWindows)) {
+        windows.push([first, ...part, last]);
+        owners.push(i);
+      }
+    });
+    return { windows, owner: Int32Array.from(owners) };
   }
 
   async embedTexts(texts: string[], options: EncodeOptions = {}): Promise<Float32Array> {
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer; received ${batchSize}`);
-    const tokens = this.tokenize(texts);
+    const { windows, owner } = this.windowIds(texts, options.longText);
     // Longest first: batches pad to similar lengths and the first shows the worst case.
-    const order = Array.from(tokens.keys()).sort((a, b) => tokens[b].length - tokens[a].length);
+    const order = Array.from(windows.keys()).sort((a, b) => windows[b]!.length - windows[a]!.length);
     const out = new Float32Array(texts.length * this.dim);
+    const pieces = new Int32Array(texts.length);
+    const finished = new Set<number>();
     for (let start = 0; start < order.length; start += batchSize) {
       const rows = order.slice(start, start + batchSize);
-      const padded = padBatch(rows.map((r) => tokens[r]), this.maxSeqLength);
+      const padded = padBatch(rows.map((r) => windows[r]!), this.maxSeqLength);
       const ids = tf.tensor2d(padded.ids, [padded.batch, padded.seqLength], 'int32');
       const mask = tf.tensor2d(padded.mask, [padded.batch, padded.seqLength], 'float32');
       let embedded: tf.Tensor2D | null = null;
       try {
         embedded = this.forward(ids, mask);
         const data = (await embedded.data()) as Float32Array;
-        rows.forEach((r, j) => out.set(data.subarray(j * this.dim, (j + 1) * this.dim), r * this.dim));
+        rows.forEach((r, j) => {
+          const text = owner[r]!;
+          pieces[text]!++;
+          for (let d = 0; d < this.dim; d++) out[text * this.dim + d]! += data[j * this.dim + d]!;
+          finished.add(text);
+        });
       } finally {
         tf.dispose([ids, mask]);
         embedded?.dispose();
       }
-      options.onProgress?.(Math.min(start + batchSize, texts.length), texts.length);
+      options.onProgress?.(finished.size, texts.length);
     }
+    poolWindows(out, pieces, this.dim, this.pooling.normalize);
     return out;
   }
 
@@ -331,4 +369,19 @@ export async function loadBert(files: BertFiles, options: BertOptions = {}): Pro
   const encoder = new BertEncoder(parseBertConfig(files.config), weights, bertTokenizer(files), { pooling: files.pooling, ...options });
   encoder.weightsHash = await encoder.rehash();
   return encoder;
+}
+
+/** Mean of each text's window embeddings (in place; sums in, means out), re-normalised when the encoder normalises. */
+function poolWindows(out: Float32Array, counts: Int32Array, dim: number, normalize: boolean): void {
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i]! <= 1) continue;
+    let sq = 0;
+    for (let d = 0; d < dim; d++) {
+      out[i * dim + d]! /= counts[i]!;
+      sq += out[i * dim + d]! ** 2;
+    }
+    if (!normalize) continue;
+    const inv = 1 / Math.sqrt(Math.max(sq, 1e-24));
+    for (let d = 0; d < dim; d++) out[i * dim + d]! *= inv;
+  }
 }

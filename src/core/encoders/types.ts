@@ -13,12 +13,26 @@ export interface EncoderFiles {
 
 export interface EncodeOptions {
   batchSize?: number;
+  /** Overrides the encoder's own long-text policy for this call. */
+  longText?: LongTextOptions;
   /** Called after every batch with the number of texts embedded so far. */
   onProgress?: (done: number, total: number) => void;
 }
 
 /** How texts longer than maxSeqLength tokens are handled. */
 export type LongTextPolicy = 'truncate' | 'chunk';
+
+/**
+ * 'chunk': consecutive windows of maxSeqLength tokens (at most maxWindows; the rest of a very
+ * long text is dropped), each embedded, the embeddings averaged and re-normalised.
+ */
+export interface LongTextOptions {
+  policy: LongTextPolicy;
+  maxWindows: number;
+}
+
+/** Read texts whole, up to 16 windows (2,048 USE-lite tokens, ~8,000 words for BERT's 512). */
+export const DEFAULT_LONG_TEXT: Readonly<LongTextOptions> = Object.freeze({ policy: 'chunk', maxWindows: 16 });
 
 export interface TextEncoder {
   /** Stable id of the architecture + weights, e.g. "use-lite". */

@@ -20,7 +20,7 @@ import { assignNamedParams, hashNamedParams, type NamedParam } from './params';
 import { dense, embeddingLookup } from './ops';
 import { chunkTokens, padBatch } from '../tokenizers/batch';
 import { SentencePieceTokenizer, type SentencePieceVocab } from '../tokenizers/sentencepiece';
-import type { EncodeOptions, EncoderFiles, LongTextPolicy, TextEncoder } from './types';
+import type { EncodeOptions, EncoderFiles, LongTextOptions, LongTextPolicy, TextEncoder } from './types';
 import { sha256Hex } from '../sha256';
 import { readWeights, takeScalar, takeWeight, WeightsError, type NamedArray } from './weights';
 
@@ -259,12 +259,12 @@ export class UseLiteEncoder implements TextEncoder {
   }
 
   /** Token ids of each text after the long-text policy: one or more windows per text. */
-  tokenize(texts: string[]): { windows: number[][]; owner: Int32Array } {
+  tokenize(texts: string[], longText: LongTextOptions = { policy: this.longText, maxWindows: Infinity }): { windows: number[][]; owner: Int32Array } {
     const windows: number[][] = [];
     const owners: number[] = [];
     texts.forEach((text, i) => {
-      const ids = this.tokenizer.encode(text, { maxTokens: this.longText === 'chunk' ? Infinity : this.maxSeqLength });
-      const parts = this.longText === 'chunk' ? chunkTokens(ids, this.maxSeqLength) : [ids.slice(0, this.maxSeqLength)];
+      const ids = this.tokenizer.encode(text, { maxTokens: longText.policy === 'chunk' ? this.maxSeqLength * Math.min(longText.maxWindows, 1 << 16) : this.maxSeqLength });
+      const parts = longText.policy === 'chunk' ? chunkTokens(ids, this.maxSeqLength, longText.maxWindows) : [ids.slice(0, this.maxSeqLength)];
       for (const part of parts) {
         windows.push(part);
         owners.push(i);
@@ -276,7 +276,8 @@ export class UseLiteEncoder implements TextEncoder {
   async embedTexts(texts: string[], options: EncodeOptions = {}): Promise<Float32Array> {
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer; received ${batchSize}`);
-    const { windows, owner } = this.tokenize(texts);
+    const longText = options.longText ?? { policy: this.longText, maxWindows: Infinity };
+    const { windows, owner } = this.tokenize(texts, longText);
     // Longest first, so each batch pads to a similar length and the first batch shows the worst case.
     const order = Array.from(windows.keys()).sort((a, b) => windows[b].length - windows[a].length);
     const out = new Float32Array(texts.length * this.dim);
@@ -303,7 +304,7 @@ export class UseLiteEncoder implements TextEncoder {
       }
       options.onProgress?.(finished.size, texts.length);
     }
-    if (this.longText === 'chunk') normalizeRows(out, pieces, this.dim);
+    if (longText.policy === 'chunk') normalizeRows(out, pieces, this.dim);
     return out;
   }
 

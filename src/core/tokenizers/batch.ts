@@ -41,11 +41,13 @@ export function padBatch(sequences: ReadonlyArray<ArrayLike<number>>, maxLength:
 
 /**
  * Splits a token sequence into consecutive windows of at most `maxLength` tokens
- * (the 'chunk' policy for long texts). An empty sequence yields one empty window.
+ * (the 'chunk' policy for long texts), at most `maxWindows` of them (the rest of a very long
+ * text is dropped). An empty sequence yields one empty window.
  */
-export function chunkTokens(ids: ReadonlyArray<number>, maxLength: number): number[][] {
+export function chunkTokens(ids: ReadonlyArray<number>, maxLength: number, maxWindows = Infinity): number[][] {
+  if (!(maxWindows >= 1)) throw new RangeError(`maxWindows must be at least 1; received ${maxWindows}`);
   if (ids.length <= maxLength) return [Array.from(ids)];
   const chunks: number[][] = [];
-  for (let start = 0; start < ids.length; start += maxLength) chunks.push(ids.slice(start, start + maxLength));
+  for (let start = 0; start < ids.length && chunks.length < maxWindows; start += maxLength) chunks.push(ids.slice(start, start + maxLength));
   return chunks;
 }

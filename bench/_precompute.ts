@@ -1,0 +1,14 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { mulberry32, shuffleInPlace } from '/work/wt/quality/src/core/data/random';
+import { loadUseLite } from '/work/wt/quality/src/core/encoders/use-lite';
+import { DEFAULT_LONG_TEXT } from '/work/wt/quality/src/core/encoders/types';
+import { loadImdbReviews } from '/work/wt/quality/tests/support/corpus';
+import { readUseFiles } from '/work/wt/quality/tests/support/use-files';
+import { cachedEmbeddings } from '/work/wt/quality/bench/embed-cache';
+await tf.setBackend('wasm'); await tf.ready();
+const reviews = shuffleInPlace(loadImdbReviews().slice(), mulberry32(13));
+const enc = await loadUseLite(readUseFiles());
+const texts = reviews.slice(0, 4000).map((r) => r.t);
+await cachedEmbeddings(enc, texts, DEFAULT_LONG_TEXT, console.log);
+console.log('done');

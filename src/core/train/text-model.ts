@@ -1,0 +1,405 @@
+// One Train, every candidate, the best one kept.
+//
+// On the same split, four models are trained and scored on the same validation rows:
+//   baseline — logistic regression on hashed word + character n-gram TF-IDF (ngram.ts)
+//   encoder  — logistic regression on the frozen encoder's (window-pooled) embeddings
+//              (or the encoder model given by the caller: a hidden-layer head, a fine-tuned encoder)
+//   hybrid   — one logistic regression over [n-gram features ‖ embeddings]
+//   blend    — w·P(encoder) + (1 − w)·P(baseline), w fitted on validation log-loss
+// Regularisation C is picked per model from a short warm-started path by validation macro-F1
+// (ties → lower log-loss). The kept model has the best validation macro-F1 (ties → lower
+// log-loss), then its probabilities are temperature-scaled on the validation rows.
+// Measured on IMDB (README, bench:quality): no part wins everywhere — n-grams win with many
+// long texts, the encoder with few labels — and the blend/hybrid beat both at every size.
+import { applyTemperature, fitTemperature, logLoss, type Calibration } from './calibration';
+import { TrainError } from './errors';
+import { fitLogReg, predictLinear, type Features, type LinearModel } from './logreg';
+import { evaluate, type Metrics } from './metrics';
+import { fitVectorizer, sparseRows, transform, type NgramConfig, type NgramVectorizer, type SparseRows } from './ngram';
+import { mulberry32, shuffleInPlace } from '../data/random';
+import { balancedClassWeights } from './class-weights';
+
+export type ModelKind = 'baseline' | 'encoder' | 'hybrid' | 'blend';
+export const MODEL_KINDS: readonly ModelKind[] = ['baseline', 'encoder', 'hybrid', 'blend'];
+
+/** Everything the kept model needs besides the encoder and its head (stored with the run). */
+export interface TextModel {
+  kept: ModelKind;
+  vectorizer: NgramVectorizer | null;
+  /** The baseline (used by 'baseline' and 'blend'). */
+  ngram: LinearModel | null;
+  /** Used by 'hybrid'. */
+  hybrid: LinearModel | null;
+  /** Weight of the encoder's probabilities in 'blend'. */
+  blendWeight: number;
+  /** Temperature applied to the kept model's probabilities. */
+  temperature: number;
+}
+
+export interface CandidateScore {
+  kind: ModelKind;
+  /** On the validation rows (the model trained on the training rows only). */
+  metrics: Metrics;
+  /** Macro-F1 on the selection rows (what the choice was made on; = validation without cross-validation). */
+  selectionF1: number;
+  valLoss: number;
+  /** The chosen setting, in words ("C = 10", "w = 0.55"). */
+  setting: string;
+  seconds: number;
+}
+
+export interface Comparison {
+  /** Validation rows every candidate was scored on. */
+  valRows: number;
+  /** Rows the choices (C, blend weight, kept model, temperature) were made on. */
+  selectionRows: number;
+  /** True when those rows include cross-validated predictions of the training rows. */
+  crossValidated: boolean;
+  candidates: CandidateScore[];
+  kept: ModelKind;
+  calibration: Calibration;
+  /** Why the kept model was kept, in words. */
+  summary: string;
+}
+
+export interface TextModelInput {
+  trainTexts: readonly string[];
+  valTexts: readonly string[];
+  trainY: Int32Array;
+  valY: Int32Array;
+  numClasses: number;
+  /** Frozen embeddings, row-major; null: no encoder part (baseline only). */
+  trainEmb: Float32Array | null;
+  valEmb: Float32Array | null;
+  dim: number;
+  /**
+   * Validation probabilities of an encoder model trained by the caller (a hidden-layer head or a
+   * fine-tuned encoder). When given, no logistic-regression head is trained on the embeddings.
+   */
+  encoderValProbs?: Float32Array | null;
+  classWeights: boolean;
+  ngram?: Partial<NgramConfig>;
+  /** Which candidates to train (default all that the inputs allow). */
+  only?: readonly ModelKind[];
+}
+
+export interface TextModelHooks {
+  onStage?(stage: ModelKind | 'features' | 'calibrate', done: number, total: number): void;
+  shouldStop?(): boolean;
+}
+
+export interface TextModelResult {
+  model: TextModel;
+  /** Every candidate as a TextModel of its own (temperature 1), for comparisons on test data. */
+  all: Partial<Record<ModelKind, TextModel>>;
+  /** The logistic-regression head on embeddings (null when the caller gave encoderValProbs). */
+  encoderHead: LinearModel | null;
+  comparison: Comparison;
+  /** Calibrated validation probabilities of the kept model. */
+  valProbs: Float32Array;
+}
+
+export const C_PATH: Readonly<Record<'baseline' | 'encoder' | 'hybrid', readonly number[]>> = Object.freeze({
+  baseline: [3, 10, 30, 100],
+  encoder: [1, 3, 10, 30, 100],
+  hybrid: [3, 10, 30, 100],
+});
+const BLEND_STEPS = 20;
+const TIE = 1e-9;
+
+export class StoppedError extends TrainError {}
+
+/** a better than b: higher macro-F1, ties broken by lower log-loss. */
+function better(a: { f1: number; loss: number }, b: { f1: number; loss: number } | null): boolean {
+  return !b || a.f1 > b.f1 + TIE || (Math.abs(a.f1 - b.f1) <= TIE && a.loss < b.loss);
+}
+
+export function argmaxRows(probs: ArrayLike<number>, k: number): Int32Array {
+  const n = probs.length / k;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let arg = 0;
+    for (let c = 1; c < k; c++) if (probs[i * k + c]! > probs[i * k + arg]!) arg = c;
+    out[i] = arg;
+  }
+  return out;
+}
+
+function score(probs: Float32Array, y: Int32Array, k: number): { metrics: Metrics; loss: number; f1: number } {
+  const metrics = evaluate(y, argmaxRows(probs, k), k);
+  return { metrics, loss: logLoss(probs, y, k), f1: metrics.macroF1 };
+}
+
+function sampleWeights(y: Int32Array, k: number, on: boolean): Float32Array | null {
+  if (!on) return null;
+  const w = balancedClassWeights(y, k);
+  return Float32Array.from(y, (c) => w[c]!);
+}
+
+/** w·a + (1 − w)·b, row-wise. */
+export function blendProbs(a: Float32Array, b: Float32Array, w: number): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = w * a[i]! + (1 - w) * b[i]!;
+  return out;
+}
+
+const KIND_WORDS: Record<ModelKind, string> = {
+  baseline: 'n-grams (TF-IDF + logistic regression)',
+  encoder: 'encoder',
+  hybrid: 'n-grams + encoder in one model',
+  blend: 'n-grams and encoder, probabilities blended',
+};
+
+export function kindInWords(kind: ModelKind): string {
+  return KIND_WORDS[kind];
+}
+
+function summarise(kept: ModelKind, scores: Map<ModelKind, { f1: number }>, how: string): string {
+  const pts = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} points`;
+  const keptF1 = scores.get(kept)!.f1;
+  if (kept === 'baseline') {
+    let bestOther: ModelKind | null = null;
+    for (const [kind, s] of scores) if (kind !== 'baseline' && (!bestOther || s.f1 > scores.get(bestOther)!.f1)) bestOther = kind;
+    return bestOther
+      ? `kept: ${KIND_WORDS.baseline}; no encoder model beat it (best: ${KIND_WORDS[bestOther]}, ${pts(scores.get(bestOther)!.f1 - keptF1)} macro-F1, ${how})`
+      : `kept: ${KIND_WORDS.baseline} (${how})`;
+  }
+  return `kept: ${KIND_WORDS[kept]}, ${pts(keptF1 - scores.get('baseline')!.f1)} macro-F1 over n-grams alone (${how})`;
+}
+
+type FitKind = 'baseline' | 'encoder' | 'hybrid';
+
+/** Fits each kind along its C path (warm-started) on `train`, returns the models and their probabilities on `evalRows`. */
+function fitPaths(
+  kinds: readonly FitKind[],
+  features: (kind: FitKind, rows: number[]) => Features,
+  trainRows: number[],
+  evalRows: number[],
+  y: Int32Array,
+  k: number,
+  classWeights: boolean,
+  hooks: TextModelHooks,
+): Record<FitKind, { models: LinearModel[]; probs: Float32Array[] }> {
+  const out = {} as Record<FitKind, { models: LinearModel[]; probs: Float32Array[] }>;
+  const trY = Int32Array.from(trainRows, (r) => y[r]!);
+  const weights = sampleWeights(trY, k, classWeights);
+  for (const kind of kinds) {
+    const xTr = features(kind, trainRows);
+    const xEval = features(kind, evalRows);
+    const models: LinearModel[] = [];
+    const probs: Float32Array[] = [];
+    let init: LinearModel | null = null;
+    for (const C of C_PATH[kind]) {
+      if (hooks.shouldStop?.()) throw new StoppedError('invalid-argument', 'stopped by the user');
+      const fit = fitLogReg(xTr, trY, k, { C, sampleWeights: weights, init });
+      init = fit.model;
+      models.push(fit.model);
+      probs.push(predictLinear(fit.model, xEval));
+    }
+    out[kind] = { models, probs };
+  }
+  return out;
+}
+
+/** k stratified folds of rows 0..n−1 (seeded): per class, shuffled and dealt round-robin. */
+export function stratifiedFolds(y: Int32Array, folds: number, seed: number): number[][] {
+  const out: number[][] = Array.from({ length: folds }, () => []);
+  const byClass = new Map<number, number[]>();
+  y.forEach((c, i) => {
+    let rows = byClass.get(c);
+    if (!rows) byClass.set(c, (rows = []));
+    rows.push(i);
+  });
+  const rng = mulberry32(seed ^ 0x2545f491);
+  let next = 0;
+  for (const c of [...byClass.keys()].sort((a, b) => a - b)) {
+    for (const r of shuffleInPlace(byClass.get(c)!, rng)) out[next++ % folds]!.push(r);
+  }
+  return out.map((f) => f.sort((a, b) => a - b));
+}
+
+/** Below this many validation rows, choices are made on cross-validated predictions of the training rows plus the validation rows. */
+export const CV_BELOW_VAL_ROWS = 150;
+export const CV_FOLDS = 5;
+
+/** Trains every candidate on the same split and keeps the best (see the header). */
+export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {}): TextModelResult {
+  const k = input.numClasses;
+  const nTr = input.trainY.length;
+  const nVal = input.valY.length;
+  if (input.trainTexts.length !== nTr || input.valTexts.length !== nVal) {
+    throw new TrainError('invalid-argument', `trainTextModels: ${input.trainTexts.length}/${input.valTexts.length} texts for ${nTr}/${nVal} labels`);
+  }
+  if (nVal === 0) throw new TrainError('empty-validation', 'trainTextModels: the validation split is empty; every candidate is compared on it');
+  const hasEmb = input.trainEmb !== null && input.valEmb !== null;
+  if (hasEmb && (input.trainEmb!.length !== nTr * input.dim || input.valEmb!.length !== nVal * input.dim)) {
+    throw new TrainError('invalid-argument', `trainTextModels: embeddings are not [rows, ${input.dim}]`);
+  }
+  const given = input.encoderValProbs ?? null;
+  if (given && given.length !== nVal * k) throw new TrainError('invalid-argument', 'trainTextModels: encoderValProbs is not [validation rows, classes]');
+  const wanted = (kind: ModelKind) => !input.only || input.only.includes(kind);
+  const kinds: FitKind[] = ['baseline'];
+  if (hasEmb && !given && wanted('encoder')) kinds.push('encoder');
+  if (hasEmb && wanted('hybrid')) kinds.push('hybrid');
+
+  // Rows 0..nTr−1 are training rows, nTr..nTr+nVal−1 validation rows, in one index space.
+  hooks.onStage?.('features', 0, 1);
+  const t0 = performance.now();
+  const vectorizer = fitVectorizer(input.trainTexts, input.ngram);
+  const xAll: SparseRows = transform(vectorizer, [...input.trainTexts, ...input.valTexts]);
+  const embAll = hasEmb ? new Float32Array((nTr + nVal) * input.dim) : null;
+  if (embAll) {
+    embAll.set(input.trainEmb!);
+    embAll.set(input.valEmb!, nTr * input.dim);
+  }
+  const yAll = new Int32Array(nTr + nVal);
+  yAll.set(input.trainY);
+  yAll.set(input.valY, nTr);
+  hooks.onStage?.('features', 1, 1);
+  const denseRows = (rows: number[]) => {
+    const out = new Float32Array(rows.length * input.dim);
+    rows.forEach((r, i) => out.set(embAll!.subarray(r * input.dim, (r + 1) * input.dim), i * input.dim));
+    return { data: out, dim: input.dim };
+  };
+  const features = (kind: FitKind, rows: number[]): Features => ({
+    rows: rows.length,
+    sparse: kind === 'encoder' ? null : sparseRows(xAll, rows),
+    dense: kind === 'baseline' ? null : denseRows(rows),
+  });
+  const trainRows = Array.from({ length: nTr }, (_, i) => i);
+  const valRows = Array.from({ length: nVal }, (_, i) => nTr + i);
+
+  const full = fitPaths(kinds, features, trainRows, valRows, yAll, k, input.classWeights, hooks);
+  hooks.onStage?.('baseline', 1, 1);
+  // Selection rows: validation alone when it is large enough, else out-of-fold predictions of
+  // every training row plus the validation rows (each row predicted by a model that never saw it).
+  // A caller's encoder model (hidden-layer head, fine-tuned encoder) has no out-of-fold
+  // predictions, so with one every choice is made on the validation rows.
+  const useCv = !given && nVal < CV_BELOW_VAL_ROWS && nTr >= 2 * CV_FOLDS;
+  const selRows = useCv ? [...trainRows, ...valRows] : valRows;
+  const selY = Int32Array.from(selRows, (r) => yAll[r]!);
+  const selProbs = {} as Record<FitKind, Float32Array[]>;
+  for (const kind of kinds) selProbs[kind] = full[kind].probs.map((p) => (useCv ? new Float32Array(selRows.length * k) : p));
+  if (useCv) {
+    for (const kind of kinds) full[kind].probs.forEach((p, ci) => selProbs[kind][ci]!.set(p, nTr * k));
+    const folds = stratifiedFolds(input.trainY, CV_FOLDS, nTr);
+    folds.forEach((held, f) => {
+      const heldSet = new Set(held);
+      const fit = fitPaths(kinds, features, trainRows.filter((r) => !heldSet.has(r)), held, yAll, k, input.classWeights, hooks);
+      for (const kind of kinds) {
+        fit[kind].probs.forEach((p, ci) => held.forEach((r, j) => selProbs[kind][ci]!.set(p.subarray(j * k, (j + 1) * k), r * k)));
+      }
+      hooks.onStage?.('encoder', f + 1, folds.length);
+    });
+  }
+  const fitSeconds = (performance.now() - t0) / 1000;
+
+  // Per kind: the C with the best selection score.
+  const chosen = {} as Record<FitKind, number>;
+  for (const kind of kinds) {
+    let best: { f1: number; loss: number } | null = null;
+    selProbs[kind].forEach((p, ci) => {
+      const s = score(p, selY, k);
+      if (better(s, best)) {
+        best = s;
+        chosen[kind] = ci;
+      }
+    });
+  }
+  const candidates: CandidateScore[] = [];
+  const selScores = new Map<ModelKind, { f1: number; loss: number }>();
+  const selOf = new Map<ModelKind, Float32Array>();
+  const valOf = new Map<ModelKind, Float32Array>();
+  const addCandidate = (kind: ModelKind, val: Float32Array, sel: Float32Array, setting: string) => {
+    const v = score(val, input.valY, k);
+    const s = score(sel, selY, k);
+    candidates.push({ kind, metrics: v.metrics, selectionF1: s.f1, valLoss: v.loss, setting, seconds: fitSeconds });
+    selScores.set(kind, { f1: s.f1, loss: s.loss });
+    selOf.set(kind, sel);
+    valOf.set(kind, val);
+  };
+  for (const kind of kinds) addCandidate(kind, full[kind].probs[chosen[kind]]!, selProbs[kind][chosen[kind]]!, `C = ${C_PATH[kind][chosen[kind]]}`);
+  if (given) addCandidate('encoder', given, given, 'trained by the caller');
+
+  let blendWeight = 0.5;
+  const encVal = valOf.get('encoder');
+  if (encVal && wanted('blend')) {
+    const encSel = selOf.get('encoder')!;
+    const baseSel = selOf.get('baseline')!;
+    let best: { w: number; loss: number } | null = null;
+    for (let step = 0; step <= BLEND_STEPS; step++) {
+      const w = step / BLEND_STEPS;
+      const loss = logLoss(blendProbs(encSel, baseSel, w), selY, k);
+      if (!best || loss < best.loss - TIE) best = { w, loss };
+    }
+    blendWeight = best!.w;
+    addCandidate('blend', blendProbs(encVal, valOf.get('baseline')!, blendWeight), blendProbs(selOf.get('encoder')!, selOf.get('baseline')!, blendWeight), `encoder weight ${blendWeight.toFixed(2)}`);
+    hooks.onStage?.('blend', 1, 1);
+  }
+
+  let kept: ModelKind | null = null;
+  for (const c of candidates) if (better(selScores.get(c.kind)!, kept && selScores.get(kept)!)) kept = c.kind;
+  hooks.onStage?.('calibrate', 0, 1);
+  const calibration = fitTemperature(selOf.get(kept!)!, selY, k);
+  const calibrated = applyTemperature(valOf.get(kept!)!.slice(), k, calibration.temperature);
+  hooks.onStage?.('calibrate', 1, 1);
+  const baseModel = full.baseline.models[chosen.baseline]!;
+  const hybrid = kinds.includes('hybrid') ? full.hybrid.models[chosen.hybrid]! : null;
+  const encoderHead = kinds.includes('encoder') ? full.encoder.models[chosen.encoder]! : null;
+  const as = (kind: ModelKind, temperature: number): TextModel => ({
+    kept: kind,
+    vectorizer: kind === 'encoder' ? null : vectorizer,
+    ngram: kind === 'baseline' || kind === 'blend' ? baseModel : null,
+    hybrid: kind === 'hybrid' ? hybrid : null,
+    blendWeight,
+    temperature,
+  });
+  const all: Partial<Record<ModelKind, TextModel>> = {};
+  for (const c of candidates) all[c.kind] = as(c.kind, 1);
+  const how = useCv ? `${selRows.length} rows: ${CV_FOLDS}-fold cross-validation of the training rows + the validation rows` : `on the ${nVal} validation rows`;
+  return {
+    model: as(kept!, calibration.temperature),
+    all,
+    encoderHead,
+    comparison: { valRows: nVal, selectionRows: selRows.length, crossValidated: useCv, candidates, kept: kept!, calibration, summary: summarise(kept!, selScores, how) },
+    valProbs: calibrated,
+  };
+}
+
+/** Whether predicting with this model needs the encoder's embeddings / probabilities. */
+export function needsEncoder(m: TextModel): boolean {
+  return m.kept !== 'baseline';
+}
+
+/**
+ * Probabilities of the kept model. `encoderProbs`: the encoder model's probabilities ('encoder',
+ * 'blend'); `embeddings`: the frozen embeddings ('hybrid'). Both null for 'baseline'.
+ */
+export function predictTextModel(m: TextModel, texts: readonly string[], encoderProbs: Float32Array | null, embeddings: { data: Float32Array; dim: number } | null, k: number): Float32Array {
+  const ngramFeatures = (): SparseRows => {
+    if (!m.vectorizer) throw new TrainError('invalid-argument', `predictTextModel: a ${m.kept} model needs its n-gram vectorizer`);
+    return transform(m.vectorizer, texts);
+  };
+  let probs: Float32Array;
+  switch (m.kept) {
+    case 'baseline':
+      probs = predictLinear(m.ngram!, { rows: texts.length, sparse: ngramFeatures(), dense: null });
+      break;
+    case 'encoder':
+      if (!encoderProbs) throw new TrainError('invalid-argument', 'predictTextModel: the encoder model needs encoder probabilities');
+      probs = encoderProbs.slice();
+      break;
+    case 'hybrid':
+      if (!embeddings) throw new TrainError('invalid-argument', 'predictTextModel: the hybrid model needs embeddings');
+      probs = predictLinear(m.hybrid!, { rows: texts.length, sparse: ngramFeatures(), dense: embeddings });
+      break;
+    case 'blend': {
+      if (!encoderProbs) throw new TrainError('invalid-argument', 'predictTextModel: the blend needs encoder probabilities');
+      const base = predictLinear(m.ngram!, { rows: texts.length, sparse: ngramFeatures(), dense: null });
+      probs = blendProbs(encoderProbs, base, m.blendWeight);
+      break;
+    }
+  }
+  if (probs.length !== texts.length * k) throw new TrainError('invalid-argument', `predictTextModel: expected ${texts.length} × ${k} probabilities`);
+  return applyTemperature(probs, k, m.temperature);
+}
