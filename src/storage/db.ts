@@ -3,6 +3,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { BackendChoice, DatasetMeta, EpochLog, FineTuneSettings, HeadInit, Misclassified, RejectedRow, RunSummary } from '../worker/protocol';
 import type { FineTuneCheckpoint } from '../core/train/finetune-run';
+import type { TextModel } from '../core/train/text-model';
 import { EngineError, quotaMessage } from '../worker/errors';
 
 export const DB_NAME = 'texttune';
@@ -51,6 +52,8 @@ export interface ModelRecord {
   weightsBin: Uint8Array;
   /** Fine-tuned encoder weights (safetensors bytes) carried by a bundle, kept for re-export. */
   encoderWeights: Uint8Array | null;
+  /** The kept model's n-gram / hybrid / blend parts (absent on older records: the head alone). */
+  textModel?: TextModel | null;
 }
 
 /**

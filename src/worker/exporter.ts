@@ -7,7 +7,9 @@ import { BUNDLE_EXTENSION, BUNDLE_FORMAT, BUNDLE_VERSION, readBundle, writeBundl
 import { getModel, getRun, saveRun } from '../storage/runs';
 import { newId, type ModelRecord, type RunRecord } from '../storage/db';
 import { encoderWeightsFromSafetensors } from '../core/formats/encoder-weights';
-import type { EpochLog, ExportFormat, ExportedFile, FineTuneInfo, RunMetrics, RunSummary, TrainConfig } from './protocol';
+import { decodeTextModel, encodeTextModel } from '../core/formats/text-model-file';
+import type { TextModel } from '../core/train/text-model';
+import type { Comparison, EpochLog, ExportFormat, LongTextOptions, ExportedFile, FineTuneInfo, RunMetrics, RunSummary, TrainConfig } from './protocol';
 import { EngineError, assertNever } from './errors';
 import type { EncoderStore } from './encoders';
 import { asEncoderId } from './predictor';
@@ -30,6 +32,10 @@ export type ModelMetadata = BundleMetadata & {
   backend: string;
   /** Set when the bundle carries fine-tuned encoder layers (encoder.weightsHash is then the tuned encoder's). */
   fineTune: FineTuneInfo | null;
+  /** The candidates compared on validation and which one is the model (null: the head alone). */
+  comparison: Comparison | null;
+  /** How texts are embedded: windows per long text (null: the first window only). */
+  longText: LongTextOptions | null;
 };
 
 /** Names an encoder's tokenizer (TextEncoder.tokenizerName), loading the encoder if need be. */
@@ -62,6 +68,8 @@ export function runMetadata(run: RunRecord, tokenizer: string = run.tokenizer ??
     datasetName: run.datasetName,
     backend: run.backend,
     fineTune: run.fineTune ?? null,
+    comparison: run.comparison ?? null,
+    longText: run.longText ?? null,
   };
 }
 
@@ -111,6 +119,7 @@ export async function exportFiles(run: RunRecord, model: ModelRecord, format: Ex
         metadata,
         head: { modelJson: model.modelJson, weightsBin: model.weightsBin },
         ...(model.encoderWeights ? { encoderWeights: model.encoderWeights } : {}),
+        ...(model.textModel ? { textModel: encodeTextModel(model.textModel) } : {}),
       });
       return { fileName: `${base}${BUNDLE_EXTENSION}`, mime: 'application/zip', bytes };
     }
@@ -138,7 +147,7 @@ export async function exportFiles(run: RunRecord, model: ModelRecord, format: Ex
 }
 
 const DEFAULT_CONFIG_FOR_IMPORT: TrainConfig = {
-  valFraction: 0.15, seed: 0, epochs: 0, batchSize: 0, learningRate: 0, hiddenUnits: 0, dropout: 0, classWeights: false, patience: 0,
+  valFraction: 0.15, seed: 0, epochs: 0, batchSize: 0, learningRate: 0, hiddenUnits: 0, dropout: 0, classWeights: false, patience: 0, maxWindows: 1,
 };
 
 /** Fills what an imported bundle may lack (older or foreign exports) with neutral values. */
@@ -150,6 +159,13 @@ function importedMetrics(md: BundleMetadata, k: number): RunMetrics {
     perClass: Array.isArray(m?.perClass) && m.perClass.length === k ? m.perClass : [],
     confusion: Array.isArray(m?.confusion) && m.confusion.length === k ? m.confusion : [],
   };
+}
+
+function importedLongText(v: unknown): LongTextOptions | null {
+  if (!v || typeof v !== 'object') return null;
+  const { policy, maxWindows } = v as Partial<LongTextOptions>;
+  if ((policy !== 'chunk' && policy !== 'truncate') || !Number.isInteger(maxWindows) || maxWindows! < 1 || maxWindows! > 64) return null;
+  return { policy, maxWindows: maxWindows! };
 }
 
 /**
@@ -217,6 +233,16 @@ export async function importBundle(file: Blob, fileName: string, encoders: Encod
   } finally {
     head.dispose();
   }
+  let textModel: TextModel | null = null;
+  if (bundle.textModel) {
+    try {
+      textModel = decodeTextModel(bundle.textModel, md.labels.length, dim);
+    } catch (err) {
+      throw new EngineError('BUNDLE_INVALID', `${fileName}: the n-gram part of the model cannot be read: ${(err as Error).message}`);
+    }
+  }
+  const longText = importedLongText(md.longText);
+  const comparison = textModel && md.comparison && typeof md.comparison === 'object' && md.comparison.kept === textModel.kept && Array.isArray(md.comparison.candidates) ? md.comparison : null;
   const id = newId('run');
   const run: RunRecord = {
     id,
@@ -241,8 +267,10 @@ export async function importBundle(file: Blob, fileName: string, encoders: Encod
     history: Array.isArray(md.history) ? md.history : [],
     misclassified: [],
     ...(md.fineTune && bundle.encoderWeights ? { fineTune: md.fineTune } : {}),
+    ...(comparison ? { comparison } : {}),
+    ...(longText ? { longText } : {}),
   };
-  await saveRun(run, { runId: id, modelJson: bundle.head.modelJson, weightsBin: bundle.head.weightsBin, encoderWeights: bundle.encoderWeights ?? null });
+  await saveRun(run, { runId: id, modelJson: bundle.head.modelJson, weightsBin: bundle.head.weightsBin, encoderWeights: bundle.encoderWeights ?? null, textModel });
   const { history: _h, misclassified: _m, ...summary } = run;
   return summary;
 }

@@ -308,7 +308,7 @@ export class FineTuneJobs {
       const s = job.settings;
       const config: TrainConfig = {
         valFraction: s.valFraction, seed: s.seed, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.headLearningRate,
-        hiddenUnits: 0, dropout: 0, classWeights: s.classWeights, patience: s.patience,
+        hiddenUnits: 0, dropout: 0, classWeights: s.classWeights, patience: s.patience, maxWindows: 1,
       };
       const id = newId('run');
       const createdAt = Date.now();
@@ -347,7 +347,7 @@ export class FineTuneJobs {
       };
       await finishFineTuneJob(job.id, run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights });
       const overlay = { key: id, hash: weightsHash, weights: result.encoderWeights };
-      this.predictor.adopt(id, { model, labels: meta.labels, encoderId: asEncoderId(job.encoderId), encoderHash: weightsHash, overlay });
+      this.predictor.adopt(id, { model, labels: meta.labels, encoderId: asEncoderId(job.encoderId), encoderHash: weightsHash, overlay, textModel: null, longText: undefined });
       this.emit({ type: 'progress', task: 'save', done: 1, total: 1, etaSeconds: null, detail: names.length ? `${names.length} encoder weights` : null });
       return run;
     } catch (err) {

@@ -11,7 +11,8 @@ import { EngineError } from './errors';
 import type { EncoderStore } from './encoders';
 import { parseEncoderId } from './hub-encoders';
 import type { EncoderOverlay } from './encoder-weights';
-import type { TextEncoder } from '../core/encoders/types';
+import type { LongTextOptions, TextEncoder } from '../core/encoders/types';
+import { needsEncoder, predictTextModel, type TextModel } from '../core/train/text-model';
 import { encoderWeightsFromSafetensors } from '../core/formats/encoder-weights';
 
 interface LoadedHead {
@@ -21,6 +22,10 @@ interface LoadedHead {
   encoderHash: string;
   /** The fine-tuned encoder weights of the run (null: the pristine encoder). */
   overlay: EncoderOverlay | null;
+  /** The kept model's other parts (null: older runs and imports without one — the head is the model). */
+  textModel: TextModel | null;
+  /** How texts are embedded for this run (absent on older runs: the first window only). */
+  longText: LongTextOptions | undefined;
 }
 
 /** A stored encoder id as the protocol type (USE-lite, a Hub model, an imported model's encoder). */
@@ -29,6 +34,7 @@ export function asEncoderId(id: string): EncoderId {
 }
 
 const BATCH_EMBED = 64;
+const FIRST_WINDOW: LongTextOptions = { policy: 'truncate', maxWindows: 1 };
 
 export class Predictor {
   private readonly heads = new Map<string, Promise<LoadedHead>>();
@@ -55,9 +61,21 @@ export class Predictor {
   async predict(runId: string, texts: string[]): Promise<Prediction> {
     const t0 = performance.now();
     const head = await this.head(runId);
-    const { x, dim } = await this.embed(head, texts);
-    const probabilities = await predictProbaAsync(head.model, x, dim);
+    const probabilities = await this.probabilities(head, texts);
     return { labels: head.labels, probabilities, ms: performance.now() - t0 };
+  }
+
+  /** The kept model's probabilities: the encoder (+ head) only when the kept model needs it. */
+  private async probabilities(head: LoadedHead, texts: string[], progress?: (done: number, total: number) => void): Promise<Float32Array> {
+    const k = head.labels.length;
+    const tm = head.textModel;
+    if (tm && !needsEncoder(tm)) {
+      progress?.(texts.length, texts.length);
+      return predictTextModel(tm, texts, null, null, k);
+    }
+    const { x, dim } = await this.embed(head, texts, progress);
+    const encoderProbs = await predictProbaAsync(head.model, x, dim);
+    return tm ? predictTextModel(tm, texts, encoderProbs, { data: x, dim }, k) : encoderProbs;
   }
 
   async predictFile(
@@ -73,8 +91,7 @@ export class Predictor {
     const head = await this.head(runId);
     const texts = table.rows.map((r) => r[textColumn] ?? '');
     progress(0, texts.length);
-    const { x, dim } = await this.embed(head, texts, progress);
-    const probs = await predictProbaAsync(head.model, x, dim);
+    const probs = await this.probabilities(head, texts, progress);
     const k = head.labels.length;
     const rows = table.rows.map((r, i) => {
       const p = Array.from(probs.subarray(i * k, (i + 1) * k));
@@ -106,14 +123,14 @@ export class Predictor {
       ? { key: runId, hash: run.encoderHash, weights: encoderWeightsFromSafetensors(stored.encoderWeights) }
       : null;
     const model = await artifactsToHead(stored.modelJson, stored.weightsBin);
-    return { model, labels: run.labels, encoderId: asEncoderId(run.encoderId), encoderHash: run.encoderHash, overlay };
+    return { model, labels: run.labels, encoderId: asEncoderId(run.encoderId), encoderHash: run.encoderHash, overlay, textModel: stored.textModel ?? null, longText: run.longText };
   }
 
   /** Embeds with the encoder weights the run was trained with (pristine or its fine-tuned layers). */
   private embed(head: LoadedHead, texts: string[], onProgress?: (done: number, total: number) => void): Promise<{ x: Float32Array; dim: number }> {
     return this.encoders.use(head.encoderId, head.overlay, async ({ encoder }) => {
       checkHash(encoder, head);
-      const x = await encoder.embedTexts(texts, { batchSize: BATCH_EMBED, ...(onProgress ? { onProgress } : {}) });
+      const x = await encoder.embedTexts(texts, { batchSize: BATCH_EMBED, longText: head.longText ?? FIRST_WINDOW, ...(onProgress ? { onProgress } : {}) });
       return { x, dim: encoder.dim };
     });
   }

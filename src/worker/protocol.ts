@@ -1,6 +1,10 @@
 // The worker protocol: types only. The UI talks to the engine through client.ts, which
 // speaks exactly these messages; engine.worker.ts answers them. Nothing else crosses.
 import type { EpochLog as HeadEpochLog } from '../core/train/head';
+import type { Comparison } from '../core/train/text-model';
+import type { LongTextOptions } from '../core/encoders/types';
+
+export type { Comparison, LongTextOptions };
 
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 export type BackendRequest = BackendName | 'auto';
@@ -136,6 +140,8 @@ export interface TrainConfig {
   classWeights: boolean;
   /** Stop when validation macro-F1 has not improved for this many epochs (0 = never). */
   patience: number;
+  /** Encoder windows read per long text (1 = only the first window, the rest is cut). */
+  maxWindows: number;
 }
 
 /** A head-training epoch (core's log), plus what fine-tuning epochs also report. */
@@ -272,6 +278,13 @@ export interface RunSummary {
   imported: boolean;
   /** Present when the encoder was fine-tuned (absent on head-only runs and older records). */
   fineTune?: FineTuneInfo;
+  /**
+   * Baseline, encoder, hybrid and blend on the same validation rows, and which one was kept
+   * (`metrics` are the kept model's). Absent on older records and imports without it: the head alone.
+   */
+  comparison?: Comparison;
+  /** How the run's texts were embedded (absent: first window only). */
+  longText?: LongTextOptions;
 }
 
 export interface RunDetail extends RunSummary {

@@ -1,6 +1,9 @@
 // One training run: embed the dataset once (cached), split, train the head, evaluate, persist.
 import { stratifiedSplit } from '../core/data/split';
-import { predictProbaAsync, trainHead } from '../core/train/head';
+import { createHead, predictProbaAsync, trainHead } from '../core/train/head';
+import { StoppedError, trainTextModels } from '../core/train/text-model';
+import type { LinearModel } from '../core/train/logreg';
+import type { LongTextOptions } from '../core/encoders/types';
 import { headToArtifacts } from '../core/formats/tfjs-artifacts';
 import { getDataset, getDatasetRows } from '../storage/datasets';
 import { embeddingsKey, getEmbeddings, putEmbeddings } from '../storage/embeddings';
@@ -13,7 +16,7 @@ import { EngineError } from './errors';
 import type { EncoderStore } from './encoders';
 import type { Predictor } from './predictor';
 import { progressReporter, type Emit } from './progress';
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 
 const EMBED_BATCH = 32;
 
@@ -35,6 +38,7 @@ export function checkConfig(c: TrainConfig): void {
   if (!(c.dropout >= 0 && c.dropout < 1)) bad('dropout', 'in [0, 1)');
   if (!Number.isInteger(c.patience) || c.patience < 0) bad('patience', 'a non-negative integer');
   if (!Number.isFinite(c.seed)) bad('seed', 'a number');
+  if (!Number.isInteger(c.maxWindows) || c.maxWindows < 1 || c.maxWindows > 64) bad('maxWindows', 'an integer from 1 to 64');
 }
 
 export class Trainer {
@@ -73,16 +77,18 @@ export class Trainer {
     const n = rows.texts.length;
     this.emit({ type: 'progress', task: 'load-encoder', done: 0, total: 1, etaSeconds: null, detail: encoderId });
     // Pristine weights: a fine-tuned run's must never reach (or be cached as) frozen embeddings.
+    const longText: LongTextOptions = config.maxWindows > 1 ? { policy: 'chunk', maxWindows: config.maxWindows } : { policy: 'truncate', maxWindows: 1 };
     const { info, dim, maxSeqLength, weightsHash, vectors } = await this.encoders.use(encoderId, null, async ({ encoder, info }) => {
       const dim = encoder.dim;
-      // The cache key carries the weights' hash: embeddings are only valid for the weights that made them.
-      const key = embeddingsKey(datasetId, encoderId, encoder.weightsHash);
+      // The cache key carries the weights' hash and the window policy: embeddings are only valid for what made them.
+      const key = `${embeddingsKey(datasetId, encoderId, encoder.weightsHash)}|w${longText.policy === 'chunk' ? longText.maxWindows : 1}`;
       let vectors = (await getEmbeddings(key))?.vectors;
       if (!vectors || vectors.length !== n * dim) {
         const report = progressReporter(this.emit, 'embed');
         report(0, n);
         vectors = await encoder.embedTexts(rows.texts, {
           batchSize: EMBED_BATCH,
+          longText,
           onProgress: (done, total) => {
             if (this.stopRequested) throw new EngineError('CANCELLED', 'stopped while embedding, before any training: nothing was saved');
             report(done, total);
@@ -99,30 +105,65 @@ export class Trainer {
     const y = Int32Array.from(rows.labels, (l) => labelIndex.get(l) ?? -1);
     if (y.some((v) => v < 0)) throw new EngineError('DATASET_INVALID', `dataset "${meta.name}" has a row whose label is not in its label list`);
     const split = stratifiedSplit(y, config.valFraction, config.seed);
+    const k = meta.labels.length;
     const data = {
       trainX: gather(vectors, dim, split.train),
       trainY: Int32Array.from(split.train, (i) => y[i]!),
       valX: gather(vectors, dim, split.val),
       valY: Int32Array.from(split.val, (i) => y[i]!),
       dim,
-      numClasses: meta.labels.length,
+      numClasses: k,
     };
+    if (data.valY.length === 0) throw new EngineError('DATASET_INVALID', `dataset "${meta.name}" is too small to hold out validation rows: add rows (at least 2 per label)`);
 
-    const report = progressReporter(this.emit, 'train');
-    report(0, config.epochs);
-    const result = await trainHead(data, config, {
-      onEpoch: (log) => {
-        this.emit({ type: 'epoch', log, totalEpochs: config.epochs });
-        report(log.epoch, config.epochs);
-      },
-      shouldStop: () => this.stopRequested,
-    });
+    // The encoder model: a converged logistic regression (hiddenUnits 0, trained with the other
+    // candidates below), or a hidden-layer head trained epoch by epoch as before.
+    let hidden: Awaited<ReturnType<typeof trainHead>> | null = null;
+    if (config.hiddenUnits > 0) {
+      const report = progressReporter(this.emit, 'train');
+      report(0, config.epochs);
+      hidden = await trainHead(data, config, {
+        onEpoch: (log) => {
+          this.emit({ type: 'epoch', log, totalEpochs: config.epochs });
+          report(log.epoch, config.epochs);
+        },
+        shouldStop: () => this.stopRequested,
+      });
+    }
+    let model: tf.LayersModel | null = hidden?.model ?? null;
     try {
+      const t0 = performance.now();
+      const stages = ['features', 'baseline', 'encoder', 'hybrid', 'blend', 'calibrate'];
+      const result = trainTextModels(
+        {
+          trainTexts: split.train.map((i) => rows.texts[i]!),
+          valTexts: split.val.map((i) => rows.texts[i]!),
+          trainY: data.trainY,
+          valY: data.valY,
+          numClasses: k,
+          trainEmb: data.trainX,
+          valEmb: data.valX,
+          dim,
+          encoderValProbs: hidden ? await predictProbaAsync(hidden.model, data.valX, dim) : null,
+          classWeights: config.classWeights,
+        },
+        {
+          onStage: (stage) => this.emit({ type: 'progress', task: 'train', done: stages.indexOf(stage), total: stages.length, etaSeconds: null, detail: stage }),
+          shouldStop: () => this.stopRequested,
+        },
+      );
+      if (!model) model = linearHead(result.encoderHead!, dim, k, config.seed);
+      const seconds = (performance.now() - t0) / 1000;
+      const kept = result.comparison.candidates.find((c) => c.kind === result.comparison.kept)!;
       this.emit({ type: 'progress', task: 'save', done: 0, total: 1, etaSeconds: null, detail: null });
-      const misclassified = misclassifiedRows(await predictProbaAsync(result.model, data.valX, dim), data.valY, split.val, rows, meta.labels);
-      const artifacts = await headToArtifacts(result.model);
+      const misclassified = misclassifiedRows(result.valProbs, data.valY, split.val, rows, meta.labels);
+      const artifacts = await headToArtifacts(model);
       const id = newId('run');
       const createdAt = Date.now();
+      const history = hidden?.history ?? [
+        // One line for the converged logistic regression: its validation scores (training scores are not tracked by L-BFGS).
+        { epoch: 1, trainLoss: NaN, trainAcc: NaN, valLoss: kept.valLoss, valAcc: kept.metrics.accuracy, valMacroF1: kept.metrics.macroF1, seconds },
+      ];
       const run: RunRecord = {
         id,
         name: `${meta.name} · ${new Date(createdAt).toLocaleString()}`,
@@ -136,23 +177,28 @@ export class Trainer {
         tokenizer: info.tokenizer,
         labels: meta.labels,
         config,
-        metrics: result.metrics,
-        bestEpoch: result.bestEpoch,
-        epochsRun: result.history.length,
-        stoppedEarly: result.stoppedEarly,
-        stoppedByUser: result.stoppedByUser,
+        metrics: kept.metrics,
+        bestEpoch: hidden?.bestEpoch ?? 1,
+        epochsRun: history.length,
+        stoppedEarly: hidden?.stoppedEarly ?? false,
+        stoppedByUser: hidden?.stoppedByUser ?? false,
         backend: tf.getBackend(),
         imported: false,
-        history: result.history,
+        history,
         misclassified,
+        comparison: result.comparison,
+        longText,
       };
-      await saveRun(run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights: null });
-      this.predictor.adopt(id, { model: result.model, labels: meta.labels, encoderId, encoderHash: weightsHash, overlay: null });
+      await saveRun(run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights: null, textModel: result.model });
+      this.predictor.adopt(id, { model, labels: meta.labels, encoderId, encoderHash: weightsHash, overlay: null, textModel: result.model, longText });
+      model = null;
       this.emit({ type: 'progress', task: 'save', done: 1, total: 1, etaSeconds: null, detail: null });
       return run;
     } catch (err) {
-      result.model.dispose();
+      if (err instanceof StoppedError) throw new EngineError('CANCELLED', 'stopped before the models were compared: nothing was saved');
       throw err;
+    } finally {
+      model?.dispose();
     }
   }
 }
@@ -170,4 +216,16 @@ export async function cacheBestEffort(write: () => Promise<void>, emit: Emit): P
     emit({ type: 'log', level: 'warn', message: `The embeddings were not cached (${why}); training goes on, and the next run on this dataset embeds it again.` });
     return false;
   }
+}
+
+/** A tfjs head (dense → softmax, as createHead builds) holding a logistic regression's weights. */
+function linearHead(lr: LinearModel, dim: number, k: number, seed: number): tf.LayersModel {
+  const head = createHead({ inputDim: dim, numClasses: k, hiddenUnits: 0, dropout: 0, seed });
+  const [kernel, bias] = [tf.tensor2d(lr.weights, [dim, k]), tf.tensor1d(lr.bias)];
+  try {
+    head.getLayer('logits').setWeights([kernel, bias]);
+  } finally {
+    tf.dispose([kernel, bias]);
+  }
+  return head;
 }

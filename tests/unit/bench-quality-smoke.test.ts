@@ -4,20 +4,22 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 describe('bench:quality (smoke)', () => {
-  it('trains head-only, top-1 and all-layer models and prints the JSON summary', () => {
+  it('trains every candidate (baseline, head, hybrid, blend, kept, top-1, all layers) and prints the JSON summary', () => {
     const out = execFileSync(
       process.execPath,
-      ['node_modules/tsx/dist/cli.mjs', 'bench/quality.ts', '--train', '40', '--test', '24', '--epochs', '1', '--max-len', '32'],
+      ['node_modules/tsx/dist/cli.mjs', 'bench/quality.ts', '--train', '40', '--test', '24', '--sizes', 'all', '--epochs', '1', '--max-len', '32'],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 },
     );
     const last = out.trim().split('\n').pop()!;
     const result = JSON.parse(last);
-    expect(result).toMatchObject({ dataset: 'imdb', train: 40, test: 24, backend: 'wasm' });
-    for (const key of ['headOnly', 'top1', 'all']) {
-      expect(result[key].acc, key).toBeGreaterThanOrEqual(0);
-      expect(result[key].acc, key).toBeLessThanOrEqual(1);
-      expect(result[key].macroF1, key).toBeGreaterThanOrEqual(0);
-      expect(result[key].seconds, key).toBeGreaterThanOrEqual(0);
+    expect(result).toMatchObject({ dataset: 'imdb', pool: 40, test: 24, backend: 'wasm' });
+    const size = result.sizes['40'];
+    for (const key of ['baseline', 'headOnly', 'hybrid', 'blend', 'kept', 'top1', 'all']) {
+      expect(size[key].acc, key).toBeGreaterThanOrEqual(0);
+      expect(size[key].acc, key).toBeLessThanOrEqual(1);
+      expect(size[key].macroF1, key).toBeGreaterThanOrEqual(0);
+      expect(size[key].seconds, key).toBeGreaterThanOrEqual(0);
     }
+    expect(['baseline', 'encoder', 'hybrid', 'blend']).toContain(size.keptKinds[0]);
   });
 });

@@ -36,6 +36,8 @@ export interface BundleInput {
   head: HeadArtifacts;
   /** safetensors bytes of the fine-tuned encoder variables. */
   encoderWeights?: Uint8Array;
+  /** The kept model's n-gram / hybrid / blend parts (text-model-file.ts); absent: the head alone is the model. */
+  textModel?: Uint8Array;
 }
 
 export interface BundleContents extends BundleInput {
@@ -48,6 +50,7 @@ export const MEMBERS = {
   modelJson: 'model/model.json',
   weights: 'model/weights.bin',
   encoder: 'encoder/weights.safetensors',
+  textModel: 'model/text-model.safetensors',
 } as const;
 
 const json = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value, null, 2));
@@ -60,6 +63,7 @@ export async function writeBundle(input: BundleInput): Promise<Uint8Array> {
     [MEMBERS.weights]: input.head.weightsBin,
   };
   if (input.encoderWeights) files[MEMBERS.encoder] = input.encoderWeights;
+  if (input.textModel) files[MEMBERS.textModel] = input.textModel;
   const manifest: BundleManifest = { format: BUNDLE_FORMAT, version: BUNDLE_VERSION, files: {} };
   for (const [path, bytes] of Object.entries(files)) manifest.files[path] = { sha256: await sha256Hex(bytes), size: bytes.length };
 
@@ -122,6 +126,7 @@ export async function readBundle(bytes: Uint8Array): Promise<BundleContents> {
   };
   // Only trust the encoder weights if the manifest vouches for them.
   if (manifest.files[MEMBERS.encoder]) contents.encoderWeights = files[MEMBERS.encoder]!;
+  if (manifest.files[MEMBERS.textModel]) contents.textModel = files[MEMBERS.textModel]!;
   return contents;
 }
 

@@ -121,6 +121,13 @@ export function ExportPage({ active, runId, onRunSelected }: { active: boolean; 
                 ))}
               </select>
             </label>
+            {selectedRun?.comparison && selectedRun.comparison.kept !== 'encoder' && (
+              <p className="notice" data-testid="export-kept-note">
+                This run keeps the {selectedRun.comparison.kept === 'baseline' ? 'n-gram baseline' : `${selectedRun.comparison.kept} of n-grams and encoder`}: only the
+                bundle carries it whole. TensorFlow.js, safetensors and Hugging Face exports hold the encoder model alone (validation macro-F1{' '}
+                {selectedRun.comparison.candidates.find((c) => c.kind === 'encoder')?.metrics.macroF1.toFixed(3) ?? '–'} instead of {selectedRun.metrics.macroF1.toFixed(3)}).
+              </p>
+            )}
             <ul className="list">
               {FORMATS.map((f) => (
                 <li key={f.format}>

@@ -8,10 +8,11 @@ export const DEFAULT_CONFIG: TrainConfig = {
   epochs: 30,
   batchSize: 16,
   learningRate: 0.001,
-  hiddenUnits: 64,
+  hiddenUnits: 0,
   dropout: 0.2,
   classWeights: true,
   patience: 8,
+  maxWindows: 16,
 };
 
 type NumberField = Exclude<keyof TrainConfig, 'classWeights'>;
@@ -22,7 +23,8 @@ const FIELDS: NumberFieldSpec<NumberField>[] = [
   { key: 'epochs', label: 'Epochs', step: 1, min: 1, max: 500, help: 'passes over the training rows' },
   { key: 'batchSize', label: 'Batch size', step: 1, min: 1, max: 1024, help: 'rows per gradient step' },
   { key: 'learningRate', label: 'Learning rate', step: 0.0001, min: 0.00001, max: 1, help: 'Adam step size' },
-  { key: 'hiddenUnits', label: 'Hidden units', step: 1, min: 0, max: 2048, help: '0 = a linear head' },
+  { key: 'maxWindows', label: 'Windows per text', step: 1, min: 1, max: 64, help: 'long texts are read in windows of the encoder’s length (1 = cut after the first)' },
+  { key: 'hiddenUnits', label: 'Hidden units', step: 1, min: 0, max: 2048, help: '0 = logistic regression trained to convergence (recommended); > 0 = a hidden layer trained with the settings below' },
   { key: 'dropout', label: 'Dropout', step: 0.05, min: 0, max: 0.9, help: 'on the hidden layer' },
   { key: 'patience', label: 'Early-stop patience', step: 1, min: 0, max: 500, help: 'epochs without a better val macro-F1 (0 = off)' },
 ];

@@ -6,6 +6,7 @@ import { ProgressBar } from '../../components/progress-bar';
 import { ErrorMessage } from '../../components/error-message';
 import { LineChart } from '../../components/line-chart';
 import { MetricsView } from '../../components/metrics-view';
+import { ComparisonView } from '../../components/comparison-view';
 import { pct } from '../../components/format';
 import { DEFAULT_CONFIG, TrainForm } from './train-form';
 import { FineTunePanel } from './finetune-panel';
@@ -15,7 +16,7 @@ const PHASE_LABEL: Partial<Record<ProgressTask, string>> = {
   download: 'Downloading encoder',
   'load-encoder': 'Loading encoder',
   embed: 'Embedding texts',
-  train: 'Training head',
+  train: 'Training and comparing models',
   save: 'Saving',
 };
 
@@ -128,7 +129,7 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
         </div>
         {running && progress && (
           <ProgressBar
-            label={`${PHASE_LABEL[progress.task] ?? progress.task}${progress.task === 'train' ? ` (epoch ${progress.done}/${progress.total})` : ''}`}
+            label={`${PHASE_LABEL[progress.task] ?? progress.task}${progress.task === 'train' && config.hiddenUnits > 0 ? ` (epoch ${progress.done}/${progress.total})` : ''}`}
             done={progress.done}
             total={progress.total}
             etaSeconds={progress.eta}
@@ -197,6 +198,7 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
             </span>
           </h2>
           <FineTuneDetails run={shown} />
+          {shown.comparison && <ComparisonView comparison={shown.comparison} />}
           <MetricsView labels={shown.labels} metrics={shown.metrics} misclassified={shown.misclassified} />
         </section>
       )}
@@ -212,6 +214,7 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
                 <th scope="col">dataset</th>
                 <th scope="col">accuracy</th>
                 <th scope="col">macro-F1</th>
+                <th scope="col">kept model</th>
                 <th scope="col">when</th>
                 <th scope="col" />
               </tr>
@@ -226,6 +229,7 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
                   <td>{r.datasetName}</td>
                   <td>{pct(r.metrics.accuracy)}</td>
                   <td>{r.metrics.macroF1.toFixed(3)}</td>
+                  <td>{r.comparison?.kept ?? (r.fineTune ? 'fine-tuned encoder' : 'encoder')}</td>
                   <td>{new Date(r.createdAt).toLocaleString()}</td>
                   <td className="row">
                     <button type="button" onClick={() => void showRun(r.id)}>
