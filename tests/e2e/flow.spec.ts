@@ -25,6 +25,13 @@ for (const { backend, ...opts } of FLOWS) {
     const acc = await page.getByTestId('metric-accuracy').textContent();
     assert(acc && /%$/.test(acc), `accuracy is shown (${acc})`);
     assert((await page.getByTestId('confusion').count()) === 1, 'a confusion matrix is shown');
+    // One Train: the n-gram baseline and the encoder model side by side on the same rows, one kept.
+    for (const kind of ['baseline', 'encoder', 'hybrid', 'blend']) {
+      assert((await page.getByTestId(`candidate-${kind}`).count()) === 1, `the results list the ${kind} candidate`);
+    }
+    assert((await page.locator('[data-testid^="candidate-"][data-kept="true"]').count()) === 1, 'exactly one candidate is marked kept');
+    const summary = (await page.getByTestId('kept-summary').textContent()) ?? '';
+    assert(/^kept: /.test(summary), `the results say which model was kept and why: "${summary}"`);
     if (opts.screenshot) {
       mkdirSync('docs', { recursive: true });
       // The header (backend + adapter) is sticky: scroll the curves and results under it.

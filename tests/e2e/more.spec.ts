@@ -33,6 +33,8 @@ test('train: Stop ends the run and keeps the best epoch', async ({ env }) => {
   const page = await openApp(env, ctx, 'wasm');
   await useSampleAndSave(page);
   await tab(page, 'train');
+  // Stop is about the epoch-by-epoch hidden-layer head (the default logistic regression has no epochs).
+  await page.getByTestId('cfg-hiddenUnits').fill('64');
   await page.getByTestId('cfg-epochs').fill('400');
   await page.getByTestId('cfg-batchSize').fill('4');
   await page.getByTestId('cfg-patience').fill('0');
