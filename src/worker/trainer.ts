@@ -149,7 +149,8 @@ export class Trainer {
         },
         {
           onStage: (stage) => this.emit({ type: 'progress', task: 'train', done: stages.indexOf(stage), total: stages.length, etaSeconds: null, detail: stage }),
-          shouldStop: () => this.stopRequested,
+          // A Stop during the hidden head's epochs already chose its best epoch: the comparison (seconds) still runs.
+          shouldStop: () => this.stopRequested && !hidden,
         },
       );
       if (!model) model = linearHead(result.encoderHead!, dim, k, config.seed);
