@@ -161,6 +161,14 @@ test.describe.serial('hub encoders', () => {
 
     // Fine-tune the top layer (helper UI from the fine-tuning feature), then export that run too.
     await tab(page, 'train');
+    // The head-only run is the default start; picking a fresh head sticks (it used to snap back).
+    const init = page.getByTestId('ft-head-init');
+    assert((await init.getAttribute('data-kind')) === 'head-run', `the fine-tune starts from the linear head-only run: "${await init.textContent()}"`);
+    await page.getByTestId('ft-head-run').selectOption('');
+    await page.waitForTimeout(200);
+    assert((await init.getAttribute('data-kind')) === 'fresh', `a chosen fresh head stays chosen: "${await init.textContent()}"`);
+    await page.getByTestId('ft-head-run').selectOption({ index: 1 });
+    assert((await init.getAttribute('data-kind')) === 'head-run', `the head-only run can be picked again: "${await init.textContent()}"`);
     for (const [k, v] of Object.entries({ 'ft-unfreezeLayers': 1, 'ft-epochs': 2, 'ft-batchSize': 8, 'ft-patience': 0, 'ft-encoderLearningRate': 0.001, 'ft-headLearningRate': 0.01 })) await page.getByTestId(k).fill(String(v));
     await page.getByTestId('ft-start').click();
     await page.getByTestId('ft-details').waitFor({ timeout: 180_000 });
