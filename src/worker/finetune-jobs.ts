@@ -106,7 +106,8 @@ export class FineTuneJobs {
       epochsDone: j.checkpoint?.epoch ?? 0,
       history: (j.checkpoint?.history ?? []).map(toEpochLog),
       peakBytes: j.peakBytes,
-      running: this.current?.jobId === j.id || elsewhere.has(j.id),
+      running: this.current?.jobId === j.id,
+      runningElsewhere: this.current?.jobId !== j.id && elsewhere.has(j.id),
       error: j.error,
     }));
   }

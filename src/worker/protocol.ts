@@ -226,6 +226,8 @@ export interface FineTuneJob {
   peakBytes: number;
   /** True while this worker is running it (false after a reload or a crashed tab: resumable). */
   running: boolean;
+  /** Another tab or window holds it (its Web Lock): not resumable here until that one stops. */
+  runningElsewhere?: boolean;
   /** Why it stopped last time, if it failed. */
   error: string | null;
 }

@@ -57,6 +57,14 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, on
   useEffect(() => {
     if (active) refreshJobs();
   }, [active, refreshJobs]);
+  // A job another tab runs (or a reloaded tab has not released yet) becomes resumable when that
+  // tab lets go of it: look again every 2 s while one is listed.
+  const elsewhere = jobs.some((j) => j.runningElsewhere);
+  useEffect(() => {
+    if (!active || !elsewhere) return;
+    const timer = setInterval(refreshJobs, 2000);
+    return () => clearInterval(timer);
+  }, [active, elsewhere, refreshJobs]);
 
   useEngineEvents((e) => {
     switch (e.type) {
@@ -210,12 +218,20 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, on
                     {new Date(j.updatedAt).toLocaleString()}
                   </span>
                   {j.error && <span className="error small"> last attempt failed: {j.error}</span>}{' '}
-                  <button type="button" className="primary" data-testid="ft-resume" disabled={disabled} onClick={() => resume(j)}>
-                    Resume
-                  </button>{' '}
-                  <button type="button" className="danger" onClick={() => void engine.call('finetune.discard', { jobId: j.id }).then(refreshJobs, setError)}>
-                    Discard
-                  </button>
+                  {j.runningElsewhere ? (
+                    <span className="muted small" data-testid="ft-running-elsewhere">
+                      running in another tab or window
+                    </span>
+                  ) : (
+                    <>
+                      <button type="button" className="primary" data-testid="ft-resume" disabled={disabled} onClick={() => resume(j)}>
+                        Resume
+                      </button>{' '}
+                      <button type="button" className="danger" onClick={() => void engine.call('finetune.discard', { jobId: j.id }).then(refreshJobs, setError)}>
+                        Discard
+                      </button>
+                    </>
+                  )}
                 </li>
               ))}
           </ul>
