@@ -50,8 +50,8 @@ export class AutoBackend {
     private readonly requested: BackendRequest,
     private info: BackendInfo,
     private readonly onSwitch: (info: BackendInfo) => void,
-    /** Measuring started (choice null) or finished. */
-    private readonly onMeasure: (encoderId: EncoderId, choice: BackendChoice | null) => void = () => undefined,
+    /** Measuring started (choice null), finished (the choice), or failed (choice null, failed true). */
+    private readonly onMeasure: (encoderId: EncoderId, choice: BackendChoice | null, failed?: boolean) => void = () => undefined,
   ) {}
 
   get current(): BackendInfo {
@@ -68,8 +68,19 @@ export class AutoBackend {
     }
     this.onMeasure(encoderId, null);
     const measurements: BackendMeasurement[] = [];
-    for (const backend of AUTO_CANDIDATES) measurements.push(await this.measure(encoderId, backend));
-    const chosen = fastest(measurements) ?? this.info.backend;
+    let lastError: unknown = null;
+    for (const backend of AUTO_CANDIDATES) {
+      const { measurement, error } = await this.measure(encoderId, backend);
+      measurements.push(measurement);
+      lastError = error ?? lastError;
+    }
+    const chosen = fastest(measurements);
+    if (!chosen) {
+      // Nothing ran (the encoder could not load: offline, a bad download): that is the caller's
+      // error, not a fact about this device, so nothing is remembered.
+      this.onMeasure(encoderId, null, true);
+      throw lastError ?? new Error('no backend could embed');
+    }
     await this.use(chosen);
     const choice: BackendChoice = { key: backendChoiceKey(encoderId, 'embed'), encoderId, task: 'embed', measurements, chosen, measuredAt: Date.now() };
     await putBackendChoice(choice);
@@ -77,15 +88,18 @@ export class AutoBackend {
     return { choice, measured: true, info: this.info };
   }
 
-  private async measure(encoderId: EncoderId, backend: BackendName): Promise<BackendMeasurement> {
-    const failed = (error: string): BackendMeasurement => ({ backend, threads: null, adapter: null, textsPerSecond: null, error });
+  private async measure(encoderId: EncoderId, backend: BackendName): Promise<{ measurement: BackendMeasurement; error: unknown }> {
+    const failed = (error: unknown) => ({
+      measurement: { backend, threads: null, adapter: null, textsPerSecond: null, error: error instanceof Error ? error.message : String(error) },
+      error,
+    });
     const switched = await this.use(backend);
-    if (switched) return failed(switched);
+    if (switched) return { measurement: failed(switched).measurement, error: null };
     try {
       const textsPerSecond = await this.encoders.use(encoderId, null, ({ encoder }) => timeEmbed(encoder, sampleTexts()));
-      return { backend, threads: this.info.threads, adapter: adapterLabel(this.info.adapter), textsPerSecond, error: null };
+      return { measurement: { backend, threads: this.info.threads, adapter: adapterLabel(this.info.adapter), textsPerSecond, error: null }, error: null };
     } catch (err) {
-      return failed((err as Error).message);
+      return failed(err);
     }
   }
 

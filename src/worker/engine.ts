@@ -66,7 +66,7 @@ export function createEngine(emit: Emit): Handlers {
           requested,
           info,
           (next) => emit({ type: 'backend', info: next }),
-          (encoderId, choice) => emit({ type: 'perf', encoderId, choice }),
+          (encoderId, choice, failed) => emit({ type: 'perf', encoderId, choice, failed: failed ?? false }),
         );
         return info;
       })();

@@ -428,8 +428,8 @@ export type EngineEvent =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'backend'; info: BackendInfo }
   | { type: 'encoder'; info: EncoderInfo }
-  /** The auto backend started measuring backends for an encoder (choice null) or finished. */
-  | { type: 'perf'; encoderId: string; choice: BackendChoice | null };
+  /** The auto backend started measuring backends for an encoder (choice null), finished, or failed. */
+  | { type: 'perf'; encoderId: string; choice: BackendChoice | null; failed?: boolean };
 
 export type ErrorCode =
   | 'BAD_ARGUMENT'

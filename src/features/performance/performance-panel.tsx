@@ -33,7 +33,7 @@ export function PerformancePanel({ encoderId, active }: PerformancePanelProps) {
 
   useEngineEvents((e) => {
     if (e.type !== 'perf' || e.encoderId !== encoderId) return;
-    setMeasuring(e.choice == null);
+    setMeasuring(e.choice == null && !e.failed);
     if (e.choice) setChoice(e.choice);
   });
 
