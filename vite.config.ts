@@ -1,7 +1,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { request } from 'node:http';
-import { wasmThreads } from './scripts/vite-wasm-threads';
+import { wasmThreads } from './scripts/vite-wasm-threads.ts';
 import { pwa } from './pwa.config.ts';
 
 // Where encoder weights may come from besides this origin (model hubs, for later encoders).
