@@ -3,6 +3,10 @@
 // contexts are closed and the test fails if any page had a problem or any request left
 // 127.0.0.1: the privacy guarantee is checked by every test, not by one at the end.
 // Specs import { test, assert } from here instead of '@playwright/test'.
+// From the old harness: `test(name, async (env) => …, ms)` becomes
+// `test(name, async ({ env }) => { test.setTimeout(ms); … })`; `env.base`, `env.newContext(label)`,
+// `env.requests` and `env.pageProblems` are unchanged; a value one test hands to the next
+// (`env.shared`) becomes a variable inside a `test.describe.serial` group.
 import { test as base, type Browser, type BrowserContext, type Page, type Request } from '@playwright/test';
 
 export { expect } from '@playwright/test';
