@@ -5,7 +5,7 @@
 // overhead dominates and WASM (with threads) often wins even against a real GPU; a software
 // adapter (SwiftShader, in headless Chromium without a GPU) is ~50× slower than WASM.
 import type { TextEncoder } from '../core/encoders/types';
-import type { AutoBackendResult, BackendChoice, BackendInfo, BackendMeasurement, BackendName, BackendRequest, EncoderId } from './protocol';
+import type { AutoBackendResult, BackendChoice, BackendInfo, BackendMeasurement, BackendName, BackendRequest, EncoderId, PerfTask } from './protocol';
 import type { EncoderStore } from './encoders';
 import type { Predictor } from './predictor';
 import { adapterLabel, switchBackend } from './backend';
@@ -33,6 +33,24 @@ export async function timeEmbed(encoder: TextEncoder, texts: string[], budgetMs 
   return done / ((performance.now() - t0) / 1000);
 }
 
+/**
+ * A backend this much slower than the fastest at embedding is not timed on fine-tuning steps:
+ * a software adapter would take minutes per step, and a 10× gap does not close.
+ */
+export const FINETUNE_SKIP_FACTOR = 10;
+
+/** The backends not worth timing on fine-tuning, with why, given the embed measurements. */
+export function skippedForFinetune(embed: BackendChoice | null): Map<BackendName, string> {
+  const out = new Map<BackendName, string>();
+  const best = Math.max(0, ...(embed?.measurements.map((m) => m.textsPerSecond ?? 0) ?? []));
+  for (const m of embed?.measurements ?? []) {
+    if (m.textsPerSecond != null && best > 0 && m.textsPerSecond * FINETUNE_SKIP_FACTOR < best) {
+      out.set(m.backend, `not timed: ${Math.round(best / m.textsPerSecond)}× slower than the fastest backend at embedding`);
+    }
+  }
+  return out;
+}
+
 /** The fastest measured backend; ties and failures never win over a measured one. */
 export function fastest(measurements: BackendMeasurement[]): BackendName | null {
   let best: BackendMeasurement | null = null;
@@ -58,19 +76,36 @@ export class AutoBackend {
     return this.info;
   }
 
-  /** The remembered choice (switching to it), or a fresh measurement; nothing when forced. */
-  async prepare(encoderId: EncoderId, remeasure = false): Promise<AutoBackendResult> {
+  /**
+   * The remembered choice for (encoder, task) (switching to it), or a fresh measurement; nothing
+   * when forced. `timeFinetune` times fine-tuning steps on the running backend (texts/s).
+   */
+  async prepare(encoderId: EncoderId, remeasure = false, task: PerfTask = 'embed', timeFinetune?: () => Promise<number>): Promise<AutoBackendResult> {
     if (this.requested !== 'auto') return { choice: null, measured: false, info: this.info };
-    const known = remeasure ? null : await getBackendChoice(encoderId, 'embed');
+    const known = remeasure ? null : await getBackendChoice(encoderId, task);
     if (known) {
       await this.use(known.chosen);
       return { choice: known, measured: false, info: this.info };
+    }
+    let time: () => Promise<number>;
+    let skip = new Map<BackendName, string>();
+    if (task === 'finetune') {
+      if (!timeFinetune) throw new Error('a fine-tuning measurement needs a step timer');
+      time = timeFinetune;
+      skip = skippedForFinetune(await getBackendChoice(encoderId, 'embed'));
+    } else {
+      time = () => this.encoders.use(encoderId, null, ({ encoder }) => timeEmbed(encoder, sampleTexts()));
     }
     this.onMeasure(encoderId, null);
     const measurements: BackendMeasurement[] = [];
     let lastError: unknown = null;
     for (const backend of AUTO_CANDIDATES) {
-      const { measurement, error } = await this.measure(encoderId, backend);
+      const why = skip.get(backend);
+      if (why) {
+        measurements.push({ backend, threads: null, adapter: null, textsPerSecond: null, error: why });
+        continue;
+      }
+      const { measurement, error } = await this.measure(backend, time);
       measurements.push(measurement);
       lastError = error ?? lastError;
     }
@@ -79,27 +114,24 @@ export class AutoBackend {
       // Nothing ran (the encoder could not load: offline, a bad download): that is the caller's
       // error, not a fact about this device, so nothing is remembered.
       this.onMeasure(encoderId, null, true);
-      throw lastError ?? new Error('no backend could embed');
+      throw lastError ?? new Error('no backend could run');
     }
     await this.use(chosen);
-    const choice: BackendChoice = { key: backendChoiceKey(encoderId, 'embed'), encoderId, task: 'embed', measurements, chosen, measuredAt: Date.now() };
+    const choice: BackendChoice = { key: backendChoiceKey(encoderId, task), encoderId, task, measurements, chosen, measuredAt: Date.now() };
     await putBackendChoice(choice);
     this.onMeasure(encoderId, choice);
     return { choice, measured: true, info: this.info };
   }
 
-  private async measure(encoderId: EncoderId, backend: BackendName): Promise<{ measurement: BackendMeasurement; error: unknown }> {
-    const failed = (error: unknown) => ({
-      measurement: { backend, threads: null, adapter: null, textsPerSecond: null, error: error instanceof Error ? error.message : String(error) },
-      error,
-    });
+  private async measure(backend: BackendName, time: () => Promise<number>): Promise<{ measurement: BackendMeasurement; error: unknown }> {
+    const failed = (error: unknown): BackendMeasurement => ({ backend, threads: null, adapter: null, textsPerSecond: null, error: error instanceof Error ? error.message : String(error) });
     const switched = await this.use(backend);
-    if (switched) return { measurement: failed(switched).measurement, error: null };
+    if (switched) return { measurement: failed(switched), error: null };
     try {
-      const textsPerSecond = await this.encoders.use(encoderId, null, ({ encoder }) => timeEmbed(encoder, sampleTexts()));
+      const textsPerSecond = await time();
       return { measurement: { backend, threads: this.info.threads, adapter: adapterLabel(this.info.adapter), textsPerSecond, error: null }, error: null };
     } catch (err) {
-      return failed(err);
+      return { measurement: failed(err), error: err };
     }
   }
 

@@ -1,6 +1,6 @@
 // The engine: every protocol request's implementation. Runs in the worker (engine.worker.ts);
 // the handlers are plain async functions so they could equally run in-process.
-import type { Args, BackendInfo, EncoderId, Method, Result } from './protocol';
+import type { Args, BackendInfo, EncoderId, Method, PerfTask, Result } from './protocol';
 import { progressReporter, type Emit } from './progress';
 import { EngineError } from './errors';
 import { parseBackendRequest, startBackend } from './backend';
@@ -45,9 +45,9 @@ export function createEngine(emit: Emit): Handlers {
     await backendReady;
     await measuring.catch(() => undefined);
   };
-  /** First use of an encoder on this device (auto backend): measure, or switch to what was measured. One at a time. */
-  const chooseBackendFor = (encoderId: EncoderId, remeasure = false) => {
-    const run = measuring.catch(() => undefined).then(() => auto!.prepare(encoderId, remeasure));
+  /** First use of an encoder (or of fine-tuning it) on this device, auto backend: measure, or switch to what was measured. One at a time. */
+  const chooseBackendFor = (encoderId: EncoderId, remeasure = false, task: PerfTask = 'embed', timeFinetune?: () => Promise<number>) => {
+    const run = measuring.catch(() => undefined).then(() => auto!.prepare(encoderId, remeasure, task, timeFinetune));
     measuring = run;
     return run;
   };
@@ -58,7 +58,7 @@ export function createEngine(emit: Emit): Handlers {
       // The backend is chosen once per worker; a second init (StrictMode, a remount) gets the same answer.
       backendReady ??= (async () => {
         const requested = parseBackendRequest(backend);
-        const remembered = requested === 'auto' ? (await listBackendChoices().catch(() => [])).sort((a, b) => b.measuredAt - a.measuredAt)[0] : undefined;
+        const remembered = requested === 'auto' ? (await listBackendChoices().catch(() => [])).filter((c) => c.task === 'embed').sort((a, b) => b.measuredAt - a.measuredAt)[0] : undefined;
         const info = await startBackend(requested, threads ?? null, remembered?.chosen ?? null);
         auto = new AutoBackend(
           encoders,
@@ -152,7 +152,11 @@ export function createEngine(emit: Emit): Handlers {
     async 'finetune.start'({ datasetId, encoderId, settings, headRunId }) {
       await ready();
       notTraining('starting another');
-      await chooseBackendFor(encoderId);
+      // Fine-tuning steps are timed as "Estimate time" times them, on each backend.
+      await chooseBackendFor(encoderId, false, 'finetune', async () => {
+        const est = await finetunes.estimate(datasetId, encoderId, settings);
+        return est.batchSize / est.stepSeconds;
+      });
       notTraining('starting another');
       return finetunes.start(datasetId, encoderId, settings, headRunId);
     },

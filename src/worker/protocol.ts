@@ -326,8 +326,8 @@ export interface EmbedTiming {
   textsPerSecond: number;
 }
 
-/** What a backend choice is measured for. */
-export type PerfTask = 'embed';
+/** What a backend choice is measured for: frozen embedding, or fine-tuning steps. */
+export type PerfTask = 'embed' | 'finetune';
 
 /** One backend's measured speed on a task. */
 export interface BackendMeasurement {
@@ -335,6 +335,7 @@ export interface BackendMeasurement {
   threads: number | null;
   /** Adapter of a WebGPU backend ("google · swiftshader" is software). */
   adapter: string | null;
+  /** Texts embedded (embed) or trained on (finetune: batch size / step time) per second. */
   textsPerSecond: number | null;
   /** Why it could not be measured (did not start, failed); null when it was. */
   error: string | null;

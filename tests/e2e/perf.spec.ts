@@ -87,7 +87,7 @@ test('no isolation: on a static host without COOP/COEP, WASM runs on one thread 
   }
 });
 
-test('auto backend: on first use WebGPU (SwiftShader) and WASM are timed, WASM wins and is remembered after a reload', async ({ env }) => {
+test('auto backend: on first use WebGPU (SwiftShader) and WASM are timed, WASM wins and is remembered after a reload; fine-tuning gets its own choice', async ({ env }) => {
   test.setTimeout(300_000);
   const ctx = await env.newContext('auto');
   const page = await openApp(env, ctx, null);
@@ -110,4 +110,17 @@ test('auto backend: on first use WebGPU (SwiftShader) and WASM are timed, WASM w
   assert(after.name === 'wasm' && !after.fellBack, `after a reload the remembered WASM runs from the start (header: ${after.name})`);
   await tab(page, 'train');
   await page.getByTestId('perf-table').waitFor();
+
+  // First fine-tune: steps are timed per backend too; WebGPU, ~70× slower at embedding, is not
+  // even timed (minutes per step on SwiftShader) and WASM is chosen.
+  for (const [key, v] of Object.entries({ 'ft-unfreezeLayers': 1, 'ft-epochs': 1, 'ft-batchSize': 4 })) await page.getByTestId(key).fill(String(v));
+  await page.getByTestId('ft-start').click();
+  await page.getByTestId('ft-details').waitFor({ timeout: 240_000 });
+  await page.getByTestId('perf-ft-table').waitFor();
+  const ftWasm = Number(await page.getByTestId('perf-ft-speed-wasm').textContent());
+  assert(ftWasm > 0, `fine-tuning steps were timed on WASM (${ftWasm} texts/s)`);
+  const ftWebgpu = page.getByTestId('perf-ft-speed-webgpu');
+  assert(/slower than the fastest backend at embedding/.test((await ftWebgpu.locator('span').getAttribute('title')) ?? ''), 'WebGPU was skipped for fine-tuning, with the reason');
+  assert((await page.getByTestId('perf-ft-row-wasm').getByTestId('perf-ft-chosen').count()) === 1, 'WASM is chosen for fine-tuning');
+  assert((await backendOf(page)).name === 'wasm', 'the header still says wasm');
 });

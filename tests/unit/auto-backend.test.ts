@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
-import { fastest, timeEmbed } from '../../src/worker/auto-backend';
+import { fastest, skippedForFinetune, timeEmbed } from '../../src/worker/auto-backend';
 import { sampleTexts } from '../../src/worker/perf-sample';
 import type { BackendMeasurement } from '../../src/worker/protocol';
 import { loadUseLite } from '../../src/core/encoders/use-lite';
@@ -46,5 +46,19 @@ describe('timeEmbed', () => {
     } finally {
       encoder.dispose();
     }
+  });
+});
+
+describe('skippedForFinetune', () => {
+  const embed = (ms: BackendMeasurement[]) => ({ key: 'use-lite|embed', encoderId: 'use-lite', task: 'embed' as const, measurements: ms, chosen: 'wasm' as const, measuredAt: 0 });
+  it('skips a backend more than 10× slower at embedding, saying how much', () => {
+    const skip = skippedForFinetune(embed([m('wasm', 22.7), m('webgpu', 0.3)]));
+    expect([...skip.keys()]).toEqual(['webgpu']);
+    expect(skip.get('webgpu')).toBe('not timed: 76× slower than the fastest backend at embedding');
+  });
+  it('times every backend within 10×, and all of them when embedding was never measured', () => {
+    expect(skippedForFinetune(embed([m('wasm', 22.7), m('webgpu', 3)])).size).toBe(0);
+    expect(skippedForFinetune(embed([m('wasm', 22.7), m('webgpu', null)])).size).toBe(0);
+    expect(skippedForFinetune(null).size).toBe(0);
   });
 });

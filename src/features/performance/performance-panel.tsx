@@ -19,12 +19,17 @@ const forcedBackend = (): string | null => {
 export function PerformancePanel({ encoderId, active }: PerformancePanelProps) {
   const engine = useEngine();
   const [choice, setChoice] = useState<BackendChoice | null>(null);
+  const [finetune, setFinetune] = useState<BackendChoice | null>(null);
   const [measuring, setMeasuring] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const forced = forcedBackend();
 
   const refresh = useCallback(() => {
-    engine.call('perf.choices', null).then((all) => setChoice(all.find((c) => c.encoderId === encoderId) ?? null), setError);
+    engine.call('perf.choices', null).then((all) => {
+      const mine = all.filter((c) => c.encoderId === encoderId);
+      setChoice(mine.find((c) => c.task === 'embed') ?? null);
+      setFinetune(mine.find((c) => c.task === 'finetune') ?? null);
+    }, setError);
   }, [engine, encoderId]);
 
   useEffect(() => {
@@ -34,7 +39,8 @@ export function PerformancePanel({ encoderId, active }: PerformancePanelProps) {
   useEngineEvents((e) => {
     if (e.type !== 'perf' || e.encoderId !== encoderId) return;
     setMeasuring(e.choice == null && !e.failed);
-    if (e.choice) setChoice(e.choice);
+    if (e.choice?.task === 'embed') setChoice(e.choice);
+    if (e.choice?.task === 'finetune') setFinetune(e.choice);
   });
 
   const remeasure = async () => {
@@ -62,31 +68,13 @@ export function PerformancePanel({ encoderId, active }: PerformancePanelProps) {
         </p>
       ) : !choice ? (
         <p className="muted small" data-testid="perf-none">
-          On the first use of this encoder, TextTune times a short embedding on WebGPU and on WASM and keeps the faster backend for this device.
+          On the first use of this encoder (and of fine-tuning it), TextTune times the work on WebGPU and on WASM and keeps the faster backend for this device.
         </p>
       ) : (
-        <table className="small" data-testid="perf-table">
-          <thead>
-            <tr>
-              <th scope="col">backend</th>
-              <th scope="col">texts/s</th>
-              <th scope="col" />
-            </tr>
-          </thead>
-          <tbody>
-            {choice.measurements.map((m) => (
-              <tr key={m.backend} data-testid={`perf-row-${m.backend}`}>
-                <td>
-                  {m.backend}
-                  {m.threads != null ? ` · ${m.threads} ${m.threads === 1 ? 'thread' : 'threads'}` : ''}
-                  {m.adapter ? ` · ${m.adapter}` : ''}
-                </td>
-                <td data-testid={`perf-speed-${m.backend}`}>{m.textsPerSecond != null ? m.textsPerSecond.toFixed(1) : <span title={m.error ?? undefined}>did not run</span>}</td>
-                <td>{m.backend === choice.chosen ? <strong data-testid="perf-chosen">chosen</strong> : ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <>
+          <MeasurementTable choice={choice} caption="Embedding" prefix="perf" />
+          {finetune && <MeasurementTable choice={finetune} caption="Fine-tuning steps" prefix="perf-ft" />}
+        </>
       )}
       {!forced && (
         <button type="button" onClick={remeasure} disabled={measuring} data-testid="perf-remeasure">
@@ -95,5 +83,34 @@ export function PerformancePanel({ encoderId, active }: PerformancePanelProps) {
       )}
       <ErrorMessage error={error} testId="perf-error" />
     </section>
+  );
+}
+
+/** One task's measurements; `prefix` keeps the test ids of the two tables apart. */
+function MeasurementTable({ choice, caption, prefix }: { choice: BackendChoice; caption: string; prefix: string }) {
+  return (
+    <table className="small" data-testid={`${prefix}-table`}>
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">backend</th>
+          <th scope="col">texts/s</th>
+          <th scope="col" />
+        </tr>
+      </thead>
+      <tbody>
+        {choice.measurements.map((m) => (
+          <tr key={m.backend} data-testid={`${prefix}-row-${m.backend}`}>
+            <td>
+              {m.backend}
+              {m.threads != null ? ` · ${m.threads} ${m.threads === 1 ? 'thread' : 'threads'}` : ''}
+              {m.adapter ? ` · ${m.adapter}` : ''}
+            </td>
+            <td data-testid={`${prefix}-speed-${m.backend}`}>{m.textsPerSecond != null ? m.textsPerSecond.toFixed(1) : <span title={m.error ?? undefined}>not run</span>}</td>
+            <td>{m.backend === choice.chosen ? <strong data-testid={`${prefix}-chosen`}>chosen</strong> : ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
