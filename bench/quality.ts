@@ -5,7 +5,7 @@
 // frozen embeddings), hybrid (one LR over both), blend, optional fine-tuning (top1, all), and
 // `kept` (the one chosen on validation). Node + the tfjs WASM backend, the same code as the app.
 //   npm run bench:quality -- [--sizes 100,500,2000|all] [--seeds 3] [--test 2000] [--long chunk|truncate]
-//                            [--skip-finetune] [--epochs 2] [--sklearn] [--plot bench/out/curve.svg]
+//                            [--skip-finetune] [--epochs 2] [--sklearn] [--plot bench/out/curve.svg] [--char-ngrams off]
 //   npm run bench:quality -- --train train.csv --test test.csv [--sizes all]
 // Embeddings are cached in bench/out/embeddings (see embed-cache.ts). Last line: one JSON object
 // {dataset, backend, machine, sizes: {"<n>": {baseline, headOnly, hybrid, blend, top1, all, kept}}}.
@@ -211,6 +211,7 @@ async function main(): Promise<void> {
       const res = trainTextModels({
         trainTexts: tr.texts, valTexts: val.texts, trainY: tr.y, valY: val.y, numClasses: k,
         trainEmb: trEmb, valEmb: rowsOf(poolEmb, valIdx), dim, classWeights: true,
+        ...(arg('char-ngrams') === 'off' ? { ngram: { charNgrams: [0, 0] as [number, number] } } : {}),
       });
       const trainSeconds = (Date.now() - t0) / 1000;
       const secondsOf = (kind: ModelKind) => res.comparison.candidates.find((c) => c.kind === kind)?.seconds ?? 0;

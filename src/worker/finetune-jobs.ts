@@ -6,6 +6,7 @@ import { padBatch } from '../core/tokenizers/batch';
 import { FineTuner } from '../core/train/finetune';
 import { fineTune, type FineTuneEpochLog, type FineTuneResult } from '../core/train/finetune-run';
 import { createHead, predictProbaAsync } from '../core/train/head';
+import { trainTextModels } from '../core/train/text-model';
 import { estimateFineTuneSeconds, medianLengthBatch } from '../core/train/estimate';
 import { encoderWeightsToSafetensors } from '../core/formats/encoder-weights';
 import { headToArtifacts } from '../core/formats/tfjs-artifacts';
@@ -301,7 +302,13 @@ export class FineTuneJobs {
     const model = linearHead(encoder, result.head, data.numClasses, job.settings.seed);
     try {
       const valX = await encoder.embedTexts(data.valTexts, { batchSize: EMBED_BATCH });
-      const misclassified = misclassifiedRows(await predictProbaAsync(model, valX, encoder.dim), data.valY, split.val, rows, meta.labels);
+      // The fine-tuned encoder competes with the n-gram baseline and their blend on the same validation rows.
+      const compared = trainTextModels({
+        trainTexts: data.trainTexts, valTexts: data.valTexts, trainY: data.trainY, valY: data.valY, numClasses: data.numClasses,
+        trainEmb: null, valEmb: null, dim: encoder.dim, encoderValProbs: await predictProbaAsync(model, valX, encoder.dim), classWeights: job.settings.classWeights,
+      });
+      const kept = compared.comparison.candidates.find((c) => c.kind === compared.comparison.kept)!;
+      const misclassified = misclassifiedRows(compared.valProbs, data.valY, split.val, rows, meta.labels);
       const artifacts = await headToArtifacts(model);
       const encoderWeights = encoderWeightsToSafetensors(result.encoderWeights, {
         texttune: JSON.stringify({ encoder: job.encoderId, baseWeightsHash: job.baseEncoderHash, weightsHash }),
@@ -326,7 +333,8 @@ export class FineTuneJobs {
         tokenizer: encoder.tokenizerName,
         labels: meta.labels,
         config,
-        metrics: result.metrics,
+        metrics: kept.metrics,
+        comparison: compared.comparison,
         bestEpoch: result.bestEpoch,
         epochsRun: result.history.length,
         stoppedEarly: result.stopReason === 'early-stopping',
@@ -346,9 +354,9 @@ export class FineTuneJobs {
           resumed: job.resumed,
         },
       };
-      await finishFineTuneJob(job.id, run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights });
+      await finishFineTuneJob(job.id, run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights, textModel: compared.model });
       const overlay = { key: id, hash: weightsHash, weights: result.encoderWeights };
-      this.predictor.adopt(id, { model, labels: meta.labels, encoderId: asEncoderId(job.encoderId), encoderHash: weightsHash, overlay, textModel: null, longText: undefined });
+      this.predictor.adopt(id, { model, labels: meta.labels, encoderId: asEncoderId(job.encoderId), encoderHash: weightsHash, overlay, textModel: compared.model, longText: undefined });
       this.emit({ type: 'progress', task: 'save', done: 1, total: 1, etaSeconds: null, detail: names.length ? `${names.length} encoder weights` : null });
       return run;
     } catch (err) {
