@@ -221,6 +221,8 @@ export function stratifiedFolds(y: Int32Array, folds: number, seed: number): num
 /** Below this many validation rows, choices are made on cross-validated predictions of the training rows plus the validation rows. */
 export const CV_BELOW_VAL_ROWS = 150;
 export const CV_FOLDS = 5;
+/** Up to this many training rows the encoder head's C is always cross-validated (5 folds × 5 C of a dense fit: seconds). */
+export const CV_HEAD_MAX_ROWS = 20_000;
 
 /** Trains every candidate on the same split and keeps the best (see the header). */
 export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {}): TextModelResult {
@@ -278,28 +280,36 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
   const useCv = !given && nVal < CV_BELOW_VAL_ROWS && nTr >= 2 * CV_FOLDS;
   const selRows = useCv ? [...trainRows, ...valRows] : valRows;
   const selY = Int32Array.from(selRows, (r) => yAll[r]!);
-  const selProbs = {} as Record<FitKind, Float32Array[]>;
-  for (const kind of kinds) selProbs[kind] = full[kind].probs.map((p) => (useCv ? new Float32Array(selRows.length * k) : p));
-  if (useCv) {
-    for (const kind of kinds) full[kind].probs.forEach((p, ci) => selProbs[kind][ci]!.set(p, nTr * k));
+  // Out-of-fold predictions of the training rows: for every kind when the validation rows are
+  // few; otherwise only for the encoder's dense logistic regression (cheap), to pick its C on
+  // training + validation rows — 300 validation rows picked C = 1 on IMDB where 10 was better.
+  const cvKinds: FitKind[] = useCv ? kinds : kinds.filter((kind) => kind === 'encoder' && !given && nTr >= 2 * CV_FOLDS && nTr <= CV_HEAD_MAX_ROWS);
+  const oof = {} as Record<FitKind, Float32Array[]>;
+  for (const kind of cvKinds) oof[kind] = full[kind].probs.map(() => new Float32Array((nTr + nVal) * k));
+  if (cvKinds.length > 0) {
+    for (const kind of cvKinds) full[kind].probs.forEach((p, ci) => oof[kind][ci]!.set(p, nTr * k));
     const folds = stratifiedFolds(input.trainY, CV_FOLDS, nTr);
     folds.forEach((held, f) => {
       const heldSet = new Set(held);
-      const fit = fitPaths(kinds, features, trainRows.filter((r) => !heldSet.has(r)), held, yAll, k, input.classWeights, hooks);
-      for (const kind of kinds) {
-        fit[kind].probs.forEach((p, ci) => held.forEach((r, j) => selProbs[kind][ci]!.set(p.subarray(j * k, (j + 1) * k), r * k)));
+      const fit = fitPaths(cvKinds, features, trainRows.filter((r) => !heldSet.has(r)), held, yAll, k, input.classWeights, hooks);
+      for (const kind of cvKinds) {
+        fit[kind].probs.forEach((p, ci) => held.forEach((r, j) => oof[kind][ci]!.set(p.subarray(j * k, (j + 1) * k), r * k)));
       }
       hooks.onStage?.('encoder', f + 1, folds.length);
     });
   }
+  const selProbs = {} as Record<FitKind, Float32Array[]>;
+  for (const kind of kinds) selProbs[kind] = useCv ? oof[kind] : full[kind].probs;
   const fitSeconds = (performance.now() - t0) / 1000;
 
-  // Per kind: the C with the best selection score.
+  // Per kind: the C with the best score on the rows it has held-out predictions for.
+  const yTrVal = Int32Array.from(yAll);
   const chosen = {} as Record<FitKind, number>;
   for (const kind of kinds) {
     let best: { f1: number; loss: number } | null = null;
-    selProbs[kind].forEach((p, ci) => {
-      const s = score(p, selY, k);
+    const [probs, ys] = oof[kind] ? [oof[kind], yTrVal] : [selProbs[kind], selY];
+    probs.forEach((p, ci) => {
+      const s = score(p, ys, k);
       if (better(s, best)) {
         best = s;
         chosen[kind] = ci;
