@@ -196,6 +196,47 @@ test.describe.serial('hardening: the Hub', () => {
     await page.getByTestId('encoder-status').filter({ hasText: 'Not downloaded yet' }).waitFor();
   });
 
+  test('hub: importing a bundle whose encoder is a Hub model not in this browser asks before downloading it', async ({ env, hubApp }) => {
+    test.setTimeout(240_000);
+    const { hub } = hubApp;
+    // A head on the tiny Hub BERT, exported as a bundle from one profile…
+    const first = await (await env.newContext('bundle-source')).newPage();
+    await open(first, hubApp.base, true);
+    await tab(first, 'train');
+    await first.getByTestId('hub-model-input').fill(REPO);
+    await first.getByTestId('hub-model-use').click();
+    await useSampleAndSave(first);
+    await tab(first, 'train');
+    for (const [k, v] of Object.entries({ 'cfg-epochs': 3, 'cfg-batchSize': 8, 'cfg-hiddenUnits': 0 })) await first.getByTestId(k).fill(String(v));
+    await first.getByTestId('train-button').click();
+    await first.getByTestId('run-result').waitFor({ timeout: 120_000 });
+    await tab(first, 'export');
+    const bundle = await download(first, () => first.getByTestId('export-bundle').click());
+
+    // …imported into a fresh one: the app asks; "no" downloads nothing and stores nothing.
+    const page = await (await env.newContext('bundle-import')).newPage();
+    await open(page, hubApp.base, true);
+    const dialogs: string[] = [];
+    let answer = false;
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void (answer ? d.accept() : d.dismiss());
+    });
+    const before = hub.log.length;
+    await tab(page, 'export');
+    await page.getByTestId('import-bundle-input').setInputFiles({ name: bundle.name, mimeType: 'application/zip', buffer: bundle.bytes });
+    await page.getByTestId('import-error').filter({ hasText: /which is not in this browser yet/ }).waitFor();
+    assert(dialogs.length === 1 && /owner\/tiny-bert@main/.test(dialogs[0]!), `one question naming the model: ${dialogs}`);
+    assert(hub.log.length === before, `nothing was fetched from the Hub after "no": ${JSON.stringify(hub.log.slice(before))}`);
+    assert((await page.getByTestId('export-run').locator('option').count()) <= 1, 'no run was stored');
+    // "Yes": the model downloads and the bundle imports.
+    answer = true;
+    await page.getByTestId('import-bundle-input').setInputFiles({ name: bundle.name, mimeType: 'application/zip', buffer: bundle.bytes });
+    await page.getByTestId('import-ok').waitFor({ timeout: 120_000 });
+    assert(dialogs.slice().length === 2, 'asked again'); // slice(): the earlier assert narrowed length to 1
+    assert(hub.log.slice(before).some((r) => r.url.endsWith('/model.safetensors')), 'after "yes" the model was downloaded');
+  });
+
   test('hub: two pages never both run one fine-tune (a job interrupted by a closed tab, resumed in two others)', async ({ env, hubApp }) => {
     test.setTimeout(300_000);
     const ctx = await env.newContext('two-pages');
