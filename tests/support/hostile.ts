@@ -1,7 +1,7 @@
 // The hostile corpus of scripts/gen-hostile.mjs, generated once per test file into a temporary
 // folder (never committed: it holds a 50 MB CSV and a 10 M-line vocabulary).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -12,6 +12,12 @@ export function hostileDir(): string {
   dir = mkdtempSync(join(tmpdir(), 'hostile-'));
   execFileSync(process.execPath, [resolve(__dirname, '../../scripts/gen-hostile.mjs'), dir, '1']);
   return dir;
+}
+
+/** Deletes the generated corpus (about 140 MB); call it in afterAll. */
+export function removeHostileDir(): void {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = null;
 }
 
 export function hostileFile(name: string): Uint8Array<ArrayBuffer> {

@@ -2,7 +2,7 @@
 // reads it, asserting the message, a bounded time and memory, and no leaked tensors (issue 9).
 // Paths that cross the UI and storage are covered in e2e.
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDelimited } from '../../src/core/data/csv';
 import { buildDataset } from '../../src/core/data/validate';
 import { readBundle } from '../../src/core/formats/bundle';
@@ -10,7 +10,7 @@ import { importHfClassifier, unzipHfFolder } from '../../src/core/formats/hf-exp
 import { artifactsToHead } from '../../src/core/formats/tfjs-artifacts';
 import { readZip } from '../../src/core/formats/zip';
 import { wordPieceFromTokenizerJson, wordPieceFromVocab } from '../../src/core/tokenizers/wordpiece';
-import { bounded, hostileFile, hostileText } from '../support/hostile';
+import { bounded, hostileFile, hostileText, removeHostileDir } from '../support/hostile';
 // @ts-expect-error: a plain .mjs script without types; used here to build variants of its files.
 import { bundleMetadata, bundleZip, headArtifacts } from '../../scripts/gen-hostile.mjs';
 
@@ -18,6 +18,7 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
   await tf.ready();
 });
+afterAll(removeHostileDir);
 
 const map = { textColumn: 0, labelColumn: 1 };
 
