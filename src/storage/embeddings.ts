@@ -4,6 +4,11 @@ export function embeddingsKey(datasetId: string, encoderId: string, weightsHash:
   return `${datasetId}|${encoderId}|${weightsHash}`;
 }
 
+/** A dataset's frozen embeddings as head training caches them: also keyed by windows read per text (1: cut). */
+export function trainingEmbeddingsKey(datasetId: string, encoderId: string, weightsHash: string, windows: number): string {
+  return `${embeddingsKey(datasetId, encoderId, weightsHash)}|w${windows}`;
+}
+
 export async function getEmbeddings(key: string): Promise<EmbeddingsRecord | undefined> {
   return (await openTextTuneDB()).get('embeddings', key);
 }

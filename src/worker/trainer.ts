@@ -6,7 +6,7 @@ import type { LinearModel } from '../core/train/logreg';
 import type { LongTextOptions } from '../core/encoders/types';
 import { headToArtifacts } from '../core/formats/tfjs-artifacts';
 import { getDataset, getDatasetRows } from '../storage/datasets';
-import { embeddingsKey, getEmbeddings, putEmbeddings } from '../storage/embeddings';
+import { getEmbeddings, putEmbeddings, trainingEmbeddingsKey } from '../storage/embeddings';
 import { saveRun } from '../storage/runs';
 import { newId } from '../storage/db';
 import type { RunRecord } from '../storage/db';
@@ -81,7 +81,7 @@ export class Trainer {
     const { info, dim, maxSeqLength, weightsHash, vectors } = await this.encoders.use(encoderId, null, async ({ encoder, info }) => {
       const dim = encoder.dim;
       // The cache key carries the weights' hash and the window policy: embeddings are only valid for what made them.
-      const key = `${embeddingsKey(datasetId, encoderId, encoder.weightsHash)}|w${longText.policy === 'chunk' ? longText.maxWindows : 1}`;
+      const key = trainingEmbeddingsKey(datasetId, encoderId, encoder.weightsHash, longText.policy === 'chunk' ? longText.maxWindows : 1);
       let vectors = (await getEmbeddings(key))?.vectors;
       if (!vectors || vectors.length !== n * dim) {
         const report = progressReporter(this.emit, 'embed');
