@@ -28,7 +28,7 @@ function OfflineBadges({ offline }: { offline: OfflineState }) {
         <span
           className="badge ok"
           data-testid="offline-ready"
-          title={`The app is cached by its service worker and the built-in encoder (${formatBytes(encoderStored.bytes)}) is stored in this browser: TextTune opens and trains without a network.`}
+          title="The app is cached by its service worker and the built-in encoder is stored in this browser: TextTune opens and trains without a network."
         >
           works offline
         </span>

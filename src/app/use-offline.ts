@@ -15,7 +15,7 @@ export interface OfflineState {
   online: boolean;
   update: AppUpdateState;
   /** The built-in encoder's files are in IndexedDB (null: not known yet). */
-  encoderStored: { bytes: number } | null | false;
+  encoderStored: boolean | null;
   /** What a reload would interrupt now (empty: safe). */
   busy: readonly string[];
   persistence: Persistence;
@@ -76,7 +76,7 @@ export function useOfflineState(client: ActivityClient, engineReady: boolean): O
     if (!engineReady || !update.supported || encoderStored) return;
     let live = true;
     client.call('encoder.prefetch', { id: 'use-lite' }).then(
-      (r) => live && setEncoderStored({ bytes: r.bytes }),
+      () => live && setEncoderStored(true),
       () => live && setEncoderStored(false),
     );
     return () => {

@@ -10,6 +10,19 @@ export async function getEncoderFiles(id: string, revision: string): Promise<Enc
   return db.getAllFromIndex('encoderFiles', 'by-encoder', encoderKey(id, revision));
 }
 
+/** The paths stored for one encoder revision, without reading the files (keys only: cheap). */
+export async function getEncoderFilePaths(id: string, revision: string): Promise<string[]> {
+  const db = await openTextTuneDB();
+  const prefix = `${encoderKey(id, revision)}/`;
+  const keys = await db.getAllKeysFromIndex('encoderFiles', 'by-encoder', encoderKey(id, revision));
+  return keys.map((k) => String(k).slice(prefix.length));
+}
+
+export async function getEncoderFile(id: string, revision: string, path: string): Promise<EncoderFileRecord | undefined> {
+  const db = await openTextTuneDB();
+  return db.get('encoderFiles', `${encoderKey(id, revision)}/${path}`);
+}
+
 /** All files of one encoder revision in one transaction, so the cache is all-or-nothing. */
 export async function putEncoderFiles(records: EncoderFileRecord[]): Promise<void> {
   const db = await openTextTuneDB();

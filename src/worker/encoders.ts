@@ -7,7 +7,7 @@ import { shardPaths } from '../core/encoders/weights';
 import { HF_BASE_URL } from '../core/hub/hf-hub';
 import { downloadFiles, type DownloadProgress } from '../core/hub/download';
 import { sha256Hex } from '../core/sha256';
-import { deleteEncoderFiles, encoderKey, getEncoderFiles, putEncoderFiles } from '../storage/encoder-files';
+import { deleteEncoderFiles, encoderKey, getEncoderFile, getEncoderFilePaths, getEncoderFiles, putEncoderFiles } from '../storage/encoder-files';
 import type { EncoderFileRecord } from '../storage/db';
 import type { EncoderId, EncoderInfo } from './protocol';
 import { EngineError, assertNever } from './errors';
@@ -131,19 +131,26 @@ export class EncoderStore {
    * calls it in the background on a first visit so the built-in encoder is there when the network
    * is gone. Cheap when they are already stored (presence only; load() verifies the hashes).
    */
-  async prefetch(id: EncoderId): Promise<{ bytes: number; downloaded: boolean }> {
-    const inMemory = await this.loaded.get(id)?.catch(() => null);
-    if (inMemory) return { bytes: inMemory.info.bytes, downloaded: false };
+  async prefetch(id: EncoderId): Promise<{ downloaded: boolean }> {
+    if (await this.loaded.get(id)?.catch(() => null)) return { downloaded: false };
     const spec = encoderSpec(id);
     const inFlight = this.downloading.get(id);
-    if (inFlight) return { bytes: totalBytes(await inFlight), downloaded: true };
-    const stored = await getEncoderFiles(id, revisionOf(spec));
-    const byPath = new Map(stored.map((r) => [r.path, r]));
-    if (stored.length > 0 && (spec.kind === 'use-lite' ? useLiteComplete(byPath) : bertFilesComplete(new Set(byPath.keys())))) {
-      return { bytes: totalBytes(stored), downloaded: false };
+    if (inFlight) {
+      await inFlight;
+      return { downloaded: true };
     }
-    return { bytes: totalBytes(await this.downloadOnce(id, spec, false)), downloaded: true };
+    // Paths and the small model.json only: reading 28 MB of weights at every start would delay
+    // the requests the page makes first.
+    const revision = revisionOf(spec);
+    const paths = new Set(await getEncoderFilePaths(id, revision));
+    const model = spec.kind === 'use-lite' && paths.has('model.json') ? await getEncoderFile(id, revision, 'model.json') : undefined;
+    const complete =
+      spec.kind === 'use-lite' ? !!model && paths.has('vocab.json') && shardPaths(json(model.bytes)).every((p) => paths.has(p)) : bertFilesComplete(paths);
+    if (complete) return { downloaded: false };
+    await this.downloadOnce(id, spec, false);
+    return { downloaded: true };
   }
+
 
   /** Caches an encoder's files and keeps the instance already built from them (imports). */
   async adopt(id: EncoderId, encoder: TextEncoder, records: EncoderFileRecord[]): Promise<LoadedEncoder> {

@@ -376,7 +376,7 @@ export interface EngineApi {
   'encoder.load': { args: { id: EncoderId }; result: EncoderInfo };
   'encoder.cached': { args: null; result: CachedEncoder[] };
   /** Stores an encoder's files in IndexedDB if they are not there (no tfjs work); for offline use. */
-  'encoder.prefetch': { args: { id: EncoderId }; result: { bytes: number; downloaded: boolean } };
+  'encoder.prefetch': { args: { id: EncoderId }; result: { downloaded: boolean } };
   'encoder.forget': { args: { id: EncoderId }; result: null };
   /** Stops a download in progress (nothing of it is stored); false when none was running. */
   'encoder.cancel': { args: { id: EncoderId }; result: boolean };

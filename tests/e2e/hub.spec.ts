@@ -91,6 +91,8 @@ function checkHfZip(bytes: Buffer, what: string): void {
 async function selectRun(page: Page, match: RegExp): Promise<void> {
   await tab(page, 'playground');
   const select = page.getByTestId('playground-run');
+  // The list arrives from the engine after the tab opens: wait for a matching entry, not just any.
+  await select.locator('option').filter({ hasText: match }).first().waitFor({ state: 'attached' });
   const options = await select.locator('option').evaluateAll((els) => els.map((e) => ({ value: (e as HTMLOptionElement).value, text: e.textContent ?? '' })));
   const option = options.find((o) => match.test(o.text));
   assert(option, `a run matching ${match} is listed: ${options.map((o) => o.text).join(' | ')}`);

@@ -134,13 +134,15 @@ test('large import: 200k rows / ~15 MB with a progress bar and no main-thread ta
   const dir = mkdtempSync(join(tmpdir(), 'texttune-'));
   const path = join(dir, 'large.csv');
   writeFileSync(path, bytes);
+  // The browser reads the file from disk while it parses: it is deleted only once that is done
+  // (deleted earlier, a busy engine read it too late and got NotFoundError).
   try {
     await page.getByTestId('upload-input').setInputFiles(path);
+    await page.getByTestId('parse-progress').waitFor({ timeout: 30_000 });
+    await page.getByTestId('valid-count').waitFor({ timeout: 120_000 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  await page.getByTestId('parse-progress').waitFor({ timeout: 30_000 });
-  await page.getByTestId('valid-count').waitFor({ timeout: 120_000 });
   const valid = (await page.getByTestId('valid-count').textContent()) ?? '';
   assert(/^200000 valid row/.test(valid), `all rows are valid: "${valid}"`);
   await page.getByTestId('save-dataset').click();
