@@ -19,9 +19,40 @@ export function formatSeconds(s: number | null): string {
   return `${m} min ${Math.round(s - m * 60)} s`;
 }
 
+/**
+ * A share as a percentage. Values that would round to 0 or 100 at this precision read "<0.1%" /
+ * ">99.9%": a model is never certain, and a saturated float32 softmax (exactly 1) or a perfect
+ * score on a handful of rows says less than "100.0%" suggests.
+ */
 export function pct(x: number, digits = 1): string {
-  return `${(x * 100).toFixed(digits)}%`;
+  if (!Number.isFinite(x)) return '–';
+  const step = 10 ** -digits;
+  const shown = x * 100;
+  if (shown > 100 - step / 2) return `>${(100 - step).toFixed(digits)}%`;
+  if (shown < step / 2) return `<${step.toFixed(digits)}%`;
+  return `${shown.toFixed(digits)}%`;
 }
+
+/** Below this many validation rows a headline number moves by several points per row: say so. */
+export const FEW_VALIDATION_ROWS = 50;
+
+/** Validation rows behind a run's metrics (the per-class supports add up to them). */
+export function validationRows(perClass: readonly { support: number }[]): number {
+  return perClass.reduce((n, c) => n + c.support, 0);
+}
+
+/** "on 8 validation rows", with the caveat when they are few. */
+export function validationNote(rows: number): { text: string; few: boolean } {
+  const few = rows < FEW_VALIDATION_ROWS;
+  return {
+    text: `on ${rows} validation row${rows === 1 ? '' : 's'}${few ? ` — few rows: one row moves accuracy by ${pct(1 / Math.max(1, rows), 0)}` : ''}`,
+    few,
+  };
+}
+
+/** A top probability below this (or a margin to the runner-up below LOW_MARGIN) is a guess. */
+export const LOW_CONFIDENCE = 0.6;
+export const LOW_MARGIN = 0.2;
 
 export function errorText(err: unknown): string {
   if (err instanceof Error) return err.message;

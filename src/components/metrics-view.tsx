@@ -1,9 +1,10 @@
 // Results of a run: headline numbers, per-class table, confusion matrix, misclassified examples.
 import type { Misclassified, RunMetrics } from '../worker/protocol';
-import { pct } from './format';
+import { pct, validationNote, validationRows } from './format';
 
 export function MetricsView({ labels, metrics, misclassified }: { labels: string[]; metrics: RunMetrics; misclassified: Misclassified[] }) {
   const maxCell = Math.max(1, ...metrics.confusion.flat());
+  const note = validationNote(validationRows(metrics.perClass));
   return (
     <div className="metrics" data-testid="metrics">
       <div className="headline">
@@ -20,6 +21,9 @@ export function MetricsView({ labels, metrics, misclassified }: { labels: string
           <span>macro-F1</span>
         </div>
       </div>
+      <p className={note.few ? 'warning small' : 'muted small'} data-testid="validation-size" data-few={note.few ? 'true' : 'false'}>
+        {note.few ? '⚠ ' : ''}Accuracy and macro-F1 {note.text}.
+      </p>
       <table className="table" data-testid="per-class">
         <caption>Per class (validation)</caption>
         <thead>

@@ -198,6 +198,10 @@ export function createEngine(emit: Emit): Handlers {
       await ready();
       return predictor.predict(runId, texts);
     },
+    async explain({ runId, text }) {
+      await ready();
+      return predictor.explain(runId, text);
+    },
     async 'predict.batch'({ runId, file, fileName }) {
       await ready();
       return predictor.predictFile(runId, file, fileName, progressReporter(emit, 'predict'));

@@ -14,6 +14,7 @@ import type { EncoderOverlay } from './encoder-weights';
 import type { LongTextOptions, TextEncoder } from '../core/encoders/types';
 import { needsEncoder, predictTextModel, type TextModel } from '../core/train/text-model';
 import { encoderWeightsFromSafetensors } from '../core/formats/encoder-weights';
+import { explainByOcclusion, type Explanation } from './explain';
 
 interface LoadedHead {
   model: tf.LayersModel;
@@ -63,6 +64,12 @@ export class Predictor {
     const head = await this.head(runId);
     const probabilities = await this.probabilities(head, texts);
     return { labels: head.labels, probabilities, ms: performance.now() - t0 };
+  }
+
+  /** Which words pushed the prediction of `text`, by occlusion on the same path as predict(). */
+  async explain(runId: string, text: string): Promise<Explanation> {
+    const head = await this.head(runId);
+    return explainByOcclusion(text, head.labels, (texts) => this.probabilities(head, texts));
   }
 
   /** The kept model's probabilities: the encoder (+ head) only when the kept model needs it. */

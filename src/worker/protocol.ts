@@ -3,8 +3,9 @@
 import type { EpochLog as HeadEpochLog } from '../core/train/head';
 import type { Comparison } from '../core/train/text-model';
 import type { LongTextOptions } from '../core/encoders/types';
+import type { Explanation, WordContribution } from './explain';
 
-export type { Comparison, LongTextOptions };
+export type { Comparison, Explanation, LongTextOptions, WordContribution };
 
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 export type BackendRequest = BackendName | 'auto';
@@ -399,6 +400,8 @@ export interface EngineApi {
   'finetune.jobs': { args: null; result: FineTuneJob[] };
   'finetune.discard': { args: { jobId: string }; result: null };
   predict: { args: { runId: string; texts: string[] }; result: Prediction };
+  /** Per-word contributions to each label's probability, by occlusion on the kept model (worker/explain.ts). */
+  explain: { args: { runId: string; text: string }; result: Explanation };
   'predict.batch': { args: { runId: string; file: Blob; fileName: string }; result: ExportedFile & { rows: number } };
   export: { args: { runId: string; format: ExportFormat }; result: ExportedFile };
   /** allowDownload: the user agreed to download the bundle's Hub encoder (else CONFIRM_DOWNLOAD). */

@@ -1,15 +1,22 @@
 // Live predictions while typing, and batch prediction of a CSV file.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useEngine, useEngineEvents } from '../../app/engine-context';
-import type { Prediction } from '../../worker/protocol';
+import type { Explanation, Prediction } from '../../worker/protocol';
 import { Bars } from '../../components/bars';
 import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
 import { downloadFile } from '../../components/download';
-import { pct } from '../../components/format';
+import { LOW_CONFIDENCE, LOW_MARGIN, pct, validationRows } from '../../components/format';
 import { useRuns } from '../../app/use-runs';
+import { WordHighlights } from './word-highlights';
 
 const DEBOUNCE_MS = 250;
+/**
+ * Explaining predicts 1 + words texts in one batch. When a single prediction took so little that
+ * even unbatched that stays under this budget (an n-gram kept model), it runs by itself once
+ * typing stops; otherwise (an encoder on WASM: seconds) it waits for the "Why?" button.
+ */
+const AUTO_EXPLAIN_BUDGET_MS = 1000;
 
 export function PlaygroundPage({ active, runId, onRunSelected }: { active: boolean; runId: string | null; onRunSelected(id: string): void }) {
   const engine = useEngine();
@@ -21,6 +28,30 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
   const [error, setError] = useState<unknown>(null);
   const [batch, setBatch] = useState<{ done: number; total: number; eta: number | null } | null>(null);
   const latest = useRef(0);
+  /** The latest explanation and the run and text it is for. */
+  const [explanation, setExplanation] = useState<{ runId: string; text: string; result: Explanation } | null>(null);
+  const [explaining, setExplaining] = useState(false);
+  const explainTicket = useRef(0);
+
+  const explain = useCallback(
+    (forRun: string, forText: string) => {
+      const ticket = ++explainTicket.current;
+      setExplaining(true);
+      engine.call('explain', { runId: forRun, text: forText }).then(
+        (result) => {
+          if (ticket !== explainTicket.current) return;
+          setExplanation({ runId: forRun, text: forText, result });
+          setExplaining(false);
+        },
+        (err) => {
+          if (ticket !== explainTicket.current) return;
+          setError(err);
+          setExplaining(false);
+        },
+      );
+    },
+    [engine],
+  );
 
   useEffect(() => {
     // A list fetched before a run was saved elsewhere lacks it: only a fresh list may reset the choice.
@@ -40,6 +71,7 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
           setAnswer({ runId, prediction: p });
           setError(null);
           setPredicting(false);
+          if (p.ms * (1 + wordCount(text)) <= AUTO_EXPLAIN_BUDGET_MS) explain(runId, text);
         },
         (err) => {
           if (ticket !== latest.current) return;
@@ -49,7 +81,7 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
       );
     }, DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [engine, runId, text]);
+  }, [engine, runId, text, explain]);
 
   useEngineEvents((e) => {
     if (e.type === 'progress' && e.task === 'predict') setBatch({ done: e.done, total: e.total, eta: e.etaSeconds });
@@ -72,6 +104,9 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
   // Only an answer for the selected run and a non-empty box is shown.
   const prediction = runId && text.trim() !== '' && answer?.runId === runId ? answer.prediction : null;
   const top = prediction ? argmax(prediction.probabilities) : -1;
+  const margin = prediction ? marginOf(prediction.probabilities, top) : 1;
+  const lowConfidence = prediction !== null && (prediction.probabilities[top]! < LOW_CONFIDENCE || margin < LOW_MARGIN);
+  const shownExplanation = explanation && explanation.runId === runId && explanation.text === text ? explanation : null;
   return (
     <div className="page">
       <section className="card">
@@ -84,7 +119,7 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
             <select data-testid="playground-run" value={runId ?? ''} onChange={(e) => onRunSelected(e.target.value)}>
               {(runs ?? []).map((r) => (
                 <option key={r.id} value={r.id}>
-                  {r.name} · {r.datasetName} · acc {pct(r.metrics.accuracy)}
+                  {r.name} · {r.datasetName} · acc {pct(r.metrics.accuracy)} on {validationRows(r.metrics.perClass)} validation rows
                 </option>
               ))}
             </select>
@@ -121,8 +156,22 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
               testIdPrefix="prob-"
               bars={prediction.labels.map((l, i) => ({ label: l, value: prediction.probabilities[i]!, text: pct(prediction.probabilities[i]!) }))}
             />
+            {lowConfidence && (
+              <p className="warning small low-confidence" data-testid="low-confidence">
+                Low confidence: the model is unsure between {runnerUpText(prediction, top)}. Treat this as a guess; more labelled
+                examples like this text would help.
+              </p>
+            )}
           </div>
         )}
+        {prediction && runId && (
+          <div className="row">
+            <button type="button" data-testid="explain-button" disabled={explaining} onClick={() => explain(runId, text)}>
+              {explaining ? 'Explaining…' : 'Why? Highlight the words'}
+            </button>
+          </div>
+        )}
+        {prediction && shownExplanation && <WordHighlights explanation={shownExplanation} />}
         <ErrorMessage error={error ?? runsError} testId="playground-error" />
       </section>
       <section className="card">
@@ -148,6 +197,24 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
       </section>
     </div>
   );
+}
+
+/** Words the explanation would occlude (the same rule as worker/explain.ts, roughly: for the budget only). */
+function wordCount(text: string): number {
+  return text.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
+}
+
+/** Top probability minus the runner-up's. */
+function marginOf(values: Float32Array, top: number): number {
+  let second = 0;
+  for (let i = 0; i < values.length; i++) if (i !== top && values[i]! > second) second = values[i]!;
+  return values[top]! - second;
+}
+
+function runnerUpText(p: Prediction, top: number): string {
+  let second = top === 0 ? 1 : 0;
+  for (let i = 0; i < p.labels.length; i++) if (i !== top && p.probabilities[i]! > p.probabilities[second]!) second = i;
+  return `“${p.labels[top]}” (${pct(p.probabilities[top]!)}) and “${p.labels[second]}” (${pct(p.probabilities[second]!)})`;
 }
 
 function argmax(values: Float32Array): number {

@@ -7,7 +7,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { LineChart } from '../../components/line-chart';
 import { MetricsView } from '../../components/metrics-view';
 import { ComparisonView } from '../../components/comparison-view';
-import { pct } from '../../components/format';
+import { pct, validationRows } from '../../components/format';
 import { DEFAULT_CONFIG, TrainForm } from './train-form';
 import { FineTunePanel } from './finetune-panel';
 import { FineTuneDetails } from './finetune-details';
@@ -212,7 +212,7 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
               <tr>
                 <th scope="col">run</th>
                 <th scope="col">dataset</th>
-                <th scope="col">accuracy</th>
+                <th scope="col">accuracy (validation rows)</th>
                 <th scope="col">macro-F1</th>
                 <th scope="col">kept model</th>
                 <th scope="col">when</th>
@@ -227,7 +227,9 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
                     {r.imported ? ' (imported)' : ''}
                   </td>
                   <td>{r.datasetName}</td>
-                  <td>{pct(r.metrics.accuracy)}</td>
+                  <td>
+                    {pct(r.metrics.accuracy)} <span className="muted small">on {validationRows(r.metrics.perClass)}</span>
+                  </td>
                   <td>{r.metrics.macroF1.toFixed(3)}</td>
                   <td>{r.comparison?.kept ?? (r.fineTune ? 'fine-tuned encoder' : 'encoder')}</td>
                   <td>{new Date(r.createdAt).toLocaleString()}</td>
