@@ -90,7 +90,7 @@ export class Predictor {
     file: Blob,
     fileName: string,
     progress: (done: number, total: number) => void,
-  ): Promise<ExportedFile & { rows: number }> {
+  ): Promise<ExportedFile & { rows: number; textColumn: string }> {
     const table = await parseDelimited(file);
     const { textColumn } = detectColumns(table);
     if (table.rows.length === 0) throw new EngineError('DATASET_INVALID', `${fileName} has no data rows to predict`);
@@ -111,6 +111,7 @@ export class Predictor {
       mime: 'text/csv',
       bytes: new TextEncoder().encode(csv),
       rows: rows.length,
+      textColumn: table.columns[textColumn] ?? `column ${textColumn + 1}`,
     };
   }
 

@@ -402,7 +402,8 @@ export interface EngineApi {
   predict: { args: { runId: string; texts: string[] }; result: Prediction };
   /** Per-word contributions to each label's probability, by occlusion on the kept model (worker/explain.ts). */
   explain: { args: { runId: string; text: string }; result: Explanation };
-  'predict.batch': { args: { runId: string; file: Blob; fileName: string }; result: ExportedFile & { rows: number } };
+  /** textColumn: the name of the column that was predicted (auto-detected). */
+  'predict.batch': { args: { runId: string; file: Blob; fileName: string }; result: ExportedFile & { rows: number; textColumn: string } };
   export: { args: { runId: string; format: ExportFormat }; result: ExportedFile };
   /** allowDownload: the user agreed to download the bundle's Hub encoder (else CONFIRM_DOWNLOAD). */
   'import.bundle': { args: { file: Blob; fileName: string; allowDownload?: boolean }; result: RunSummary };

@@ -9,6 +9,7 @@ import { downloadFile } from '../../components/download';
 import { LOW_CONFIDENCE, LOW_MARGIN, pct, validationRows } from '../../components/format';
 import { useRuns } from '../../app/use-runs';
 import { WordHighlights } from './word-highlights';
+import { fileNotTextReason } from './binary-file';
 
 const DEBOUNCE_MS = 250;
 /**
@@ -27,6 +28,9 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
   const [predicting, setPredicting] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [batch, setBatch] = useState<{ done: number; total: number; eta: number | null } | null>(null);
+  /** What the last batch prediction did, in words, and its error (shown in the batch card). */
+  const [batchDone, setBatchDone] = useState<string | null>(null);
+  const [batchError, setBatchError] = useState<unknown>(null);
   const latest = useRef(0);
   /** The latest explanation and the run and text it is for. */
   const [explanation, setExplanation] = useState<{ runId: string; text: string; result: Explanation } | null>(null);
@@ -89,13 +93,20 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
 
   const predictFile = async (file: File) => {
     if (!runId) return;
-    setError(null);
+    setBatchError(null);
+    setBatchDone(null);
+    const notText = await fileNotTextReason(file).catch((err: unknown) => `it could not be read (${String(err)})`);
+    if (notText) {
+      setBatchError(new Error(`${file.name} was not predicted: ${notText}.`));
+      return;
+    }
     setBatch({ done: 0, total: 1, eta: null });
     try {
       const out = await engine.call('predict.batch', { runId, file, fileName: file.name });
+      setBatchDone(`${out.rows} row${out.rows === 1 ? '' : 's'} predicted from the text column “${out.textColumn}” of ${file.name} → ${out.fileName}`);
       downloadFile(out.bytes, out.fileName, out.mime);
     } catch (err) {
-      setError(err);
+      setBatchError(err);
     } finally {
       setBatch(null);
     }
@@ -194,6 +205,12 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
           />
         </label>
         {batch && <ProgressBar label="Predicting" done={batch.done} total={batch.total} etaSeconds={batch.eta} testId="batch-progress" />}
+        {batchDone && (
+          <p className="ok small" data-testid="batch-summary" role="status">
+            {batchDone}
+          </p>
+        )}
+        <ErrorMessage error={batchError} testId="batch-error" />
       </section>
     </div>
   );

@@ -36,11 +36,11 @@ function fields(numLayers: number | null): NumberFieldSpec<NumberField>[] {
   ];
 }
 
-export function FineTuneForm({ value, onChange, disabled, numLayers }: { value: FineTuneSettings; onChange(s: FineTuneSettings): void; disabled: boolean; numLayers: number | null }) {
+export function FineTuneForm({ value, onChange, onInvalid, disabled, numLayers }: { value: FineTuneSettings; onChange(s: FineTuneSettings): void; onInvalid(labels: string[]): void; disabled: boolean; numLayers: number | null }) {
   return (
     <fieldset className="form-grid" disabled={disabled}>
       <legend>Fine-tuning hyper-parameters</legend>
-      <NumberFields fields={fields(numLayers)} value={value} onChange={onChange} testIdPrefix="ft" />
+      <NumberFields fields={fields(numLayers)} value={value} onChange={onChange} onInvalid={onInvalid} testIdPrefix="ft" />
       <label className="checkbox">
         <input type="checkbox" data-testid="ft-classWeights" checked={value.classWeights} onChange={(e) => onChange({ ...value, classWeights: e.target.checked })} />
         Class weights (balance rare labels)

@@ -43,6 +43,8 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, on
   const [checkpoint, setCheckpoint] = useState(0);
   const [jobs, setJobs] = useState<FineTuneJob[]>([]);
   const [error, setError] = useState<unknown>(null);
+  /** Labels of settings fields holding an invalid entry: nothing starts until they are fixed. */
+  const [invalidFields, setInvalidFields] = useState<string[]>([]);
 
   const headRuns = useMemo(() => runs.filter((r) => !r.fineTune && !r.imported && r.datasetId === datasetId && r.encoderId === encoderId), [runs, datasetId, encoderId]);
   // Until the user picks (or when their pick is gone), a linear head run: it is the one that carries over.
@@ -162,12 +164,12 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, on
       <p className="small" data-testid="ft-head-init" data-kind={head.kind}>
         {head.text}
       </p>
-      <FineTuneForm value={settings} onChange={setSettings} disabled={busy !== null} numLayers={numLayers} />
+      <FineTuneForm value={settings} onChange={setSettings} onInvalid={setInvalidFields} disabled={busy !== null} numLayers={numLayers} />
       <div className="row">
-        <button type="button" data-testid="ft-estimate-button" disabled={busy !== null || disabled || !datasetId} onClick={() => void measure()}>
+        <button type="button" data-testid="ft-estimate-button" disabled={busy !== null || disabled || !datasetId || invalidFields.length > 0} onClick={() => void measure()}>
           Estimate time
         </button>
-        <button type="button" className="primary" data-testid="ft-start" disabled={busy !== null || disabled || !datasetId} onClick={start}>
+        <button type="button" className="primary" data-testid="ft-start" disabled={busy !== null || disabled || !datasetId || invalidFields.length > 0} onClick={start}>
           Fine-tune encoder
         </button>
         <button
@@ -181,6 +183,11 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, on
         >
           {stopping ? 'Stopping…' : 'Stop (keep best epoch)'}
         </button>
+        {invalidFields.length > 0 && (
+          <span className="field-error small" data-testid="ft-invalid">
+            Fix {invalidFields.join(', ')} first.
+          </span>
+        )}
       </div>
       {estimate && (
         <p className="small" data-testid="ft-estimate" data-seconds={estimate.totalSeconds} data-backend={estimate.backend}>

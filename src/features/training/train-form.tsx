@@ -29,11 +29,11 @@ const FIELDS: NumberFieldSpec<NumberField>[] = [
   { key: 'patience', label: 'Early-stop patience', step: 1, min: 0, max: 500, help: 'epochs without a better val macro-F1 (0 = off)' },
 ];
 
-export function TrainForm({ value, onChange, disabled }: { value: TrainConfig; onChange(c: TrainConfig): void; disabled: boolean }) {
+export function TrainForm({ value, onChange, onInvalid, disabled }: { value: TrainConfig; onChange(c: TrainConfig): void; onInvalid(labels: string[]): void; disabled: boolean }) {
   return (
     <fieldset className="form-grid" disabled={disabled}>
       <legend>Hyper-parameters</legend>
-      <NumberFields fields={FIELDS} value={value} onChange={onChange} testIdPrefix="cfg" />
+      <NumberFields fields={FIELDS} value={value} onChange={onChange} onInvalid={onInvalid} testIdPrefix="cfg" />
       <label className="checkbox">
         <input
           type="checkbox"

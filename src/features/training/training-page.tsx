@@ -33,6 +33,8 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
   const [datasets, setDatasets] = useState<DatasetMeta[]>([]);
   const [runs, setRuns] = useState<RunSummary[]>([]);
   const [config, setConfig] = useState<TrainConfig>(DEFAULT_CONFIG);
+  /** Labels of settings fields holding an invalid entry: Train waits until they are fixed. */
+  const [invalidFields, setInvalidFields] = useState<string[]>([]);
   const [running, setRunning] = useState(false);
   const [stopping, setStopping] = useState(false);
   const [progress, setProgress] = useState<{ task: ProgressTask; done: number; total: number; eta: number | null } | null>(null);
@@ -118,14 +120,26 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
             </select>
           </label>
         )}
-        <TrainForm value={config} onChange={setConfig} disabled={running} />
+        <TrainForm value={config} onChange={setConfig} onInvalid={setInvalidFields} disabled={running} />
         <div className="row">
-          <button type="button" className="primary" data-testid="train-button" disabled={running || fineTuning || !datasetId} onClick={() => void start()}>
+          <button
+            type="button"
+            className="primary"
+            data-testid="train-button"
+            disabled={running || fineTuning || !datasetId || invalidFields.length > 0}
+            aria-describedby={invalidFields.length > 0 ? 'train-invalid' : undefined}
+            onClick={() => void start()}
+          >
             Train
           </button>
           <button type="button" data-testid="stop-button" disabled={!running || stopping} onClick={stop}>
             {stopping ? 'Stopping…' : 'Stop (keep best epoch)'}
           </button>
+          {invalidFields.length > 0 && (
+            <span className="field-error small" id="train-invalid" data-testid="train-invalid">
+              Fix {invalidFields.join(', ')} first.
+            </span>
+          )}
         </div>
         {running && progress && (
           <ProgressBar
