@@ -49,5 +49,24 @@ test('explain: on the sample model a clearly positive word is marked as pushing 
   const shown = await page.getByTestId('explanation').count();
   assert(shown === 0 || stale === 1, 'a shown explanation is always for the text in the box');
 
+  // Batch predict refuses a binary file in its own card, and says what it predicted otherwise.
+  await page.getByTestId('batch-input').setInputFiles({ name: 'photo.csv', mimeType: 'text/csv', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]) });
+  const batchError = (await page.getByTestId('batch-error').textContent()) ?? '';
+  assert(/photo\.csv was not predicted: .*binary file/.test(batchError), `a binary file is refused: "${batchError}"`);
+
+  // Settings are checked as typed, in the field's own name; a cleared field does not become 0.
   await tab(page, 'train');
+  const batchSize = page.getByTestId('cfg-batchSize');
+  await batchSize.fill('');
+  assert((await batchSize.getAttribute('aria-invalid')) === 'true', 'a cleared Batch size is marked invalid');
+  assert((await batchSize.inputValue()) === '', 'and stays empty (not 0)');
+  const msg = (await page.getByTestId('cfg-batchSize-error').textContent()) ?? '';
+  assert(/^Batch size is empty: enter a number from 1 to 1024\.$/.test(msg), `the message names the field: "${msg}"`);
+  assert(await page.getByTestId('train-button').isDisabled(), 'Train waits while a field is invalid');
+  await page.getByTestId('cfg-valFraction').fill('0.9');
+  assert(/^Validation fraction must be between 0\.05 and 0\.5, not 0\.9\.$/.test((await page.getByTestId('cfg-valFraction-error').textContent()) ?? ''), 'a value above the max is refused');
+  assert(/Fix Validation fraction, Batch size first/.test((await page.getByTestId('train-invalid').textContent()) ?? ''), 'the button says what to fix');
+  await batchSize.fill('16');
+  await page.getByTestId('cfg-valFraction').fill('0.2');
+  assert((await batchSize.getAttribute('aria-invalid')) === null && (await page.getByTestId('train-button').isEnabled()), 'fixed fields make Train available again');
 });
