@@ -212,6 +212,7 @@ async function main(): Promise<void> {
         trainTexts: tr.texts, valTexts: val.texts, trainY: tr.y, valY: val.y, numClasses: k,
         trainEmb: trEmb, valEmb: rowsOf(poolEmb, valIdx), dim, classWeights: true,
         ...(arg('char-ngrams') === 'off' ? { ngram: { charNgrams: [0, 0] as [number, number] } } : {}),
+        ...(arg('embedding-scale') ? { embeddingScale: Number(arg('embedding-scale')) } : {}),
       });
       const trainSeconds = (Date.now() - t0) / 1000;
       const secondsOf = (kind: ModelKind) => res.comparison.candidates.find((c) => c.kind === kind)?.seconds ?? 0;

@@ -205,6 +205,24 @@ describe('trainTextModels: every candidate, the best kept', () => {
     expect(Array.from(argmaxRows(p, 2))).toEqual([1, 0]);
   });
 
+  it('predicts each candidate as it was scored, the hybrid with its embedding scale', () => {
+    const tr = mixedProblem(80, 11);
+    const val = mixedProblem(40, 12);
+    const res = trainTextModels({
+      trainTexts: tr.texts, valTexts: val.texts, trainY: tr.y, valY: val.y, numClasses: 2,
+      trainEmb: tr.emb, valEmb: val.emb, dim: 2, classWeights: true, embeddingScale: 3,
+    });
+    const encProbs = predictLinear(res.encoderHead!, { rows: 40, sparse: null, dense: { data: val.emb, dim: 2 } });
+    for (const c of res.comparison.candidates) {
+      const p = predictTextModel(res.all[c.kind]!, val.texts, encProbs, { data: val.emb, dim: 2 }, 2);
+      const pred = argmaxRows(p, 2);
+      const acc = pred.reduce((a, v, i) => a + (v === val.y[i] ? 1 : 0), 0) / 40;
+      expect(acc, c.kind).toBeCloseTo(c.metrics.accuracy, 10);
+    }
+    expect(res.all.hybrid!.embeddingScale).toBe(3);
+    expect(decodeTextModel(encodeTextModel(res.all.hybrid!), 2, 2).embeddingScale).toBe(3);
+  });
+
   it('deals stratified folds that cover every row once', () => {
     const y = Int32Array.from([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2]);
     const folds = stratifiedFolds(y, 5, 1);

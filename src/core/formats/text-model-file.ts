@@ -16,6 +16,8 @@ interface TextModelMeta {
   kept: ModelKind;
   blendWeight: number;
   temperature: number;
+  /** Absent in files written before it existed: 1. */
+  embeddingScale?: number;
   ngramConfig: NgramConfig | null;
   ngram: { numClasses: number; sparseDim: number; denseDim: number } | null;
   hybrid: { numClasses: number; sparseDim: number; denseDim: number } | null;
@@ -38,6 +40,7 @@ export function encodeTextModel(m: TextModel): Uint8Array {
     kept: m.kept,
     blendWeight: m.blendWeight,
     temperature: m.temperature,
+    embeddingScale: m.embeddingScale,
     ngramConfig: m.vectorizer?.config ?? null,
     ngram: linear('ngram', m.ngram),
     hybrid: linear('hybrid', m.hybrid),
@@ -111,6 +114,7 @@ export function decodeTextModel(bytes: Uint8Array, numClasses: number, embedding
     hybrid: linear('hybrid', meta.hybrid, embeddingDim),
     blendWeight: finiteIn(meta.blendWeight, 0, 1, 'blendWeight'),
     temperature: finiteIn(meta.temperature, 0.01, 100, 'temperature'),
+    embeddingScale: meta.embeddingScale === undefined ? 1 : finiteIn(meta.embeddingScale, 0.01, 100, 'embeddingScale'),
   };
   if ((model.kept === 'baseline' || model.kept === 'blend') && !model.ngram) bad(`a ${model.kept} model needs its n-gram model`);
   if (model.kept === 'hybrid' && !model.hybrid) bad('a hybrid model needs its hybrid weights');

@@ -33,7 +33,7 @@ export interface LogRegOptions {
   /** Per-row weights (e.g. balanced class weights); default 1. */
   sampleWeights?: Float32Array | null;
   maxIterations?: number;
-  /** Stop when the gradient's largest entry falls below this. */
+  /** Stop when the gradient's largest entry falls below this (scikit-learn's lbfgs default, 1e-4, on the same mean loss). */
   tolerance?: number;
   /** Start from these weights (warm start along a C path). */
   init?: LinearModel | null;
@@ -70,6 +70,20 @@ function logits(x: Features, w: Float64Array | Float32Array, b: ArrayLike<number
     const { indptr, indices, values } = x.sparse;
     for (let i = 0; i < x.rows; i++) {
       const zi = i * k;
+      if (k === 2) {
+        // The common binary case, unrolled: ~2× faster than the generic loop in V8.
+        let z0 = z[zi]!;
+        let z1 = z[zi + 1]!;
+        for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
+          const v = values[p]!;
+          const wj = indices[p]! << 1;
+          z0 += v * w[wj]!;
+          z1 += v * w[wj + 1]!;
+        }
+        z[zi] = z0;
+        z[zi + 1] = z1;
+        continue;
+      }
       for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
         const v = values[p]!;
         const wj = indices[p]! * k;
@@ -133,6 +147,17 @@ function lossAndGrad(x: Features, y: Int32Array, s: Float64Array, sTotal: number
     const { indptr, indices, values } = x.sparse;
     for (let i = 0; i < x.rows; i++) {
       const zi = i * k;
+      if (k === 2) {
+        const d0 = z[zi]!;
+        const d1 = z[zi + 1]!;
+        for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
+          const v = values[p]!;
+          const wj = indices[p]! << 1;
+          gw[wj]! += v * d0;
+          gw[wj + 1]! += v * d1;
+        }
+        continue;
+      }
       for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
         const v = values[p]!;
         const wj = indices[p]! * k;
@@ -189,7 +214,7 @@ export function fitLogReg(x: Features, y: Int32Array, numClasses: number, opts: 
   for (const v of s) sTotal += v;
   const lambda = 1 / (opts.C * sTotal);
   const maxIter = opts.maxIterations ?? 300;
-  const tol = opts.tolerance ?? 1e-5;
+  const tol = opts.tolerance ?? 1e-4;
 
   const theta = new Float64Array(d * k + k);
   if (opts.init) {

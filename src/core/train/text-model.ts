@@ -30,6 +30,8 @@ export interface TextModel {
   ngram: LinearModel | null;
   /** Used by 'hybrid'. */
   hybrid: LinearModel | null;
+  /** The hybrid's embeddings are multiplied by this before its logistic regression (see HYBRID_EMBEDDING_SCALE). */
+  embeddingScale: number;
   /** Weight of the encoder's probabilities in 'blend'. */
   blendWeight: number;
   /** Temperature applied to the kept model's probabilities. */
@@ -81,6 +83,8 @@ export interface TextModelInput {
   ngram?: Partial<NgramConfig>;
   /** Which candidates to train (default all that the inputs allow). */
   only?: readonly ModelKind[];
+  /** Scale of the embeddings inside the hybrid (default HYBRID_EMBEDDING_SCALE). */
+  embeddingScale?: number;
 }
 
 export interface TextModelHooks {
@@ -105,6 +109,12 @@ export const C_PATH: Readonly<Record<'baseline' | 'encoder' | 'hybrid', readonly
   hybrid: [3, 10, 30, 100],
 });
 const BLEND_STEPS = 20;
+/**
+ * Inside the hybrid, TF-IDF rows and embeddings both have unit norm, but an embedding spreads its
+ * norm over 512 small coordinates and needs large weights, which one shared L2 penalty then
+ * suppresses. Scaling the embeddings lets them speak with smaller weights.
+ */
+export const HYBRID_EMBEDDING_SCALE = 1;
 const TIE = 1e-9;
 
 export class StoppedError extends TrainError {}
@@ -258,15 +268,17 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
   yAll.set(input.trainY);
   yAll.set(input.valY, nTr);
   hooks.onStage?.('features', 1, 1);
-  const denseRows = (rows: number[]) => {
+  const embScale = input.embeddingScale ?? HYBRID_EMBEDDING_SCALE;
+  const denseRows = (rows: number[], scale: number) => {
     const out = new Float32Array(rows.length * input.dim);
     rows.forEach((r, i) => out.set(embAll!.subarray(r * input.dim, (r + 1) * input.dim), i * input.dim));
+    if (scale !== 1) for (let i = 0; i < out.length; i++) out[i]! *= scale;
     return { data: out, dim: input.dim };
   };
   const features = (kind: FitKind, rows: number[]): Features => ({
     rows: rows.length,
     sparse: kind === 'encoder' ? null : sparseRows(xAll, rows),
-    dense: kind === 'baseline' ? null : denseRows(rows),
+    dense: kind === 'baseline' ? null : denseRows(rows, kind === 'hybrid' ? embScale : 1),
   });
   const trainRows = Array.from({ length: nTr }, (_, i) => i);
   const valRows = Array.from({ length: nVal }, (_, i) => nTr + i);
@@ -361,6 +373,7 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
     vectorizer: kind === 'encoder' ? null : vectorizer,
     ngram: kind === 'baseline' || kind === 'blend' ? baseModel : null,
     hybrid: kind === 'hybrid' ? hybrid : null,
+    embeddingScale: embScale,
     blendWeight,
     temperature,
   });
@@ -401,7 +414,9 @@ export function predictTextModel(m: TextModel, texts: readonly string[], encoder
       break;
     case 'hybrid':
       if (!embeddings) throw new TrainError('invalid-argument', 'predictTextModel: the hybrid model needs embeddings');
-      probs = predictLinear(m.hybrid!, { rows: texts.length, sparse: ngramFeatures(), dense: embeddings });
+      const scale = m.embeddingScale ?? 1;
+      const dense = scale === 1 ? embeddings : { data: embeddings.data.map((v) => v * scale), dim: embeddings.dim };
+      probs = predictLinear(m.hybrid!, { rows: texts.length, sparse: ngramFeatures(), dense });
       break;
     case 'blend': {
       if (!encoderProbs) throw new TrainError('invalid-argument', 'predictTextModel: the blend needs encoder probabilities');
