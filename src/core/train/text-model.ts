@@ -412,12 +412,13 @@ export function predictTextModel(m: TextModel, texts: readonly string[], encoder
       if (!encoderProbs) throw new TrainError('invalid-argument', 'predictTextModel: the encoder model needs encoder probabilities');
       probs = encoderProbs.slice();
       break;
-    case 'hybrid':
+    case 'hybrid': {
       if (!embeddings) throw new TrainError('invalid-argument', 'predictTextModel: the hybrid model needs embeddings');
       const scale = m.embeddingScale ?? 1;
       const dense = scale === 1 ? embeddings : { data: embeddings.data.map((v) => v * scale), dim: embeddings.dim };
       probs = predictLinear(m.hybrid!, { rows: texts.length, sparse: ngramFeatures(), dense });
       break;
+    }
     case 'blend': {
       if (!encoderProbs) throw new TrainError('invalid-argument', 'predictTextModel: the blend needs encoder probabilities');
       const base = predictLinear(m.ngram!, { rows: texts.length, sparse: ngramFeatures(), dense: null });
