@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { mulberry32, shuffleInPlace } from '../src/core/data/random';
 import { fitVectorizer, transform } from '../src/core/train/ngram';
 import { fitLogReg, predictLinear } from '../src/core/train/logreg';
-import { argmaxRows, C_PATH } from '../src/core/train/text-model';
+import { argmaxRows, autoNgramConfig, C_PATH } from '../src/core/train/text-model';
 import { loadImdbReviews } from '../tests/support/corpus';
 
 function timed<T>(fn: () => T): { value: T; wall: number; cpu: number } {
@@ -27,7 +27,7 @@ const test = reviews.slice(n, n + 2000);
 const y = Int32Array.from(train, (r) => r.s);
 
 const feats = timed(() => {
-  const v = fitVectorizer(train.map((r) => r.t));
+  const v = fitVectorizer(train.map((r) => r.t), autoNgramConfig(train.map((r) => r.t)));
   return { v, x: transform(v, train.map((r) => r.t)) };
 });
 const one = timed(() => fitLogReg({ rows: n, sparse: feats.value.x, dense: null }, y, 2, { C: 10 }));

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fitVectorizer, transform, words } from '../../src/core/train/ngram';
 import { fitLogReg, logRegObjective, predictLinear, type Features } from '../../src/core/train/logreg';
 import { applyTemperature, expectedCalibrationError, fitTemperature } from '../../src/core/train/calibration';
-import { argmaxRows, predictTextModel, stratifiedFolds, trainTextModels } from '../../src/core/train/text-model';
+import { argmaxRows, autoNgramConfig, predictTextModel, stratifiedFolds, trainTextModels } from '../../src/core/train/text-model';
 import { decodeTextModel, encodeTextModel } from '../../src/core/formats/text-model-file';
 import { chunkTokens } from '../../src/core/tokenizers/batch';
 import { mulberry32 } from '../../src/core/data/random';
@@ -221,6 +221,11 @@ describe('trainTextModels: every candidate, the best kept', () => {
     }
     expect(res.all.hybrid!.embeddingScale).toBe(3);
     expect(decodeTextModel(encodeTextModel(res.all.hybrid!), 2, 2).embeddingScale).toBe(3);
+  });
+
+  it('uses character n-grams for short texts only', () => {
+    expect(autoNgramConfig(['short text', 'another one', 'x'])).toEqual({});
+    expect(autoNgramConfig(['long '.repeat(200), 'long '.repeat(150), 'x'])).toEqual({ charNgrams: [0, 0] });
   });
 
   it('deals stratified folds that cover every row once', () => {
