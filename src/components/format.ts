@@ -54,6 +54,17 @@ export function validationNote(rows: number): { text: string; few: boolean } {
 export const LOW_CONFIDENCE = 0.6;
 export const LOW_MARGIN = 0.2;
 
+/** The top label and the runner-up of one row of probabilities, and whether the model is guessing. */
+export function confidenceOf(probabilities: ArrayLike<number>): { top: number; second: number; low: boolean } {
+  let top = 0;
+  for (let i = 1; i < probabilities.length; i++) if (probabilities[i]! > probabilities[top]!) top = i;
+  let second = -1;
+  for (let i = 0; i < probabilities.length; i++) if (i !== top && (second < 0 || probabilities[i]! > probabilities[second]!)) second = i;
+  const p = probabilities[top] ?? 0;
+  const margin = second < 0 ? p : p - probabilities[second]!;
+  return { top, second, low: p < LOW_CONFIDENCE || margin < LOW_MARGIN };
+}
+
 export function errorText(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);

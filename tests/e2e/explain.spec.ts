@@ -37,6 +37,9 @@ test('explain: on the sample model a clearly positive word is marked as pushing 
   assert(/^\+\d+(\.\d)? points toward positive$/.test(title), `its number is in its title: "${title}"`);
   assert(/\(\+.* toward positive\)/.test((await excellent.locator('.sr-only').textContent()) ?? ''), 'and in text for screen readers');
   const summary = (await page.getByTestId('explain-summary').textContent()) ?? '';
+  if (process.env.E2E_VERBOSE) console.log(`explanation: ${summary}`);
+  const status = (await page.getByTestId('playground-status').textContent()) ?? '';
+  assert(/^Predicted positive \([^)]*%\)(, low confidence)?\. Word highlights ready\.$/.test(status), `the page-long status region announces it: "${status}"`);
   assert(/Pushed toward positive: .*“Excellent”/.test(summary), `the summary names it: "${summary}"`);
   // Not colour alone: a word toward the label is bold and underlined.
   const style = await excellent.evaluate((el) => ({ weight: getComputedStyle(el).fontWeight, line: getComputedStyle(el).textDecorationLine }));
@@ -48,6 +51,16 @@ test('explain: on the sample model a clearly positive word is marked as pushing 
   const stale = await page.locator('[data-testid="explain-word"][data-word="Really"]').count();
   const shown = await page.getByTestId('explanation').count();
   assert(shown === 0 || stale === 1, 'a shown explanation is always for the text in the box');
+
+  // A long text: the first 64 words are explained, the rest counted (and it stays within seconds).
+  const long = Array.from({ length: 70 }, (_, i) => (i % 7 === 0 ? 'excellent' : `word${i}`)).join(' ');
+  await predict(page, long);
+  if ((await page.getByTestId('explanation').count()) === 0) await page.getByTestId('explain-button').click();
+  await page.getByTestId('explanation').waitFor({ timeout: 120_000 });
+  const longSummary = (await page.getByTestId('explain-summary').textContent()) ?? '';
+  if (process.env.E2E_VERBOSE) console.log(`explanation (70 words): ${longSummary}`);
+  assert(/Only the first 64 words are explained \(6 more not\)/.test(longSummary), `the cap is said: "${longSummary}"`);
+  assert((await words.count()) === 64, `64 words are marked (${await words.count()})`);
 
   // Batch predict refuses a binary file in its own card, and says what it predicted otherwise.
   await page.getByTestId('batch-input').setInputFiles({ name: 'photo.csv', mimeType: 'text/csv', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]) });

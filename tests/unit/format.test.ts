@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pct, validationNote, validationRows } from '../../src/components/format';
+import { confidenceOf, pct, validationNote, validationRows } from '../../src/components/format';
 
 describe('honest numbers', () => {
   it('never shows 100.0% or 0.0%', () => {
@@ -19,5 +19,16 @@ describe('honest numbers', () => {
     expect(validationNote(8)).toEqual({ text: 'on 8 validation rows — few rows: one row moves accuracy by 13%', few: true });
     expect(validationNote(1).text).toMatch(/^on 1 validation row —/);
     expect(validationNote(200)).toEqual({ text: 'on 200 validation rows', few: false });
+  });
+});
+
+describe('low confidence', () => {
+  it('flags a top probability under 60% or a lead under 20 points', () => {
+    expect(confidenceOf([0.1, 0.9])).toEqual({ top: 1, second: 0, low: false });
+    expect(confidenceOf(new Float32Array([0.55, 0.45])).low).toBe(true);
+    expect(confidenceOf([0.58, 0.4, 0.02])).toEqual({ top: 0, second: 1, low: true }); // lead 18 points
+    expect(confidenceOf([0.65, 0.3, 0.05]).low).toBe(false);
+    expect(confidenceOf([0.62, 0.2, 0.18]).low).toBe(false);
+    expect(confidenceOf([0.5, 0.1, 0.4]).second).toBe(2);
   });
 });

@@ -5,7 +5,7 @@ import { useRuns } from '../../app/use-runs';
 import type { ExportFormat, RunSummary } from '../../worker/protocol';
 import { ErrorMessage } from '../../components/error-message';
 import { downloadFile } from '../../components/download';
-import { pct } from '../../components/format';
+import { pct, validationRows } from '../../components/format';
 
 const FORMATS: { format: ExportFormat; title: string; about: string }[] = [
   { format: 'bundle', title: 'Single-file bundle (.texttune.zip)', about: 'Everything needed to import the model back into TextTune, in any browser.' },
@@ -116,7 +116,7 @@ export function ExportPage({ active, runId, onRunSelected }: { active: boolean; 
                 </option>
                 {(runs ?? []).map((r) => (
                   <option key={r.id} value={r.id}>
-                    {r.name} · {r.datasetName} · acc {pct(r.metrics.accuracy)}
+                    {r.name} · {r.datasetName} · acc {pct(r.metrics.accuracy)} on {validationRows(r.metrics.perClass)} validation rows
                   </option>
                 ))}
               </select>

@@ -6,7 +6,7 @@ import { Bars } from '../../components/bars';
 import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
 import { downloadFile } from '../../components/download';
-import { LOW_CONFIDENCE, LOW_MARGIN, pct, validationRows } from '../../components/format';
+import { confidenceOf, pct, validationRows } from '../../components/format';
 import { useRuns } from '../../app/use-runs';
 import { WordHighlights } from './word-highlights';
 import { fileNotTextReason } from './binary-file';
@@ -114,9 +114,9 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
 
   // Only an answer for the selected run and a non-empty box is shown.
   const prediction = runId && text.trim() !== '' && answer?.runId === runId ? answer.prediction : null;
-  const top = prediction ? argmax(prediction.probabilities) : -1;
-  const margin = prediction ? marginOf(prediction.probabilities, top) : 1;
-  const lowConfidence = prediction !== null && (prediction.probabilities[top]! < LOW_CONFIDENCE || margin < LOW_MARGIN);
+  const confidence = prediction ? confidenceOf(prediction.probabilities) : null;
+  const top = confidence?.top ?? -1;
+  const lowConfidence = confidence?.low === true;
   const shownExplanation = explanation && explanation.runId === runId && explanation.text === text ? explanation : null;
   return (
     <div className="page">
@@ -155,7 +155,7 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
           />
         </label>
         {prediction && (
-          <div data-testid="prediction" aria-live="polite">
+          <div data-testid="prediction">
             <p>
               Predicted: <strong data-testid="predicted-label">{prediction.labels[top]}</strong>{' '}
               <span className="muted small" data-testid="latency">
@@ -169,7 +169,7 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
             />
             {lowConfidence && (
               <p className="warning small low-confidence" data-testid="low-confidence">
-                Low confidence: the model is unsure between {runnerUpText(prediction, top)}. Treat this as a guess; more labelled
+                Low confidence: the model is unsure between {runnerUpText(prediction, top, confidence!.second)}. Treat this as a guess; more labelled
                 examples like this text would help.
               </p>
             )}
@@ -183,6 +183,12 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
           </div>
         )}
         {prediction && shownExplanation && <WordHighlights explanation={shownExplanation} />}
+        {/* Always in the page, so the first answer is announced too (a region inserted with its content is not). */}
+        <p className="sr-only" role="status" data-testid="playground-status">
+          {prediction
+            ? `Predicted ${prediction.labels[top]} (${pct(prediction.probabilities[top]!)})${lowConfidence ? ', low confidence' : ''}.${shownExplanation ? ' Word highlights ready.' : ''}`
+            : ''}
+        </p>
         <ErrorMessage error={error ?? runsError} testId="playground-error" />
       </section>
       <section className="card">
@@ -221,21 +227,6 @@ function wordCount(text: string): number {
   return text.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
 }
 
-/** Top probability minus the runner-up's. */
-function marginOf(values: Float32Array, top: number): number {
-  let second = 0;
-  for (let i = 0; i < values.length; i++) if (i !== top && values[i]! > second) second = values[i]!;
-  return values[top]! - second;
-}
-
-function runnerUpText(p: Prediction, top: number): string {
-  let second = top === 0 ? 1 : 0;
-  for (let i = 0; i < p.labels.length; i++) if (i !== top && p.probabilities[i]! > p.probabilities[second]!) second = i;
+function runnerUpText(p: Prediction, top: number, second: number): string {
   return `“${p.labels[top]}” (${pct(p.probabilities[top]!)}) and “${p.labels[second]}” (${pct(p.probabilities[second]!)})`;
-}
-
-function argmax(values: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
-  return best;
 }
