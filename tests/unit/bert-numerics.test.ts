@@ -78,3 +78,36 @@ for (const backend of ['cpu', 'wasm']) {
     });
   });
 }
+
+describe('BertEncoder long texts: windows wrapped in [CLS] … [SEP], embeddings averaged', () => {
+  it('splits a long text into at most maxWindows windows and averages their embeddings (cpu)', async () => {
+    await tf.setBackend('cpu');
+    const encoder = await loadBert(tinyBertFiles('f32'), { maxSeqLength: 8 });
+    const before = tf.memory().numTensors;
+    const long = TINY_TEXTS.join(' ');
+    const { windows, owner } = encoder.windowIds([long, 'short'], { policy: 'chunk', maxWindows: 3 });
+    const first = encoder.encodeIds(long);
+    expect(windows.filter((_, i) => owner[i] === 0).length).toBe(3);
+    for (const w of windows) {
+      expect(w.length).toBeLessThanOrEqual(8);
+      expect(w[0]).toBe(first[0]);
+      expect(w[w.length - 1]).toBe(first[first.length - 1]);
+    }
+    // The first window is exactly the truncated text.
+    expect(windows[0]).toEqual(first);
+    const pooled = await encoder.embedTexts([long], { longText: { policy: 'chunk', maxWindows: 3 } });
+    const parts = windows.filter((_, i) => owner[i] === 0);
+    const padded = padBatch(parts, 8);
+    const idT = tf.tensor2d(padded.ids, [padded.batch, padded.seqLength], 'int32');
+    const maskT = tf.tensor2d(padded.mask, [padded.batch, padded.seqLength]);
+    const out = encoder.forward(idT, maskT);
+    const each = await out.data();
+    tf.dispose([out, idT, maskT]);
+    for (let d = 0; d < encoder.dim; d++) {
+      const mean = (each[d]! + each[encoder.dim + d]! + each[2 * encoder.dim + d]!) / 3;
+      expect(Math.abs(pooled[d]! - mean)).toBeLessThan(1e-5);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    encoder.dispose();
+  });
+});
