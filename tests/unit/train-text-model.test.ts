@@ -188,14 +188,14 @@ describe('trainTextModels: every candidate, the best kept', () => {
 
   it('keeps the baseline when the embeddings carry nothing, and says so', () => {
     const tr = mixedProblem(200, 3);
-    const val = mixedProblem(200, 4);
+    const val = mixedProblem(700, 4);
     const noise = (n: number, seed: number) => {
       const rng = mulberry32(seed);
       return Float32Array.from({ length: n * 2 }, () => rng() - 0.5);
     };
     const res = trainTextModels({
       trainTexts: tr.texts, valTexts: val.texts, trainY: tr.y, valY: val.y, numClasses: 2,
-      trainEmb: noise(200, 5), valEmb: noise(200, 6), dim: 2, classWeights: true, only: ['encoder'],
+      trainEmb: noise(200, 5), valEmb: noise(700, 6), dim: 2, classWeights: true, only: ['encoder'],
     });
     expect(res.comparison.crossValidated).toBe(false);
     expect(res.comparison.kept).toBe('baseline');

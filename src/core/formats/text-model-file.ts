@@ -18,6 +18,8 @@ interface TextModelMeta {
   temperature: number;
   /** Absent in files written before it existed: 1. */
   embeddingScale?: number;
+  /** Absent in files written before it existed: [1, 1]. */
+  partTemperatures?: [number, number];
   ngramConfig: NgramConfig | null;
   ngram: { numClasses: number; sparseDim: number; denseDim: number } | null;
   hybrid: { numClasses: number; sparseDim: number; denseDim: number } | null;
@@ -41,6 +43,7 @@ export function encodeTextModel(m: TextModel): Uint8Array {
     blendWeight: m.blendWeight,
     temperature: m.temperature,
     embeddingScale: m.embeddingScale,
+    partTemperatures: m.partTemperatures,
     ngramConfig: m.vectorizer?.config ?? null,
     ngram: linear('ngram', m.ngram),
     hybrid: linear('hybrid', m.hybrid),
@@ -115,6 +118,12 @@ export function decodeTextModel(bytes: Uint8Array, numClasses: number, embedding
     blendWeight: finiteIn(meta.blendWeight, 0, 1, 'blendWeight'),
     temperature: finiteIn(meta.temperature, 0.01, 100, 'temperature'),
     embeddingScale: meta.embeddingScale === undefined ? 1 : finiteIn(meta.embeddingScale, 0.01, 100, 'embeddingScale'),
+    partTemperatures:
+      meta.partTemperatures === undefined
+        ? [1, 1]
+        : Array.isArray(meta.partTemperatures) && meta.partTemperatures.length === 2
+          ? [finiteIn(meta.partTemperatures[0], 0.01, 100, 'partTemperatures[0]'), finiteIn(meta.partTemperatures[1], 0.01, 100, 'partTemperatures[1]')]
+          : bad('partTemperatures must be [encoder, baseline]'),
   };
   if ((model.kept === 'baseline' || model.kept === 'blend') && !model.ngram) bad(`a ${model.kept} model needs its n-gram model`);
   if (model.kept === 'hybrid' && !model.hybrid) bad('a hybrid model needs its hybrid weights');

@@ -34,6 +34,8 @@ export interface TextModel {
   embeddingScale: number;
   /** Weight of the encoder's probabilities in 'blend'. */
   blendWeight: number;
+  /** Temperatures of the blend's parts [encoder, baseline], applied before blending. */
+  partTemperatures: [number, number];
   /** Temperature applied to the kept model's probabilities. */
   temperature: number;
 }
@@ -244,7 +246,7 @@ export function stratifiedFolds(y: Int32Array, folds: number, seed: number): num
 }
 
 /** Below this many validation rows, choices are made on cross-validated predictions of the training rows plus the validation rows. */
-export const CV_BELOW_VAL_ROWS = 150;
+export const CV_BELOW_VAL_ROWS = 600;
 export const CV_FOLDS = 5;
 /** Up to this many training rows the encoder head's C is always cross-validated (5 folds × 5 C of a dense fit: seconds). */
 export const CV_HEAD_MAX_ROWS = 20_000;
@@ -359,10 +361,15 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
   if (given) addCandidate('encoder', given, given, 'trained by the caller');
 
   let blendWeight = 0.5;
+  let partTemperatures: [number, number] = [1, 1];
   const encVal = valOf.get('encoder');
   if (encVal && wanted('blend')) {
-    const encSel = selOf.get('encoder')!;
-    const baseSel = selOf.get('baseline')!;
+    // Each part is first calibrated on its own (a strongly fitted n-gram model is over-confident,
+    // and a weight fitted on raw log-loss then flees to the other part), then the weight is fitted
+    // on the log-loss of the calibrated blend.
+    partTemperatures = [fitTemperature(selOf.get('encoder')!, selY, k).temperature, fitTemperature(selOf.get('baseline')!, selY, k).temperature];
+    const cal = (p: Float32Array, t: number) => applyTemperature(p.slice(), k, t);
+    const [encSel, baseSel] = [cal(selOf.get('encoder')!, partTemperatures[0]), cal(selOf.get('baseline')!, partTemperatures[1])];
     let best: { w: number; loss: number } | null = null;
     for (let step = 0; step <= BLEND_STEPS; step++) {
       const w = step / BLEND_STEPS;
@@ -370,7 +377,9 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
       if (!best || loss < best.loss - TIE) best = { w, loss };
     }
     blendWeight = best!.w;
-    addCandidate('blend', blendProbs(encVal, valOf.get('baseline')!, blendWeight), blendProbs(selOf.get('encoder')!, selOf.get('baseline')!, blendWeight), `encoder weight ${blendWeight.toFixed(2)}`);
+    const encValCal = cal(encVal, partTemperatures[0]);
+    const baseValCal = cal(valOf.get('baseline')!, partTemperatures[1]);
+    addCandidate('blend', blendProbs(encValCal, baseValCal, blendWeight), blendProbs(encSel, baseSel, blendWeight), `encoder weight ${blendWeight.toFixed(2)}`);
     hooks.onStage?.('blend', 1, 1);
   }
 
@@ -390,6 +399,7 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
     hybrid: kind === 'hybrid' ? hybrid : null,
     embeddingScale: embScale,
     blendWeight,
+    partTemperatures,
     temperature,
   });
   const all: Partial<Record<ModelKind, TextModel>> = {};
@@ -437,7 +447,8 @@ export function predictTextModel(m: TextModel, texts: readonly string[], encoder
     case 'blend': {
       if (!encoderProbs) throw new TrainError('invalid-argument', 'predictTextModel: the blend needs encoder probabilities');
       const base = predictLinear(m.ngram!, { rows: texts.length, sparse: ngramFeatures(), dense: null });
-      probs = blendProbs(encoderProbs, base, m.blendWeight);
+      const [te, tb] = m.partTemperatures ?? [1, 1];
+      probs = blendProbs(applyTemperature(encoderProbs.slice(), k, te), applyTemperature(base, k, tb), m.blendWeight);
       break;
     }
   }
