@@ -202,9 +202,12 @@ export function createEngine(emit: Emit): Handlers {
       await ready();
       return predictor.explain(runId, text);
     },
-    async 'predict.batch'({ runId, file, fileName }) {
+    'predict.batchPreview'({ file, fileName, choice }) {
+      return predictor.previewFile(file, fileName, choice);
+    },
+    async 'predict.batch'({ runId, file, fileName, choice }) {
       await ready();
-      return predictor.predictFile(runId, file, fileName, progressReporter(emit, 'predict'));
+      return predictor.predictFile(runId, file, fileName, progressReporter(emit, 'predict'), choice);
     },
     async export({ runId, format }) {
       // Only runs stored before runs recorded their tokenizer need the encoder loaded.

@@ -6,7 +6,7 @@ import { artifactsToHead } from '../core/formats/tfjs-artifacts';
 import { parseDelimited } from '../core/data/csv';
 import { detectColumns } from '../core/data/detect';
 import { getModel, getRun } from '../storage/runs';
-import type { EncoderId, ExportedFile, Prediction } from './protocol';
+import type { BatchChoice, BatchPreview, EncoderId, ExportedFile, Prediction } from './protocol';
 import { EngineError } from './errors';
 import type { EncoderStore } from './encoders';
 import { parseEncoderId } from './hub-encoders';
@@ -85,16 +85,28 @@ export class Predictor {
     return tm ? predictTextModel(tm, texts, encoderProbs, { data: x, dim }, k) : encoderProbs;
   }
 
+  /** How `file` would be read for a batch prediction (the same parsing and detection as import). */
+  async previewFile(file: Blob, fileName: string, choice?: BatchChoice): Promise<BatchPreview> {
+    const batch = await readBatch(file, fileName, choice);
+    return {
+      fileName,
+      rows: batch.rows.length,
+      columns: batch.columns,
+      choice: batch.choice,
+      headerReason: batch.headerReason,
+      sampleTexts: batch.rows.slice(0, 3).map((r) => r[batch.choice.textColumn] ?? ''),
+    };
+  }
+
   async predictFile(
     runId: string,
     file: Blob,
     fileName: string,
     progress: (done: number, total: number) => void,
+    choice?: BatchChoice,
   ): Promise<ExportedFile & { rows: number; textColumn: string }> {
-    const table = await parseDelimited(file);
-    const { textColumn } = detectColumns(table);
-    if (table.rows.length === 0) throw new EngineError('DATASET_INVALID', `${fileName} has no data rows to predict`);
-    if (textColumn < 0) throw new EngineError('DATASET_INVALID', `${fileName} has no column with text in it`);
+    const table = await readBatch(file, fileName, choice);
+    const textColumn = table.choice.textColumn;
     const head = await this.head(runId);
     const texts = table.rows.map((r) => r[textColumn] ?? '');
     progress(0, texts.length);
@@ -105,6 +117,7 @@ export class Predictor {
       const best = p.indexOf(Math.max(...p));
       return [...table.columns.map((_, c) => r[c] ?? ''), head.labels[best]!, ...p.map((v) => v.toFixed(6))];
     });
+    // The output always has a header row (prob_<label> needs naming); a header-less input gets "column N".
     const csv = toCsv([...table.columns, 'predicted_label', ...head.labels.map((l) => `prob_${l}`)], rows);
     return {
       fileName: fileName.replace(/\.(csv|tsv|txt)$/i, '') + '-predictions.csv',
@@ -142,6 +155,33 @@ export class Predictor {
       return { x, dim: encoder.dim };
     });
   }
+}
+
+/**
+ * Parses a batch file and applies the header/text-column choice (default: as detected). A file
+ * read with a header the user says is data gets that row back as its first data row, and the
+ * other way round, so no row is lost to a wrong guess.
+ */
+async function readBatch(file: Blob, fileName: string, choice?: BatchChoice): Promise<{ columns: string[]; rows: string[][]; choice: BatchChoice; headerReason: string }> {
+  const table = await parseDelimited(file);
+  let columns = table.columns;
+  let rows = table.rows;
+  const hasHeader = choice?.hasHeader ?? table.hasHeader;
+  if (table.hasHeader && !hasHeader) {
+    rows = [table.columns, ...rows];
+    columns = table.columns.map((_, i) => `column ${i + 1}`);
+  } else if (!table.hasHeader && hasHeader && rows.length > 0) {
+    columns = rows[0]!.map((c, i) => c.trim() || `column ${i + 1}`);
+    rows = rows.slice(1);
+  }
+  if (rows.length === 0) throw new EngineError('DATASET_INVALID', `${fileName} has no data rows to predict`);
+  const detected = detectColumns({ ...table, columns, rows, hasHeader }).textColumn;
+  const textColumn = choice?.textColumn ?? detected;
+  if (textColumn < 0) throw new EngineError('DATASET_INVALID', `${fileName} has no column with text in it`);
+  if (!Number.isInteger(textColumn) || textColumn >= columns.length) {
+    throw new EngineError('BAD_ARGUMENT', `textColumn must be a column of ${fileName} (0 to ${columns.length - 1}), got ${textColumn}`);
+  }
+  return { columns, rows, choice: { hasHeader, textColumn }, headerReason: table.headerReason };
 }
 
 function checkHash(encoder: TextEncoder, head: LoadedHead): void {

@@ -302,6 +302,27 @@ export interface Prediction {
   ms: number;
 }
 
+/** How a batch file is read: whether its first row is a header, and which column holds the text. */
+export interface BatchChoice {
+  hasHeader: boolean;
+  /** Index into BatchPreview.columns. */
+  textColumn: number;
+}
+
+export interface BatchPreview {
+  fileName: string;
+  /** Data rows (the header excluded when there is one). */
+  rows: number;
+  /** Column names (header-less files: "column 1", …). */
+  columns: string[];
+  /** The reading used: detected, or the one asked for. */
+  choice: BatchChoice;
+  /** Why the header decision went the way it did (the same rule as dataset import). */
+  headerReason: string;
+  /** The first texts of the chosen column. */
+  sampleTexts: string[];
+}
+
 export type ExportFormat = 'tfjs-zip' | 'bundle' | 'safetensors';
 
 export interface ExportedFile {
@@ -402,8 +423,10 @@ export interface EngineApi {
   predict: { args: { runId: string; texts: string[] }; result: Prediction };
   /** Per-word contributions to each label's probability, by occlusion on the kept model (worker/explain.ts). */
   explain: { args: { runId: string; text: string }; result: Explanation };
-  /** textColumn: the name of the column that was predicted (auto-detected). */
-  'predict.batch': { args: { runId: string; file: Blob; fileName: string }; result: ExportedFile & { rows: number; textColumn: string } };
+  /** What a batch prediction of this file would read (no prediction): rows, header, the text column. */
+  'predict.batchPreview': { args: { file: Blob; fileName: string; choice?: BatchChoice }; result: BatchPreview };
+  /** choice: the header and text column confirmed in the preview (default: as detected). textColumn in the result: its name. */
+  'predict.batch': { args: { runId: string; file: Blob; fileName: string; choice?: BatchChoice }; result: ExportedFile & { rows: number; textColumn: string } };
   export: { args: { runId: string; format: ExportFormat }; result: ExportedFile };
   /** allowDownload: the user agreed to download the bundle's Hub encoder (else CONFIRM_DOWNLOAD). */
   'import.bundle': { args: { file: Blob; fileName: string; allowDownload?: boolean }; result: RunSummary };

@@ -1,7 +1,7 @@
 // Results a person can trust: word highlighting on the sample model, honest numbers, the
 // low-confidence hint. Real training and prediction (no mocks), on WASM.
 import { assert, test } from './fixtures';
-import { openApp, predict, tab, train, useSampleAndSave } from './steps';
+import { download, openApp, predict, tab, train, useSampleAndSave } from './steps';
 
 test('explain: on the sample model a clearly positive word is marked as pushing toward "positive"; numbers carry their validation size', async ({ env }) => {
   test.setTimeout(300_000);
@@ -66,6 +66,26 @@ test('explain: on the sample model a clearly positive word is marked as pushing 
   await page.getByTestId('batch-input').setInputFiles({ name: 'photo.csv', mimeType: 'text/csv', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]) });
   const batchError = (await page.getByTestId('batch-error').textContent()) ?? '';
   assert(/photo\.csv was not predicted: .*binary file/.test(batchError), `a binary file is refused: "${batchError}"`);
+
+  // A header-less CSV: the preview says its first row was read as a header; unticking gets the row back.
+  await page.getByTestId('batch-input').setInputFiles({ name: 'no-header.csv', mimeType: 'text/csv', buffer: Buffer.from('Excellent lamp that works great,1\nBroke after a day,2\nLove it,3\n') });
+  const summaryLine = page.getByTestId('batch-preview-summary').filter({ hasText: 'no-header.csv' });
+  await summaryLine.waitFor();
+  const first = (await summaryLine.textContent()) ?? '';
+  const header = page.getByTestId('batch-has-header');
+  if (await header.isChecked()) {
+    assert(/^2 rows/.test(first), `read with a header: 2 rows ("${first}")`);
+    await header.uncheck();
+    await page.getByTestId('batch-preview-summary').filter({ hasText: /^3 rows/ }).waitFor();
+  } else {
+    assert(/^3 rows/.test(first), `read without a header: 3 rows ("${first}")`);
+  }
+  const preview = (await page.getByTestId('batch-preview-summary').textContent()) ?? '';
+  assert(/^3 rows, text column “column 1”/.test(preview), `every row, the text column named: "${preview}"`);
+  const out = await download(page, () => page.getByTestId('batch-predict').click());
+  const lines = out.bytes.toString('utf8').trim().split(/\r?\n/);
+  assert(lines.length === 4 && lines[0]!.startsWith('column 1,column 2,predicted_label,') && lines[1]!.startsWith('Excellent lamp'), `every input row comes back: ${lines.join(' | ')}`);
+  assert(/^3 rows predicted from the text column “column 1” of no-header\.csv/.test((await page.getByTestId('batch-summary').textContent()) ?? ''), 'the card says what was predicted');
 
   // Settings are checked as typed, in the field's own name; a cleared field does not become 0.
   await tab(page, 'train');

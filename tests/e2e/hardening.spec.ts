@@ -10,7 +10,7 @@ import Papa from 'papaparse';
 import { preview, type PreviewServer } from 'vite';
 import { startFakeHub, type FakeHub } from '../support/hub-server';
 import { assert, test as base, type Page } from './fixtures';
-import { download, tab, uploadCsv, useSampleAndSave } from './steps';
+import { batchPredict, download, tab, uploadCsv, useSampleAndSave } from './steps';
 
 const E2E_HUB_PATH = '/__e2e-hub';
 const REPO = 'owner/tiny-bert';
@@ -133,7 +133,7 @@ test('hardening: hostile CSVs keep every row; a formula dataset exports escaped 
   await page.getByTestId('train-button').click();
   await page.getByTestId('run-result').waitFor({ timeout: 240_000 });
   await tab(page, 'playground');
-  const out = await download(page, () => page.getByTestId('batch-input').setInputFiles({ name: 'formula-cells.csv', mimeType: 'text/csv', buffer: files['formula-cells.csv']! }));
+  const out = await batchPredict(page, 'formula-cells.csv', files['formula-cells.csv']!);
   const rows = Papa.parse<string[]>(out.bytes.toString('utf8').trimEnd(), { newline: '\r\n' }).data;
   assert(rows[0]!.join() === 'text,label,predicted_label,prob_=1+1,prob_safe', `header: ${rows[0]}`);
   const live = rows.flat().filter((c) => /^[=+\-@\t\r]/.test(c));

@@ -6,7 +6,7 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { decodeSafetensors } from '../../src/core/formats/safetensors';
 import { readBundle, writeBundle } from '../../src/core/formats/bundle';
 import { assert, test } from './fixtures';
-import { download, exportAs, importBundle, openApp, predict, tab, train, useSampleAndSave } from './steps';
+import { batchPredict, exportAs, importBundle, openApp, predict, tab, train, useSampleAndSave } from './steps';
 
 test('datasets: rename and delete survive a reload', async ({ env }) => {
   const ctx = await env.newContext('datasets');
@@ -77,7 +77,8 @@ test.describe.serial('exports, then a refused import', () => {
 
     await tab(page, 'playground');
     const input = 'review,id\n"Broke on day one, useless",1\n"Wonderful, works perfectly",2\n';
-    const out = await download(page, () => page.getByTestId('batch-input').setInputFiles({ name: 'batch.csv', mimeType: 'text/csv', buffer: Buffer.from(input) }));
+    const out = await batchPredict(page, 'batch.csv', Buffer.from(input));
+    assert(/^2 rows, text column “review”/.test(out.preview), `the preview says what will be predicted: "${out.preview}"`);
     const lines = out.bytes.toString('utf8').trim().split(/\r?\n/);
     assert(lines[0] === 'review,id,predicted_label,prob_negative,prob_positive', `batch header: ${lines[0]}`);
     assert(lines.length === 3, `one output row per input row: ${lines.length - 1}`);

@@ -72,6 +72,17 @@ export async function download(page: Page, click: () => Promise<void>): Promise<
   return { name: dl.suggestedFilename(), bytes: readFileSync(path) };
 }
 
+/** Batch predict: choose the file, check the preview (rows, text column), then predict and download. */
+export async function batchPredict(page: Page, name: string, buffer: Buffer): Promise<{ name: string; bytes: Buffer; preview: string }> {
+  await tab(page, 'playground');
+  await page.getByTestId('batch-input').setInputFiles({ name, mimeType: 'text/csv', buffer });
+  const preview = page.getByTestId('batch-preview-summary').filter({ hasText: name });
+  await preview.waitFor();
+  const text = (await preview.textContent()) ?? '';
+  const out = await download(page, () => page.getByTestId('batch-predict').click());
+  return { ...out, preview: text };
+}
+
 export async function exportAs(page: Page, format: 'bundle' | 'tfjs-zip' | 'safetensors'): Promise<{ name: string; bytes: Buffer }> {
   await tab(page, 'export');
   return download(page, () => page.getByTestId(`export-${format}`).click());

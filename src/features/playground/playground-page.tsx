@@ -1,7 +1,7 @@
 // Live predictions while typing, and batch prediction of a CSV file.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useEngine, useEngineEvents } from '../../app/engine-context';
-import type { Explanation, Prediction } from '../../worker/protocol';
+import type { BatchChoice, BatchPreview, Explanation, Prediction } from '../../worker/protocol';
 import { Bars } from '../../components/bars';
 import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
@@ -91,18 +91,33 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
     if (e.type === 'progress' && e.task === 'predict') setBatch({ done: e.done, total: e.total, eta: e.etaSeconds });
   });
 
-  const predictFile = async (file: File) => {
-    if (!runId) return;
+  /** A batch file under review: what it would predict, before anything runs or downloads. */
+  const [review, setReview] = useState<{ file: File; preview: BatchPreview } | null>(null);
+
+  const previewFile = async (file: File, choice?: BatchChoice) => {
     setBatchError(null);
     setBatchDone(null);
     const notText = await fileNotTextReason(file).catch((err: unknown) => `it could not be read (${String(err)})`);
     if (notText) {
+      setReview(null);
       setBatchError(new Error(`${file.name} was not predicted: ${notText}.`));
       return;
     }
+    try {
+      setReview({ file, preview: await engine.call('predict.batchPreview', { file, fileName: file.name, ...(choice ? { choice } : {}) }) });
+    } catch (err) {
+      setReview(null);
+      setBatchError(err);
+    }
+  };
+
+  const predictFile = async (file: File, choice: BatchChoice) => {
+    if (!runId) return;
+    setBatchError(null);
     setBatch({ done: 0, total: 1, eta: null });
     try {
-      const out = await engine.call('predict.batch', { runId, file, fileName: file.name });
+      const out = await engine.call('predict.batch', { runId, file, fileName: file.name, choice });
+      setReview(null);
       setBatchDone(`${out.rows} row${out.rows === 1 ? '' : 's'} predicted from the text column “${out.textColumn}” of ${file.name} → ${out.fileName}`);
       downloadFile(out.bytes, out.fileName, out.mime);
     } catch (err) {
@@ -194,7 +209,7 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
       <section className="card">
         <h2>Batch predict</h2>
         <p className="muted">
-          Upload a CSV with a text column; you get it back with <code>predicted_label</code> and one probability column per label.
+          Upload a CSV with a text column; check how it is read, then get it back with <code>predicted_label</code> and one probability column per label.
         </p>
         <label className="file-button">
           Predict a CSV…
@@ -206,10 +221,61 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
             onChange={(e) => {
               const f = e.target.files?.[0];
               e.target.value = '';
-              if (f) void predictFile(f);
+              if (f) void previewFile(f);
             }}
           />
         </label>
+        {review && (
+          <div className="batch-review" data-testid="batch-preview">
+            <p data-testid="batch-preview-summary">
+              <strong>
+                {review.preview.rows} row{review.preview.rows === 1 ? '' : 's'}, text column “{review.preview.columns[review.preview.choice.textColumn]}”
+              </strong>{' '}
+              in {review.file.name}. <span className="muted small">{review.preview.headerReason}</span>
+            </p>
+            <div className="row">
+              <label>
+                Text column
+                <select
+                  data-testid="batch-text-column"
+                  value={review.preview.choice.textColumn}
+                  disabled={batch !== null}
+                  onChange={(e) => void previewFile(review.file, { ...review.preview.choice, textColumn: Number(e.target.value) })}
+                >
+                  {review.preview.columns.map((c, i) => (
+                    <option key={i} value={i}>
+                      {c}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className="checkbox">
+                <input
+                  type="checkbox"
+                  data-testid="batch-has-header"
+                  checked={review.preview.choice.hasHeader}
+                  disabled={batch !== null}
+                  // Columns renumber when the header flips: keep the choice by position.
+                  onChange={(e) => void previewFile(review.file, { hasHeader: e.target.checked, textColumn: review.preview.choice.textColumn })}
+                />
+                First row is a header
+              </label>
+            </div>
+            <ul className="muted small" data-testid="batch-sample">
+              {review.preview.sampleTexts.map((t, i) => (
+                <li key={i}>{t}</li>
+              ))}
+            </ul>
+            <div className="row">
+              <button type="button" className="primary" data-testid="batch-predict" disabled={!runId || batch !== null} onClick={() => void predictFile(review.file, review.preview.choice)}>
+                Predict and download
+              </button>
+              <button type="button" data-testid="batch-cancel" disabled={batch !== null} onClick={() => setReview(null)}>
+                Cancel
+              </button>
+            </div>
+          </div>
+        )}
         {batch && <ProgressBar label="Predicting" done={batch.done} total={batch.total} etaSeconds={batch.eta} testId="batch-progress" />}
         {batchDone && (
           <p className="ok small" data-testid="batch-summary" role="status">
