@@ -306,6 +306,8 @@ export class FineTuneJobs {
       const compared = trainTextModels({
         trainTexts: data.trainTexts, valTexts: data.valTexts, trainY: data.trainY, valY: data.valY, numClasses: data.numClasses,
         trainEmb: null, valEmb: null, dim: encoder.dim, encoderValProbs: await predictProbaAsync(model, valX, encoder.dim), classWeights: job.settings.classWeights,
+        // The user asked for a fine-tuned encoder: it is the model; n-grams and the blend are shown beside it.
+        keep: 'encoder',
       });
       const kept = compared.comparison.candidates.find((c) => c.kind === compared.comparison.kept)!;
       const misclassified = misclassifiedRows(compared.valProbs, data.valY, split.val, rows, meta.labels);

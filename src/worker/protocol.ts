@@ -143,6 +143,8 @@ export interface TrainConfig {
   patience: number;
   /** Encoder windows read per long text (1 = only the first window, the rest is cut). */
   maxWindows: number;
+  /** Keep the encoder model even when another candidate scores better (absent: keep the best). */
+  keepEncoder?: boolean;
 }
 
 /** A head-training epoch (core's log), plus what fine-tuning epochs also report. */

@@ -39,6 +39,7 @@ export function checkConfig(c: TrainConfig): void {
   if (!Number.isInteger(c.patience) || c.patience < 0) bad('patience', 'a non-negative integer');
   if (!Number.isFinite(c.seed)) bad('seed', 'a number');
   if (!Number.isInteger(c.maxWindows) || c.maxWindows < 1 || c.maxWindows > 64) bad('maxWindows', 'an integer from 1 to 64');
+  if (c.keepEncoder !== undefined && typeof c.keepEncoder !== 'boolean') bad('keepEncoder', 'true or false');
 }
 
 export class Trainer {
@@ -146,6 +147,7 @@ export class Trainer {
           dim,
           encoderValProbs: hidden ? await predictProbaAsync(hidden.model, data.valX, dim) : null,
           classWeights: config.classWeights,
+          ...(config.keepEncoder ? { keep: 'encoder' as const } : {}),
         },
         {
           onStage: (stage) => this.emit({ type: 'progress', task: 'train', done: stages.indexOf(stage), total: stages.length, etaSeconds: null, detail: stage }),

@@ -247,8 +247,8 @@ test.describe.serial('hardening: the Hub', () => {
     await a.getByTestId('hub-model-use').click();
     await useSampleAndSave(a);
     await tab(a, 'train');
-    // Enough epochs that the run is still going when its tab closes (the tiny model does several a second).
-    for (const [k, v] of Object.entries({ 'ft-unfreezeLayers': 1, 'ft-epochs': 5000, 'ft-batchSize': 8, 'ft-patience': 0 })) await a.getByTestId(k).fill(String(v));
+    // Enough epochs (the form's maximum) that the run is still going when its tab closes (the tiny model does several a second).
+    for (const [k, v] of Object.entries({ 'ft-unfreezeLayers': 1, 'ft-epochs': 100, 'ft-batchSize': 8, 'ft-patience': 0 })) await a.getByTestId(k).fill(String(v));
     await a.getByTestId('ft-start').click();
     await a.waitForFunction(() => Number(document.querySelector('[data-testid="ft-checkpoint"]')?.getAttribute('data-epoch') ?? 0) >= 1, null, { timeout: 180_000 });
     // The tab crashes (closed mid-run): its lock goes with it; the job and its checkpoint stay.

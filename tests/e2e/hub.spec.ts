@@ -152,6 +152,8 @@ test.describe.serial('hub encoders', () => {
     await useSampleAndSave(page);
     await tab(page, 'train');
     for (const [k, v] of Object.entries({ 'cfg-epochs': 15, 'cfg-batchSize': 8, 'cfg-hiddenUnits': 0, 'cfg-learningRate': 0.01 })) await page.getByTestId(k).fill(String(v));
+    // The Hugging Face export carries the encoder model: keep it, so the import can be compared with this run.
+    await page.getByTestId('cfg-keepEncoder').check();
     await page.getByTestId('train-button').click();
     await page.getByTestId('run-result').waitFor({ timeout: 120_000 });
     const headOnly = await predict(page, PROBE);

@@ -168,7 +168,8 @@ test('update: a second build at the same origin is offered, held while a trainin
 
     // A long training (many small steps, no early stop) is running when the update arrives.
     await tab(page, 'train');
-    for (const [k, v] of Object.entries({ 'cfg-epochs': 500, 'cfg-batchSize': 1, 'cfg-patience': 0 })) await page.getByTestId(k).fill(String(v));
+    // A hidden-layer head trains epoch by epoch (the default logistic regression is done in seconds).
+    for (const [k, v] of Object.entries({ 'cfg-hiddenUnits': 64, 'cfg-epochs': 500, 'cfg-batchSize': 1, 'cfg-patience': 0 })) await page.getByTestId(k).fill(String(v));
     await page.getByTestId('train-button').click();
     await page.getByTestId('train-progress').waitFor();
     // The open tab looks for a new build when the network comes back (and every hour).

@@ -223,6 +223,20 @@ describe('trainTextModels: every candidate, the best kept', () => {
     expect(decodeTextModel(encodeTextModel(res.all.hybrid!), 2, 2).embeddingScale).toBe(3);
   });
 
+  it('keeps the encoder model when asked, and says what scored better', () => {
+    const tr = mixedProblem(200, 3);
+    const val = mixedProblem(700, 4);
+    const rng = mulberry32(9);
+    const noise = (n: number) => Float32Array.from({ length: n * 2 }, () => rng() - 0.5);
+    const res = trainTextModels({
+      trainTexts: tr.texts, valTexts: val.texts, trainY: tr.y, valY: val.y, numClasses: 2,
+      trainEmb: noise(200), valEmb: noise(700), dim: 2, classWeights: true, only: ['encoder'], keep: 'encoder',
+    });
+    expect(res.comparison.kept).toBe('encoder');
+    expect(res.model.kept).toBe('encoder');
+    expect(res.comparison.summary).toMatch(/^kept: encoder, as asked; n-grams .* scored [\d.]+ points of macro-F1 more/);
+  });
+
   it('uses character n-grams for short texts only', () => {
     expect(autoNgramConfig(['short text', 'another one', 'x'])).toEqual({});
     expect(autoNgramConfig(['long '.repeat(200), 'long '.repeat(150), 'x'])).toEqual({ charNgrams: [0, 0] });

@@ -87,6 +87,11 @@ export interface TextModelInput {
   only?: readonly ModelKind[];
   /** Scale of the embeddings inside the hybrid (default HYBRID_EMBEDDING_SCALE). */
   embeddingScale?: number;
+  /**
+   * Keep this candidate whatever the scores (the user asked for the encoder model, e.g. to export
+   * it to Hugging Face, or fine-tuned it); the others are still trained and shown for comparison.
+   */
+  keep?: ModelKind;
 }
 
 export interface TextModelHooks {
@@ -180,6 +185,11 @@ function summarise(kept: ModelKind, scores: Map<ModelKind, { f1: number }>, how:
 }
 
 type FitKind = 'baseline' | 'encoder' | 'hybrid';
+
+function keptOnRequest(kept: ModelKind, best: ModelKind, scores: Map<ModelKind, { f1: number }>, how: string): string {
+  const diff = (scores.get(best)!.f1 - scores.get(kept)!.f1) * 100;
+  return `kept: ${KIND_WORDS[kept]}, as asked; ${KIND_WORDS[best]} scored ${diff.toFixed(1)} points of macro-F1 more (${how})`;
+}
 
 /** Character n-grams only where texts are short (median ≤ this many characters). */
 export const CHAR_NGRAMS_MAX_MEDIAN_CHARS = 400;
@@ -379,12 +389,18 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
     blendWeight = best!.w;
     const encValCal = cal(encVal, partTemperatures[0]);
     const baseValCal = cal(valOf.get('baseline')!, partTemperatures[1]);
-    addCandidate('blend', blendProbs(encValCal, baseValCal, blendWeight), blendProbs(encSel, baseSel, blendWeight), `encoder weight ${blendWeight.toFixed(2)}`);
+    // A weight of 0 or 1 is one of the parts, not a blend: it is not offered as a model of its own
+    // (it would win ties on log-loss alone and call itself "blended").
+    if (blendWeight > 0 && blendWeight < 1) {
+      addCandidate('blend', blendProbs(encValCal, baseValCal, blendWeight), blendProbs(encSel, baseSel, blendWeight), `encoder weight ${blendWeight.toFixed(2)}`);
+    }
     hooks.onStage?.('blend', 1, 1);
   }
 
   let kept: ModelKind | null = null;
   for (const c of candidates) if (better(selScores.get(c.kind)!, kept && selScores.get(kept)!)) kept = c.kind;
+  const best = kept!;
+  if (input.keep && candidates.some((c) => c.kind === input.keep)) kept = input.keep;
   hooks.onStage?.('calibrate', 0, 1);
   const calibration = fitTemperature(selOf.get(kept!)!, selY, k);
   const calibrated = applyTemperature(valOf.get(kept!)!.slice(), k, calibration.temperature);
@@ -409,7 +425,7 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
     model: as(kept!, calibration.temperature),
     all,
     encoderHead,
-    comparison: { valRows: nVal, selectionRows: selRows.length, crossValidated: useCv, candidates, kept: kept!, calibration, summary: summarise(kept!, selScores, how) },
+    comparison: { valRows: nVal, selectionRows: selRows.length, crossValidated: useCv, candidates, kept: kept!, calibration, summary: kept === best ? summarise(kept!, selScores, how) : keptOnRequest(kept!, best, selScores, how) },
     valProbs: calibrated,
   };
 }

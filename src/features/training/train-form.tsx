@@ -15,7 +15,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   maxWindows: 16,
 };
 
-type NumberField = Exclude<keyof TrainConfig, 'classWeights'>;
+type NumberField = Exclude<keyof TrainConfig, 'classWeights' | 'keepEncoder'>;
 
 const FIELDS: NumberFieldSpec<NumberField>[] = [
   { key: 'valFraction', label: 'Validation fraction', step: 0.05, min: 0.05, max: 0.5, help: 'share of rows held out (stratified)' },
@@ -42,6 +42,15 @@ export function TrainForm({ value, onChange, onInvalid, disabled }: { value: Tra
           onChange={(e) => onChange({ ...value, classWeights: e.target.checked })}
         />
         Class weights (balance rare labels)
+      </label>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          data-testid="cfg-keepEncoder"
+          checked={value.keepEncoder ?? false}
+          onChange={(e) => onChange({ ...value, keepEncoder: e.target.checked })}
+        />
+        Always keep the encoder model (what the TensorFlow.js, safetensors and Hugging Face exports carry), even when n-grams or a combination score better
       </label>
     </fieldset>
   );

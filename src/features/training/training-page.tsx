@@ -172,7 +172,8 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
           refresh();
         }}
       />
-      {history.length > 0 && (
+      {/* A converged logistic regression has one line of validation scores, no curve to draw. */}
+      {history.length > 1 && (
         <section className="card" aria-label="Training curves">
           <h2>Training curves</h2>
           <div className="charts">
