@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { padBatch } from '../core/tokenizers/batch';
 import { FineTuner } from '../core/train/finetune';
 import { fineTune, type FineTuneEpochLog, type FineTuneResult } from '../core/train/finetune-run';
-import { createHead, predictProbaAsync } from '../core/train/head';
+import { createHead, foldTemperatureIntoHead, predictProbaAsync } from '../core/train/head';
 import { trainTextModels } from '../core/train/text-model';
 import { estimateFineTuneSeconds, medianLengthBatch } from '../core/train/estimate';
 import { encoderWeightsToSafetensors } from '../core/formats/encoder-weights';
@@ -311,6 +311,9 @@ export class FineTuneJobs {
       });
       const kept = compared.comparison.candidates.find((c) => c.kind === compared.comparison.kept)!;
       const misclassified = misclassifiedRows(compared.valProbs, data.valY, split.val, rows, meta.labels);
+      // The fine-tuned encoder is the kept model: its temperature goes into the head (see trainer.ts).
+      foldTemperatureIntoHead(model, compared.model.temperature);
+      const textModel = { ...compared.model, temperature: 1 };
       const artifacts = await headToArtifacts(model);
       const encoderWeights = encoderWeightsToSafetensors(result.encoderWeights, {
         texttune: JSON.stringify({ encoder: job.encoderId, baseWeightsHash: job.baseEncoderHash, weightsHash }),
@@ -356,9 +359,9 @@ export class FineTuneJobs {
           resumed: job.resumed,
         },
       };
-      await finishFineTuneJob(job.id, run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights, textModel: compared.model });
+      await finishFineTuneJob(job.id, run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights, textModel });
       const overlay = { key: id, hash: weightsHash, weights: result.encoderWeights };
-      this.predictor.adopt(id, { model, labels: meta.labels, encoderId: asEncoderId(job.encoderId), encoderHash: weightsHash, overlay, textModel: compared.model, longText: undefined });
+      this.predictor.adopt(id, { model, labels: meta.labels, encoderId: asEncoderId(job.encoderId), encoderHash: weightsHash, overlay, textModel, longText: undefined });
       this.emit({ type: 'progress', task: 'save', done: 1, total: 1, etaSeconds: null, detail: names.length ? `${names.length} encoder weights` : null });
       return run;
     } catch (err) {

@@ -1,6 +1,6 @@
 // One training run: embed the dataset once (cached), split, train the head, evaluate, persist.
 import { stratifiedSplit } from '../core/data/split';
-import { createHead, predictProbaAsync, trainHead } from '../core/train/head';
+import { createHead, foldTemperatureIntoHead, predictProbaAsync, trainHead } from '../core/train/head';
 import { StoppedError, trainTextModels } from '../core/train/text-model';
 import type { LinearModel } from '../core/train/logreg';
 import type { LongTextOptions } from '../core/encoders/types';
@@ -160,6 +160,10 @@ export class Trainer {
       const kept = result.comparison.candidates.find((c) => c.kind === result.comparison.kept)!;
       this.emit({ type: 'progress', task: 'save', done: 0, total: 1, etaSeconds: null, detail: null });
       const misclassified = misclassifiedRows(result.valProbs, data.valY, split.val, rows, meta.labels);
+      // When the encoder model is kept, its temperature goes into the head: the tfjs, safetensors and
+      // Hugging Face exports, which carry only the head, then predict exactly what the app predicts.
+      const textModel = result.model.kept === 'encoder' ? { ...result.model, temperature: 1 } : result.model;
+      if (result.model.kept === 'encoder') foldTemperatureIntoHead(model, result.model.temperature);
       const artifacts = await headToArtifacts(model);
       const id = newId('run');
       const createdAt = Date.now();
@@ -192,8 +196,8 @@ export class Trainer {
         comparison: result.comparison,
         longText,
       };
-      await saveRun(run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights: null, textModel: result.model });
-      this.predictor.adopt(id, { model, labels: meta.labels, encoderId, encoderHash: weightsHash, overlay: null, textModel: result.model, longText });
+      await saveRun(run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights: null, textModel });
+      this.predictor.adopt(id, { model, labels: meta.labels, encoderId, encoderHash: weightsHash, overlay: null, textModel, longText });
       model = null;
       this.emit({ type: 'progress', task: 'save', done: 1, total: 1, etaSeconds: null, detail: null });
       return run;

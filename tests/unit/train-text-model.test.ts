@@ -270,3 +270,21 @@ describe('trainTextModels: every candidate, the best kept', () => {
     expect(() => decodeTextModel(encodeTextModel(nan), 2, 2)).toThrow(/NaN or infinite/);
   });
 });
+
+describe('foldTemperatureIntoHead', () => {
+  it('makes the head alone predict the temperature-scaled probabilities, leaking nothing', async () => {
+    const tf = await import('@tensorflow/tfjs');
+    await tf.setBackend('cpu');
+    const { createHead, predictProba, foldTemperatureIntoHead } = await import('../../src/core/train/head');
+    const before = tf.memory().numTensors;
+    const head = createHead({ inputDim: 3, numClasses: 3, hiddenUnits: 0, dropout: 0, seed: 1 });
+    const x = Float32Array.from([1, -2, 0.5, 0.3, 0.1, -1]);
+    const raw = predictProba(head, x, 3);
+    foldTemperatureIntoHead(head, 2.5);
+    const folded = predictProba(head, x, 3);
+    const expected = applyTemperature(raw.slice(), 3, 2.5);
+    for (let i = 0; i < folded.length; i++) expect(folded[i]).toBeCloseTo(expected[i]!, 5);
+    head.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

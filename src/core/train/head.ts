@@ -285,3 +285,21 @@ async function validate(model: tf.LayersModel, data: HeadTrainData): Promise<{ l
   }
   return { loss: loss / n, metrics: evaluate(data.valY, pred, k) };
 }
+
+/**
+ * softmax(z / T) = softmax(x·(W/T) + b/T): a temperature folded into the logits layer, so the head
+ * alone (and every export that carries only the head) predicts the calibrated probabilities.
+ */
+export function foldTemperatureIntoHead(model: tf.LayersModel, temperature: number): void {
+  if (!(temperature > 0 && Number.isFinite(temperature))) {
+    throw new TrainError('invalid-argument', `foldTemperatureIntoHead: temperature must be a positive number, got ${temperature}`);
+  }
+  if (temperature === 1) return;
+  const layer = model.getLayer('logits');
+  const scaled = tf.tidy(() => layer.getWeights().map((w) => tf.div(w, temperature)));
+  try {
+    layer.setWeights(scaled);
+  } finally {
+    tf.dispose(scaled);
+  }
+}
