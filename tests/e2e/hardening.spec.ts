@@ -3,17 +3,14 @@
 // CSV of a formula dataset holds only escaped cells; a stalled or oversized Hub download ends
 // with a clear message and a working Cancel / Remove; two pages never both run one fine-tune.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import Papa from 'papaparse';
-import { preview, type PreviewServer } from 'vite';
-import { startFakeHub, type FakeHub } from '../support/hub-server';
-import { assert, test as base, type Page } from './fixtures';
+import { assert, type Page } from './fixtures';
+import { E2E_HUB_PATH, REPO, test } from './hub-fixture';
 import { batchPredict, download, tab, uploadCsv, useSampleAndSave } from './steps';
 
-const E2E_HUB_PATH = '/__e2e-hub';
-const REPO = 'owner/tiny-bert';
 
 function hostileFiles(): Record<string, Buffer> {
   const dir = mkdtempSync(join(tmpdir(), 'hostile-e2e-'));
@@ -25,52 +22,6 @@ function hostileFiles(): Record<string, Buffer> {
   }
 }
 
-function readTree(dir: string): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p).split('\\').join('/')] = new Uint8Array(readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-interface HubApp {
-  hub: FakeHub;
-  base: string;
-}
-
-// The same stand-in Hub + forwarding preview server as hub.spec.ts, driven by these tests.
-const test = base.extend<object, { hubApp: HubApp }>({
-  hubApp: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const dir = mkdtempSync(join(tmpdir(), 'tiny-bert-e2e-'));
-      let hub: FakeHub | undefined;
-      let server: PreviewServer | undefined;
-      try {
-        execFileSync(process.execPath, ['scripts/gen-tiny-bert.mjs', dir, '1']);
-        const { 'model.fp16.safetensors': _fp16, ...tinyFiles } = readTree(dir);
-        hub = await startFakeHub();
-        hub.repos.set(REPO, { files: tinyFiles });
-        process.env.TEXTTUNE_E2E_HUB = hub.baseUrl;
-        server = await preview({ preview: { host: '127.0.0.1', port: 0 }, logLevel: 'warn' });
-        const url = server.resolvedUrls?.local[0];
-        assert(url, 'the hub preview server has a URL');
-        await use({ hub, base: url.replace(/\/$/, '') });
-      } finally {
-        delete process.env.TEXTTUNE_E2E_HUB;
-        await server?.close();
-        await hub?.close();
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-    { scope: 'worker' },
-  ],
-});
 
 async function open(page: Page, base: string, hub = false): Promise<void> {
   page.setDefaultTimeout(60_000);

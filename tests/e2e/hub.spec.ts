@@ -6,74 +6,15 @@
 // predict, export the Hugging Face zip, fine-tune K=1 and export that too, then stop the Hub and
 // reload: everything loads from IndexedDB and predicts the same. (b) A new browser context imports
 // both zips and predicts identical probabilities, also after a reload.
-// The Hub and a preview server that forwards to it are this file's own (the `hubApp` fixture):
-// the test drives the Hub (drops a connection, stops it), so it lives in the test's process.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+// The Hub and a preview server that forwards to it: the `hubApp` fixture of hub-fixture.ts.
 import { strFromU8, unzipSync } from 'fflate';
-import { preview, type PreviewServer } from 'vite';
-import { startFakeHub, type FakeHub } from '../support/hub-server';
-import { assert, test as base, type Page } from './fixtures';
+import { assert, type Page } from './fixtures';
+import { E2E_HUB_PATH, REPO, test } from './hub-fixture';
 import { assertClose, download, predict, tab, useSampleAndSave } from './steps';
 
-// The preview server's path to the fake Hub (E2E_HUB_PATH in vite.config.ts).
-const E2E_HUB_PATH = '/__e2e-hub';
-const REPO = 'owner/tiny-bert';
 const ENCODER_ID = `hf:${REPO}@main`;
 const PROBE = 'the movie was great, I loved it';
 
-function readTree(dir: string): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p).split('\\').join('/')] = new Uint8Array(readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-interface HubApp {
-  hub: FakeHub;
-  /** A `vite preview` of dist/ that forwards E2E_HUB_PATH to the hub. */
-  base: string;
-}
-
-const test = base.extend<object, { hubApp: HubApp }>({
-  hubApp: [
-    // Playwright reads a fixture's dependencies from its first parameter, which must be an object
-    // pattern: this one depends on no other fixture.
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const dir = mkdtempSync(join(tmpdir(), 'tiny-bert-e2e-'));
-      let hub: FakeHub | undefined;
-      let server: PreviewServer | undefined;
-      try {
-        execFileSync(process.execPath, ['scripts/gen-tiny-bert.mjs', dir, '1']);
-        const { 'model.fp16.safetensors': _fp16, ...tinyFiles } = readTree(dir);
-        hub = await startFakeHub();
-        hub.repos.set(REPO, { files: tinyFiles });
-        hub.repos.set('owner/pytorch-only', { files: { 'config.json': tinyFiles['config.json']!, 'vocab.txt': tinyFiles['vocab.txt']!, 'pytorch_model.bin': new Uint8Array(16) } });
-        // vite.config.ts reads TEXTTUNE_E2E_HUB when the server loads it, to add the forwarder.
-        process.env.TEXTTUNE_E2E_HUB = hub.baseUrl;
-        server = await preview({ preview: { host: '127.0.0.1', port: 0 }, logLevel: 'warn' });
-        const url = server.resolvedUrls?.local[0];
-        assert(url, 'the hub preview server has a URL');
-        await use({ hub, base: url.replace(/\/$/, '') });
-      } finally {
-        delete process.env.TEXTTUNE_E2E_HUB;
-        await server?.close();
-        await hub?.close();
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-    { scope: 'worker' },
-  ],
-});
 
 const HF_MEMBERS = ['config.json', 'model.safetensors', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json', 'train.csv', 'train.py', 'vocab.txt'];
 
