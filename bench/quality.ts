@@ -6,6 +6,7 @@
 // `kept` (the one chosen on validation). Node + the tfjs WASM backend, the same code as the app.
 //   npm run bench:quality -- [--sizes 100,500,2000|all] [--seeds 3] [--test 2000] [--long chunk|truncate]
 //                            [--skip-finetune] [--epochs 2] [--sklearn] [--plot bench/out/curve.svg] [--char-ngrams off]
+//                            [--refit none|ngram|all] [--overlap 0.5]
 //   npm run bench:quality -- --train train.csv --test test.csv [--sizes all]
 // Embeddings are cached in bench/out/embeddings (see embed-cache.ts). Last line: one JSON object
 // {dataset, backend, machine, sizes: {"<n>": {baseline, headOnly, hybrid, blend, top1, all, kept}}}.
@@ -53,6 +54,11 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 const flag = (name: string) => process.argv.includes(`--${name}`);
+/** --refit none|ngram|all: which models are refitted on training + validation rows (default: the app's). */
+const REFIT_OPTIONS: Record<string, false | readonly ('baseline' | 'encoder' | 'hybrid')[]> = { none: false, ngram: ['baseline', 'hybrid'], all: ['baseline', 'hybrid', 'encoder'] };
+const badRefit = (): never => {
+  throw new Error(`--refit must be one of ${Object.keys(REFIT_OPTIONS).join(', ')}`);
+};
 const log = (msg: string) => console.error(msg);
 
 async function loadData(): Promise<Data> {
@@ -176,7 +182,7 @@ async function main(): Promise<void> {
   const data = await loadData();
   const k = data.labels.length;
   const seedsSmall = Number(arg('seeds') ?? 3);
-  const long: LongTextOptions = arg('long') === 'truncate' ? { policy: 'truncate', maxWindows: 1 } : DEFAULT_LONG_TEXT;
+  const long: LongTextOptions = arg('long') === 'truncate' ? { policy: 'truncate', maxWindows: 1 } : { ...DEFAULT_LONG_TEXT, ...(arg('overlap') ? { overlap: Number(arg('overlap')) } : {}) };
   const maxLen = arg('max-len') ? Number(arg('max-len')) : undefined;
   const sizes = (arg('sizes') ?? 'all').split(',').map((s) => (s === 'all' ? data.pool.texts.length : Number(s)));
   const encoder = await loadUseLite(readUseFiles(), maxLen ? { maxSeqLength: maxLen } : {});
@@ -213,6 +219,7 @@ async function main(): Promise<void> {
         trainEmb: trEmb, valEmb: rowsOf(poolEmb, valIdx), dim, classWeights: true,
         ...(arg('char-ngrams') === 'off' ? { ngram: { charNgrams: [0, 0] as [number, number] } } : {}),
         ...(arg('embedding-scale') ? { embeddingScale: Number(arg('embedding-scale')) } : {}),
+        ...(arg('refit') ? { refit: REFIT_OPTIONS[arg('refit')!] ?? badRefit() } : {}),
       });
       const trainSeconds = (Date.now() - t0) / 1000;
       const secondsOf = (kind: ModelKind) => res.comparison.candidates.find((c) => c.kind === kind)?.seconds ?? 0;

@@ -50,6 +50,12 @@ export function ComparisonView({ comparison }: { comparison: Comparison }) {
         Probabilities calibrated on {comparison.selectionRows} rows (temperature {cal.temperature.toFixed(2)}): expected calibration error{' '}
         {pct(cal.eceBefore)} before, {pct(cal.eceAfter)} after.
       </p>
+      {comparison.refitRows !== undefined && comparison.kept !== 'encoder' && comparison.refitRows > comparison.valRows && (
+        <p className="muted small" data-testid="refit-note">
+          With these settings, the n-gram part was then fitted once more on all {comparison.refitRows} labelled rows (training + validation), so no
+          label is left out of the model you use; the scores above are from before, on rows it had not seen.
+        </p>
+      )}
     </div>
   );
 }

@@ -1,4 +1,5 @@
 // Export a stored run (tfjs Layers zip, single-file bundle, safetensors) and import bundles.
+import { MAX_WINDOW_OVERLAP } from '../core/tokenizers/batch';
 import { zipSync, strToU8 } from 'fflate';
 import { encodeSafetensors, type SafetensorsTensor } from '../core/formats/safetensors';
 import { artifactsToHead, checkHeadArtifacts, WEIGHTS_FILE } from '../core/formats/tfjs-artifacts';
@@ -147,7 +148,7 @@ export async function exportFiles(run: RunRecord, model: ModelRecord, format: Ex
 }
 
 const DEFAULT_CONFIG_FOR_IMPORT: TrainConfig = {
-  valFraction: 0.15, seed: 0, epochs: 0, batchSize: 0, learningRate: 0, hiddenUnits: 0, dropout: 0, classWeights: false, patience: 0, maxWindows: 1,
+  valFraction: 0.15, seed: 0, epochs: 0, batchSize: 0, learningRate: 0, hiddenUnits: 0, dropout: 0, classWeights: false, patience: 0, maxWindows: 1, windowOverlap: 0,
 };
 
 /** Fills what an imported bundle may lack (older or foreign exports) with neutral values. */
@@ -163,9 +164,10 @@ function importedMetrics(md: BundleMetadata, k: number): RunMetrics {
 
 function importedLongText(v: unknown): LongTextOptions | null {
   if (!v || typeof v !== 'object') return null;
-  const { policy, maxWindows } = v as Partial<LongTextOptions>;
+  const { policy, maxWindows, overlap } = v as Partial<LongTextOptions>;
   if ((policy !== 'chunk' && policy !== 'truncate') || !Number.isInteger(maxWindows) || maxWindows! < 1 || maxWindows! > 64) return null;
-  return { policy, maxWindows: maxWindows! };
+  if (overlap !== undefined && !(typeof overlap === 'number' && overlap >= 0 && overlap <= MAX_WINDOW_OVERLAP)) return null;
+  return { policy, maxWindows: maxWindows!, ...(overlap ? { overlap } : {}) };
 }
 
 /**

@@ -321,7 +321,7 @@ export class FineTuneJobs {
       const s = job.settings;
       const config: TrainConfig = {
         valFraction: s.valFraction, seed: s.seed, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.headLearningRate,
-        hiddenUnits: 0, dropout: 0, classWeights: s.classWeights, patience: s.patience, maxWindows: 1,
+        hiddenUnits: 0, dropout: 0, classWeights: s.classWeights, patience: s.patience, maxWindows: 1, windowOverlap: 0,
       };
       const id = newId('run');
       const createdAt = Date.now();

@@ -64,7 +64,7 @@ export async function exportHfRun(runId: string, encoders: EncoderStore): Promis
 }
 
 const IMPORT_CONFIG: TrainConfig = {
-  valFraction: 0.15, seed: 0, epochs: 0, batchSize: 0, learningRate: 0, hiddenUnits: 0, dropout: 0, classWeights: false, patience: 0, maxWindows: 1,
+  valFraction: 0.15, seed: 0, epochs: 0, batchSize: 0, learningRate: 0, hiddenUnits: 0, dropout: 0, classWeights: false, patience: 0, maxWindows: 1, windowOverlap: 0,
 };
 
 /** Path → bytes of a dropped folder (its top directory stripped) or of a zip (one file). */

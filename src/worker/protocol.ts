@@ -143,6 +143,8 @@ export interface TrainConfig {
   patience: number;
   /** Encoder windows read per long text (1 = only the first window, the rest is cut). */
   maxWindows: number;
+  /** Fraction of a window shared with the previous one, 0 … 0.75 (0: back to back; runs stored before it existed lack it). */
+  windowOverlap: number;
   /** Keep the encoder model even when another candidate scores better (absent: keep the best). */
   keepEncoder?: boolean;
 }

@@ -1,4 +1,5 @@
 // One training run: embed the dataset once (cached), split, train the head, evaluate, persist.
+import { MAX_WINDOW_OVERLAP } from '../core/tokenizers/batch';
 import { stratifiedSplit } from '../core/data/split';
 import { createHead, foldTemperatureIntoHead, predictProbaAsync, trainHead } from '../core/train/head';
 import { StoppedError, trainTextModels } from '../core/train/text-model';
@@ -39,6 +40,7 @@ export function checkConfig(c: TrainConfig): void {
   if (!Number.isInteger(c.patience) || c.patience < 0) bad('patience', 'a non-negative integer');
   if (!Number.isFinite(c.seed)) bad('seed', 'a number');
   if (!Number.isInteger(c.maxWindows) || c.maxWindows < 1 || c.maxWindows > 64) bad('maxWindows', 'an integer from 1 to 64');
+  if (c.windowOverlap !== undefined && !(c.windowOverlap >= 0 && c.windowOverlap <= MAX_WINDOW_OVERLAP)) bad('windowOverlap', `from 0 to ${MAX_WINDOW_OVERLAP}`);
   if (c.keepEncoder !== undefined && typeof c.keepEncoder !== 'boolean') bad('keepEncoder', 'true or false');
 }
 
@@ -78,11 +80,11 @@ export class Trainer {
     const n = rows.texts.length;
     this.emit({ type: 'progress', task: 'load-encoder', done: 0, total: 1, etaSeconds: null, detail: encoderId });
     // Pristine weights: a fine-tuned run's must never reach (or be cached as) frozen embeddings.
-    const longText: LongTextOptions = config.maxWindows > 1 ? { policy: 'chunk', maxWindows: config.maxWindows } : { policy: 'truncate', maxWindows: 1 };
+    const longText: LongTextOptions = config.maxWindows > 1 ? { policy: 'chunk', maxWindows: config.maxWindows, ...(config.windowOverlap ? { overlap: config.windowOverlap } : {}) } : { policy: 'truncate', maxWindows: 1 };
     const { info, dim, maxSeqLength, weightsHash, vectors } = await this.encoders.use(encoderId, null, async ({ encoder, info }) => {
       const dim = encoder.dim;
       // The cache key carries the weights' hash and the window policy: embeddings are only valid for what made them.
-      const key = trainingEmbeddingsKey(datasetId, encoderId, encoder.weightsHash, longText.policy === 'chunk' ? longText.maxWindows : 1);
+      const key = trainingEmbeddingsKey(datasetId, encoderId, encoder.weightsHash, longText.policy === 'chunk' ? longText.maxWindows : 1, longText.overlap ?? 0);
       let vectors = (await getEmbeddings(key))?.vectors;
       if (!vectors || vectors.length !== n * dim) {
         const report = progressReporter(this.emit, 'embed');
@@ -134,7 +136,7 @@ export class Trainer {
     let model: tf.LayersModel | null = hidden?.model ?? null;
     try {
       const t0 = performance.now();
-      const stages = ['features', 'baseline', 'encoder', 'hybrid', 'blend', 'calibrate'];
+      const stages = ['features', 'baseline', 'encoder', 'hybrid', 'blend', 'calibrate', 'refit'];
       const result = trainTextModels(
         {
           trainTexts: split.train.map((i) => rows.texts[i]!),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkTokens, padBatch } from '../../src/core/tokenizers/batch';
+import { chunkTokens, padBatch, windowSpan } from '../../src/core/tokenizers/batch';
 import { normalizeForSentencePiece, SentencePieceTokenizer, TokenizerError } from '../../src/core/tokenizers/sentencepiece';
 import { buildCorpus } from '../support/corpus';
 import { readUseFiles, referenceTokenizer } from '../support/use-files';
@@ -89,5 +89,18 @@ describe('padBatch / chunkTokens', () => {
   it('chunks long sequences into consecutive windows', () => {
     expect(chunkTokens([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
     expect(chunkTokens([], 2)).toEqual([[]]);
+  });
+
+  it('overlaps windows by the given fraction, stops at the text end, caps the count, and tokenizes just enough', () => {
+    const ids = Array.from({ length: 10 }, (_, i) => i);
+    // Window 4, overlap 0.5 → stride 2: every token boundary inside a window somewhere.
+    expect(chunkTokens(ids, 4, Infinity, 0.5)).toEqual([[0, 1, 2, 3], [2, 3, 4, 5], [4, 5, 6, 7], [6, 7, 8, 9]]);
+    expect(chunkTokens(ids, 4, 2, 0.5)).toEqual([[0, 1, 2, 3], [2, 3, 4, 5]]);
+    expect(chunkTokens(ids, 4, Infinity, 0)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(chunkTokens(ids, 4, Infinity, 0.75)).toHaveLength(7);
+    expect(() => chunkTokens(ids, 4, Infinity, 0.9)).toThrow(/overlap/);
+    // The tokens worth fetching: exactly what the windows cover.
+    expect(windowSpan(4, { maxWindows: 2, overlap: 0.5 })).toBe(6);
+    expect(windowSpan(128, { maxWindows: 16 })).toBe(128 * 16);
   });
 });

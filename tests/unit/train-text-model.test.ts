@@ -165,7 +165,7 @@ describe('trainTextModels: every candidate, the best kept', () => {
     const val = mixedProblem(40, 2);
     const res = trainTextModels({
       trainTexts: tr.texts, valTexts: val.texts, trainY: tr.y, valY: val.y, numClasses: 2,
-      trainEmb: tr.emb, valEmb: val.emb, dim: 2, classWeights: true,
+      trainEmb: tr.emb, valEmb: val.emb, dim: 2, classWeights: true, refit: false,
     });
     const kinds = res.comparison.candidates.map((c) => c.kind);
     expect(kinds).toEqual(['baseline', 'encoder', 'hybrid', 'blend']);
@@ -210,7 +210,7 @@ describe('trainTextModels: every candidate, the best kept', () => {
     const val = mixedProblem(40, 12);
     const res = trainTextModels({
       trainTexts: tr.texts, valTexts: val.texts, trainY: tr.y, valY: val.y, numClasses: 2,
-      trainEmb: tr.emb, valEmb: val.emb, dim: 2, classWeights: true, embeddingScale: 3,
+      trainEmb: tr.emb, valEmb: val.emb, dim: 2, classWeights: true, embeddingScale: 3, refit: false,
     });
     const encProbs = predictLinear(res.encoderHead!, { rows: 40, sparse: null, dense: { data: val.emb, dim: 2 } });
     for (const c of res.comparison.candidates) {
@@ -221,6 +221,43 @@ describe('trainTextModels: every candidate, the best kept', () => {
     }
     expect(res.all.hybrid!.embeddingScale).toBe(3);
     expect(decodeTextModel(encodeTextModel(res.all.hybrid!), 2, 2).embeddingScale).toBe(3);
+  });
+
+  it('refits the n-gram models on training + validation rows after choosing, and reports the scores from before', () => {
+    const tr = mixedProblem(120, 21);
+    const val = mixedProblem(40, 22);
+    // A word only the validation rows carry: after the refit it has a column and a positive weight.
+    const valTexts = val.texts.map((t, i) => (val.y[i] === 1 ? `${t} zestful` : t));
+    const input = {
+      trainTexts: tr.texts, valTexts, trainY: tr.y, valY: val.y, numClasses: 2,
+      trainEmb: tr.emb, valEmb: val.emb, dim: 2, classWeights: true,
+    };
+    const before = trainTextModels({ ...input, refit: false });
+    const after = trainTextModels(input);
+    // Every choice and every score shown is the same: they were made before the refit.
+    expect(after.comparison.candidates).toEqual(before.comparison.candidates.map((c) => ({ ...c, seconds: expect.any(Number) })));
+    expect(after.comparison.kept).toBe(before.comparison.kept);
+    expect(after.valProbs).toEqual(before.valProbs);
+    expect(before.comparison.refitRows).toBe(120);
+    expect(after.comparison.refitRows).toBe(160);
+    // The encoder head (it seeds fine-tuning, which watches the validation rows) is not refitted.
+    expect(after.encoderHead).toEqual(before.encoderHead);
+    // The baseline has seen the validation-only word after the refit, not before.
+    const probe = ['zestful'];
+    const pBefore = predictTextModel(before.all.baseline!, probe, null, null, 2);
+    const pAfter = predictTextModel(after.all.baseline!, probe, null, null, 2);
+    expect(pAfter[1]! - pBefore[1]!).toBeGreaterThan(0.05);
+    expect(pAfter[1]!).toBeGreaterThan(0.5);
+    // Nothing left behind: the refitted baseline predicts its own training rows at least as well.
+    const accOn = (m: typeof after.all.baseline, texts: string[], y: Int32Array) => {
+      const pred = argmaxRows(predictTextModel(m!, texts, null, null, 2), 2);
+      return pred.reduce((a, v, i) => a + (v === y[i] ? 1 : 0), 0) / y.length;
+    };
+    expect(accOn(after.all.baseline, valTexts, val.y)).toBeGreaterThanOrEqual(accOn(before.all.baseline, valTexts, val.y));
+    // refit: ['encoder'] refits only the head (warm-started, same C), on every row.
+    const headOnly = trainTextModels({ ...input, refit: ['encoder'] });
+    expect(headOnly.encoderHead).not.toEqual(before.encoderHead);
+    expect(headOnly.all.baseline!.ngram).toEqual(before.all.baseline!.ngram);
   });
 
   it('keeps the encoder model when asked, and says what scored better', () => {

@@ -23,7 +23,7 @@ const run: RunRecord = {
   maxSeqLength: 128,
   tokenizer: 'sentencepiece (USE-lite vocabulary)',
   labels: ['negative', 'positive'],
-  config: { valFraction: 0.15, seed: 1, epochs: 3, batchSize: 4, learningRate: 0.01, hiddenUnits: 4, dropout: 0.1, classWeights: true, patience: 0, maxWindows: 1 },
+  config: { valFraction: 0.15, seed: 1, epochs: 3, batchSize: 4, learningRate: 0.01, hiddenUnits: 4, dropout: 0.1, classWeights: true, patience: 0, maxWindows: 1, windowOverlap: 0 },
   metrics: { accuracy: 0.75, macroF1: 0.7, perClass: [], confusion: [[1, 0], [1, 2]] },
   bestEpoch: 2,
   epochsRun: 3,

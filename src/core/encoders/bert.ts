@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assignNamedParams, hashNamedParams } from './params';
 import { assertFiniteWeights, decodeSafetensors, type DecodedTensor } from '../formats/safetensors';
-import { chunkTokens, padBatch } from '../tokenizers/batch';
+import { chunkTokens, padBatch, windowSpan } from '../tokenizers/batch';
 import { wordPieceFromTokenizerJson, wordPieceFromVocab, type WordPieceTokenizer } from '../tokenizers/wordpiece';
 import { DEFAULT_POOLING, parseBertConfig, type BertConfig, type BertPooling } from './bert-config';
 import type { EncodeOptions, LongTextOptions, TextEncoder } from './types';
@@ -228,7 +228,7 @@ export class BertEncoder implements TextEncoder {
         owners.push(i);
         return;
       }
-      const ids = this.tokenizer.encode(text, { maxLength: Math.min(inner * longText.maxWindows, 1 << 24) + 2 }).ids;
+      const ids = this.tokenizer.encode(text, { maxLength: windowSpan(inner, longText) + 2 }).ids;
       const [first, last] = [ids[0]!, ids[ids.length - 1]!];
       const body = ids.slice(1, -1);
       if (body.length <= inner) {
@@ -236,7 +236,7 @@ export class BertEncoder implements TextEncoder {
         owners.push(i);
         return;
       }
-      for (const part of chunkTokens(body, inner, longText.maxWindows)) {
+      for (const part of chunkTokens(body, inner, longText.maxWindows, longText.overlap ?? 0)) {
         windows.push([first, ...part, last]);
         owners.push(i);
       }

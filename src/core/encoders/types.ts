@@ -23,12 +23,15 @@ export interface EncodeOptions {
 export type LongTextPolicy = 'truncate' | 'chunk';
 
 /**
- * 'chunk': consecutive windows of maxSeqLength tokens (at most maxWindows; the rest of a very
- * long text is dropped), each embedded, the embeddings averaged and re-normalised.
+ * 'chunk': windows of maxSeqLength tokens (at most maxWindows; the rest of a very long text is
+ * dropped), each embedded, the embeddings averaged and re-normalised. Consecutive windows share
+ * `overlap` of their length (default 0: back to back).
  */
 export interface LongTextOptions {
   policy: LongTextPolicy;
   maxWindows: number;
+  /** Fraction of a window shared with the previous one, 0 … 0.75 (chunkTokens). */
+  overlap?: number;
 }
 
 /** Read texts whole, up to 16 windows (2,048 USE-lite tokens, ~8,000 words for BERT's 512). */

@@ -18,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assignNamedParams, hashNamedParams, type NamedParam } from './params';
 import { dense, embeddingLookup } from './ops';
-import { chunkTokens, padBatch } from '../tokenizers/batch';
+import { chunkTokens, windowSpan, padBatch } from '../tokenizers/batch';
 import { SentencePieceTokenizer, type SentencePieceVocab } from '../tokenizers/sentencepiece';
 import type { EncodeOptions, EncoderFiles, LongTextOptions, LongTextPolicy, TextEncoder } from './types';
 import { sha256Hex } from '../sha256';
@@ -263,8 +263,8 @@ export class UseLiteEncoder implements TextEncoder {
     const windows: number[][] = [];
     const owners: number[] = [];
     texts.forEach((text, i) => {
-      const ids = this.tokenizer.encode(text, { maxTokens: longText.policy === 'chunk' ? this.maxSeqLength * Math.min(longText.maxWindows, 1 << 16) : this.maxSeqLength });
-      const parts = longText.policy === 'chunk' ? chunkTokens(ids, this.maxSeqLength, longText.maxWindows) : [ids.slice(0, this.maxSeqLength)];
+      const ids = this.tokenizer.encode(text, { maxTokens: longText.policy === 'chunk' ? windowSpan(this.maxSeqLength, longText) : this.maxSeqLength });
+      const parts = longText.policy === 'chunk' ? chunkTokens(ids, this.maxSeqLength, longText.maxWindows, longText.overlap ?? 0) : [ids.slice(0, this.maxSeqLength)];
       for (const part of parts) {
         windows.push(part);
         owners.push(i);

@@ -40,14 +40,31 @@ export function padBatch(sequences: ReadonlyArray<ArrayLike<number>>, maxLength:
 }
 
 /**
- * Splits a token sequence into consecutive windows of at most `maxLength` tokens
- * (the 'chunk' policy for long texts), at most `maxWindows` of them (the rest of a very long
- * text is dropped). An empty sequence yields one empty window.
+ * Splits a token sequence into windows of at most `maxLength` tokens (the 'chunk' policy for long
+ * texts), at most `maxWindows` of them (the rest of a very long text is dropped). Consecutive
+ * windows share `overlap` of their length (0 = back to back; 0.5 = each starts half a window after
+ * the previous one), so a sentence cut by one window boundary is read whole by the next window.
+ * The last window stops at the end of the text. An empty sequence yields one empty window.
  */
-export function chunkTokens(ids: ReadonlyArray<number>, maxLength: number, maxWindows = Infinity): number[][] {
+export function chunkTokens(ids: ReadonlyArray<number>, maxLength: number, maxWindows = Infinity, overlap = 0): number[][] {
   if (!(maxWindows >= 1)) throw new RangeError(`maxWindows must be at least 1; received ${maxWindows}`);
+  if (!(overlap >= 0 && overlap <= MAX_WINDOW_OVERLAP)) throw new RangeError(`overlap must be in [0, ${MAX_WINDOW_OVERLAP}]; received ${overlap}`);
   if (ids.length <= maxLength) return [Array.from(ids)];
+  const stride = Math.max(1, Math.round(maxLength * (1 - overlap)));
   const chunks: number[][] = [];
-  for (let start = 0; start < ids.length && chunks.length < maxWindows; start += maxLength) chunks.push(ids.slice(start, start + maxLength));
+  for (let start = 0; chunks.length < maxWindows; start += stride) {
+    chunks.push(ids.slice(start, start + maxLength));
+    if (start + maxLength >= ids.length) break;
+  }
   return chunks;
+}
+
+/** Windows may share at most this fraction of their length (more is the same text read again). */
+export const MAX_WINDOW_OVERLAP = 0.75;
+
+/** How many tokens `maxWindows` windows of `windowLength` with this overlap cover (the tokens worth tokenizing). */
+export function windowSpan(windowLength: number, longText: { maxWindows: number; overlap?: number }): number {
+  const stride = Math.max(1, Math.round(windowLength * (1 - (longText.overlap ?? 0))));
+  const windows = Math.min(longText.maxWindows, 1 << 16);
+  return Math.min(windowLength + stride * (windows - 1), 1 << 24);
 }

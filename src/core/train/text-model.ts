@@ -59,6 +59,8 @@ export interface Comparison {
   selectionRows: number;
   /** True when those rows include cross-validated predictions of the training rows. */
   crossValidated: boolean;
+  /** Rows the kept model's n-gram parts were finally fitted on (training + validation when refitted). */
+  refitRows?: number;
   candidates: CandidateScore[];
   kept: ModelKind;
   calibration: Calibration;
@@ -88,6 +90,12 @@ export interface TextModelInput {
   /** Scale of the embeddings inside the hybrid (default HYBRID_EMBEDDING_SCALE). */
   embeddingScale?: number;
   /**
+   * After every choice is made on held-out rows, refit the n-gram models (baseline, hybrid; the
+   * vectorizer too) on training + validation rows with the chosen settings (default true). The
+   * scores shown stay those of the models that never saw the validation rows. See REFIT_KINDS.
+   */
+  refit?: boolean | readonly ('baseline' | 'encoder' | 'hybrid')[];
+  /**
    * Keep this candidate whatever the scores (the user asked for the encoder model, e.g. to export
    * it to Hugging Face, or fine-tuned it); the others are still trained and shown for comparison.
    */
@@ -95,7 +103,7 @@ export interface TextModelInput {
 }
 
 export interface TextModelHooks {
-  onStage?(stage: ModelKind | 'features' | 'calibrate', done: number, total: number): void;
+  onStage?(stage: ModelKind | 'features' | 'calibrate' | 'refit', done: number, total: number): void;
   shouldStop?(): boolean;
 }
 
@@ -262,6 +270,16 @@ export const ONE_SE_BELOW_ROWS = 200;
 /** Up to this many training rows the encoder head's C is always cross-validated (5 folds × 5 C of a dense fit: seconds). */
 export const CV_HEAD_MAX_ROWS = 20_000;
 
+/** Models refitted on training + validation rows by default (see the refit step in trainTextModels). */
+export const REFIT_KINDS: readonly FitKind[] = ['baseline', 'hybrid'];
+
+function refitKindsFor(refit: TextModelInput['refit'], kinds: readonly FitKind[]): FitKind[] {
+  const wanted = refit === false ? [] : Array.isArray(refit) ? refit : REFIT_KINDS;
+  // The n-gram models share one vectorizer: refitting one refits it, so every n-gram model follows.
+  const ngram = wanted.some((kind) => kind !== 'encoder');
+  return kinds.filter((kind) => (kind === 'encoder' ? wanted.includes('encoder') : ngram));
+}
+
 /** Trains every candidate on the same split and keeps the best (see the header). */
 export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {}): TextModelResult {
   const k = input.numClasses;
@@ -411,12 +429,44 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
   const calibration = fitTemperature(selOf.get(kept!)!, selY, k);
   const calibrated = applyTemperature(valOf.get(kept!)!.slice(), k, calibration.temperature);
   hooks.onStage?.('calibrate', 1, 1);
-  const baseModel = full.baseline.models[chosen.baseline]!;
-  const hybrid = kinds.includes('hybrid') ? full.hybrid.models[chosen.hybrid]! : null;
-  const encoderHead = kinds.includes('encoder') ? full.encoder.models[chosen.encoder]! : null;
+
+  // Refit: every choice above was made on rows the models never saw; the models given to the user
+  // are then fitted once more on training + validation rows with those choices (scikit-learn's
+  // `refit`), so no labelled row is left out of the final model. n-gram features are fitted anew
+  // (validation-only words get columns, IDF counts every row). The encoder head is not refitted:
+  // it seeds fine-tuning, whose early stopping watches the same validation rows.
+  const finalModels = {} as Record<FitKind, LinearModel>;
+  for (const kind of kinds) finalModels[kind] = full[kind].models[chosen[kind]]!;
+  let finalVectorizer = vectorizer;
+  const refitKinds = refitKindsFor(input.refit, kinds);
+  if (refitKinds.length > 0) {
+    hooks.onStage?.('refit', 0, 1);
+    const allRows = [...trainRows, ...valRows];
+    let refitFeatures = features;
+    if (refitKinds.some((kind) => kind !== 'encoder')) {
+      finalVectorizer = fitVectorizer([...input.trainTexts, ...input.valTexts], vectorizer.config);
+      const xRefit = transform(finalVectorizer, [...input.trainTexts, ...input.valTexts]);
+      refitFeatures = (kind, rows) => ({
+        rows: rows.length,
+        sparse: kind === 'encoder' ? null : sparseRows(xRefit, rows),
+        dense: kind === 'baseline' ? null : denseRows(rows, kind === 'hybrid' ? embScale : 1),
+      });
+    }
+    const weights = sampleWeights(yAll, k, input.classWeights);
+    for (const kind of refitKinds) {
+      if (hooks.shouldStop?.()) throw new StoppedError('invalid-argument', 'stopped by the user');
+      // n-gram columns changed with the new vectorizer: those start cold; the encoder head warm.
+      const init = kind === 'encoder' ? finalModels.encoder : null;
+      finalModels[kind] = fitLogReg(refitFeatures(kind, allRows), yAll, k, { C: C_PATH[kind][chosen[kind]]!, sampleWeights: weights, init }).model;
+    }
+    hooks.onStage?.('refit', 1, 1);
+  }
+  const baseModel = finalModels.baseline;
+  const hybrid = kinds.includes('hybrid') ? finalModels.hybrid : null;
+  const encoderHead = kinds.includes('encoder') ? finalModels.encoder : null;
   const as = (kind: ModelKind, temperature: number): TextModel => ({
     kept: kind,
-    vectorizer: kind === 'encoder' ? null : vectorizer,
+    vectorizer: kind === 'encoder' ? null : finalVectorizer,
     ngram: kind === 'baseline' || kind === 'blend' ? baseModel : null,
     hybrid: kind === 'hybrid' ? hybrid : null,
     embeddingScale: embScale,
@@ -431,7 +481,7 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
     model: as(kept!, calibration.temperature),
     all,
     encoderHead,
-    comparison: { valRows: nVal, selectionRows: selRows.length, crossValidated: useCv, candidates, kept: kept!, calibration, summary: kept === best ? summarise(kept!, selScores, how) : keptOnRequest(kept!, best, selScores, how) },
+    comparison: { valRows: nVal, selectionRows: selRows.length, crossValidated: useCv, refitRows: refitKinds.some((kind) => kind !== 'encoder') ? nTr + nVal : nTr, candidates, kept: kept!, calibration, summary: kept === best ? summarise(kept!, selScores, how) : keptOnRequest(kept!, best, selScores, how) },
     valProbs: calibrated,
   };
 }

@@ -13,6 +13,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   classWeights: true,
   patience: 8,
   maxWindows: 16,
+  windowOverlap: 0,
 };
 
 type NumberField = Exclude<keyof TrainConfig, 'classWeights' | 'keepEncoder'>;
@@ -24,6 +25,7 @@ const FIELDS: NumberFieldSpec<NumberField>[] = [
   { key: 'batchSize', label: 'Batch size', step: 1, min: 1, max: 1024, help: 'rows per gradient step' },
   { key: 'learningRate', label: 'Learning rate', step: 0.0001, min: 0.00001, max: 1, help: 'Adam step size' },
   { key: 'maxWindows', label: 'Windows per text', step: 1, min: 1, max: 64, help: 'long texts are read in windows of the encoder’s length (1 = cut after the first)' },
+  { key: 'windowOverlap', label: 'Window overlap', step: 0.25, min: 0, max: 0.75, help: 'share of each window read again by the next one (0 = back to back; 0.5 = twice the windows, twice the embedding time)' },
   { key: 'hiddenUnits', label: 'Hidden units', step: 1, min: 0, max: 2048, help: '0 = logistic regression trained to convergence (recommended); > 0 = a hidden layer trained with the settings below' },
   { key: 'dropout', label: 'Dropout', step: 0.05, min: 0, max: 0.9, help: 'on the hidden layer' },
   { key: 'patience', label: 'Early-stop patience', step: 1, min: 0, max: 500, help: 'epochs without a better val macro-F1 (0 = off)' },
