@@ -8,6 +8,7 @@
 //                            [--skip-finetune] [--epochs 2] [--sklearn] [--plot bench/out/curve.svg] [--char-ngrams off]
 //                            [--refit none|ngram|all] [--overlap 0.5]
 //   npm run bench:quality -- --train train.csv --test test.csv [--sizes all]
+//   npm run bench:quality -- --fewshot 8,16,64 [--seeds 5]: few-shot curves with contrastive tuning (fewshot.ts)
 // Embeddings are cached in bench/out/embeddings (see embed-cache.ts). Last line: one JSON object
 // {dataset, backend, machine, sizes: {"<n>": {baseline, headOnly, hybrid, blend, top1, all, kept}}}.
 import * as tf from '@tensorflow/tfjs';
@@ -32,6 +33,7 @@ import { argmaxRows, predictTextModel, trainTextModels, type ModelKind, type Tex
 import { loadImdbReviews } from '../tests/support/corpus';
 import { readUseFiles } from '../tests/support/use-files';
 import { cachedEmbeddings } from './embed-cache';
+import { fewshotMain } from './fewshot';
 
 interface Split {
   texts: string[];
@@ -180,6 +182,7 @@ async function main(): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
   const data = await loadData();
+  if (arg('fewshot')) return fewshotMain(data, arg, flag, log);
   const k = data.labels.length;
   const seedsSmall = Number(arg('seeds') ?? 3);
   const long: LongTextOptions = arg('long') === 'truncate' ? { policy: 'truncate', maxWindows: 1 } : { ...DEFAULT_LONG_TEXT, ...(arg('overlap') ? { overlap: Number(arg('overlap')) } : {}) };

@@ -98,21 +98,35 @@ export class FineTuner {
     const mask = tf.tensor2d(batch.mask, [batch.batch, batch.seqLength], 'float32');
     const labels = tf.tidy(() => tf.oneHot(tf.tensor1d(batch.labels, 'int32'), this.numClasses));
     const weights = batch.weights ? tf.tensor1d(batch.weights, 'float32') : null;
-    const vars = [...this.encoderVars, this.headKernel, this.headBias];
-    let lossTensor: tf.Scalar | null = null;
-    let grads: tf.NamedTensorMap | null = null;
     try {
-      const result = tf.variableGrads(() => {
+      return await this.lossStep(() => {
         const logits = this.logits(ids, mask);
         const perExample = tf.losses.softmaxCrossEntropy(labels, logits, undefined, undefined, tf.Reduction.NONE);
         const weighted = weights ? tf.mul(perExample, weights) : perExample;
         return tf.div(tf.sum(weighted), weights ? tf.sum(weights) : batch.batch) as tf.Scalar;
-      }, vars);
+      }, encoderLrScale);
+    } finally {
+      tf.dispose([ids, mask, labels]);
+      if (weights) weights.dispose();
+    }
+  }
+
+  /**
+   * One optimisation step on any scalar loss of the trainable variables (the softmax loss above,
+   * or contrastive.ts's cosine-similarity loss, which never touches the head). Gradients are
+   * clipped together; variables the loss does not reach are left alone.
+   */
+  async lossStep(loss: () => tf.Scalar, encoderLrScale = 1): Promise<number> {
+    const vars = [...this.encoderVars, this.headKernel, this.headBias];
+    let lossTensor: tf.Scalar | null = null;
+    let grads: tf.NamedTensorMap | null = null;
+    try {
+      const result = tf.variableGrads(loss, vars);
       lossTensor = result.value;
       grads = result.grads;
-      const loss = (await lossTensor.data())[0];
+      const value = (await lossTensor.data())[0];
       this.steps++;
-      if (!Number.isFinite(loss)) throw new NonFiniteLossError(this.steps, loss);
+      if (!Number.isFinite(value)) throw new NonFiniteLossError(this.steps, value);
       const clipped = clipByGlobalNorm(grads, this.config.clipNorm);
       try {
         const headGrads: tf.NamedTensorMap = {};
@@ -123,7 +137,7 @@ export class FineTuner {
           if (v === this.headKernel || v === this.headBias) headGrads[v.name] = g;
           else encoderGrads[v.name] = g;
         }
-        this.headOptimizer.applyGradients(headGrads);
+        if (Object.keys(headGrads).length > 0) this.headOptimizer.applyGradients(headGrads);
         if (Object.keys(encoderGrads).length > 0) {
           // Adam reads its (protected) learningRate on every update; this is how a schedule reaches it.
           (this.encoderOptimizer as unknown as { learningRate: number }).learningRate = this.config.encoderLearningRate * encoderLrScale;
@@ -132,10 +146,8 @@ export class FineTuner {
       } finally {
         tf.dispose(Object.values(clipped));
       }
-      return loss;
+      return value;
     } finally {
-      tf.dispose([ids, mask, labels]);
-      if (weights) weights.dispose();
       if (lossTensor) lossTensor.dispose();
       if (grads) tf.dispose(Object.values(grads));
     }
@@ -250,7 +262,7 @@ export class FineTuner {
     };
     await write(this.encoderOptimizer, state.encoder, 'encoder');
     await write(this.headOptimizer, state.head, 'head');
-    this.steps = state.head.iterations;
+    this.steps = Math.max(state.head.iterations, state.encoder.iterations);
   }
 
   dispose(): void {
