@@ -3,6 +3,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { BackendChoice, DatasetMeta, EpochLog, FineTuneSettings, HeadInit, Misclassified, RejectedRow, RunSummary } from '../worker/protocol';
 import type { FineTuneCheckpoint } from '../core/train/finetune-run';
+import type { ContrastiveCheckpoint } from '../core/train/contrastive';
 import type { TextModel } from '../core/train/text-model';
 import { EngineError, quotaMessage } from '../worker/errors';
 
@@ -77,6 +78,10 @@ export interface FineTuneJobRecord {
   initialHead: { kernel: Float32Array; bias: Float32Array } | null;
   /** Last epoch's checkpoint (null until the first epoch finished). */
   checkpoint: FineTuneCheckpoint | null;
+  /** Contrastive runs: the last checkpoint (every few steps; absent/null until the first). */
+  contrastive?: ContrastiveCheckpoint | null;
+  /** Contrastive runs: the frozen-encoder Train run they are compared with. */
+  frozenRunId?: string | null;
   peakBytes: number;
   resumed: number;
   /** The last failure, in words (the checkpoint before it is kept). */

@@ -7,6 +7,7 @@ import { FineTuner } from '../core/train/finetune';
 import { fineTune, type FineTuneEpochLog, type FineTuneResult } from '../core/train/finetune-run';
 import { createHead, foldTemperatureIntoHead, predictProbaAsync } from '../core/train/head';
 import { trainTextModels } from '../core/train/text-model';
+import { contrastiveSteps, contrastiveTune, type ContrastiveResult } from '../core/train/contrastive';
 import { estimateFineTuneSeconds, medianLengthBatch } from '../core/train/estimate';
 import { encoderWeightsToSafetensors } from '../core/formats/encoder-weights';
 import { headToArtifacts } from '../core/formats/tfjs-artifacts';
@@ -21,7 +22,9 @@ import type { Predictor } from './predictor';
 import { asEncoderId } from './predictor';
 import { misclassifiedRows } from './misclassified';
 import type { Emit } from './progress';
-import { checkSettings, prepareData, runConfig, startingHead, type PreparedData } from './finetune-setup';
+import { checkSettings, clampLayers, contrastiveConfig, prepareData, runConfig, startingHead, type PreparedData } from './finetune-setup';
+import { compareWithFrozen } from './fewshot';
+import { getRun } from '../storage/runs';
 
 const EMBED_BATCH = 32;
 
@@ -105,6 +108,7 @@ export class FineTuneJobs {
       settings: j.settings,
       headInit: j.headInit,
       epochsDone: j.checkpoint?.epoch ?? 0,
+      ...(j.settings.method === 'contrastive' ? { steps: { done: j.contrastive?.step ?? 0, total: j.contrastive?.totalSteps ?? 0 } } : {}),
       history: (j.checkpoint?.history ?? []).map(toEpochLog),
       peakBytes: j.peakBytes,
       running: this.current?.jobId === j.id,
@@ -119,15 +123,19 @@ export class FineTuneJobs {
   }
 
   /** Times real steps on a median-length batch on the running backend; no weight is left changed. */
-  async estimate(datasetId: string, encoderId: EncoderId, settings: FineTuneSettings): Promise<FineTuneEstimate> {
+  async estimate(datasetId: string, encoderId: EncoderId, asked: FineTuneSettings): Promise<FineTuneEstimate> {
     const encoder = await this.tunable(encoderId);
+    const settings = clampLayers(asked, encoder.numLayers);
     checkSettings(settings, encoder.numLayers);
     const { data } = await prepareData(datasetId, settings);
     const names = unfrozenWeightNames(encoder, settings.unfreezeLayers);
     return this.encoders.use(encoderId, null, async () => {
       const report = (done: number) => this.emit({ type: 'progress', task: 'estimate', done, total: 4, etaSeconds: null, detail: null });
       const ids = data.trainTexts.map((t) => encoder.encodeIds(t));
-      const rows = medianLengthBatch(ids.map((x) => x.length), settings.batchSize);
+      // A contrastive step runs both texts of batchSize pairs: timed as a step on twice the rows.
+      const contrastive = settings.method === 'contrastive' ? contrastiveSteps(data.trainY, contrastiveConfig(settings)) : null;
+      const stepRows = contrastive ? 2 * settings.batchSize : settings.batchSize;
+      const rows = medianLengthBatch(ids.map((x) => x.length), stepRows);
       const padded = padBatch(rows.map((r) => ids[r]!), encoder.maxSeqLength);
       const batch = { ...padded, labels: Int32Array.from(rows, (r) => data.trainY[r]!) };
       const tuner = new FineTuner(encoder, data.numClasses, runConfig(settings));
@@ -152,7 +160,10 @@ export class FineTuneJobs {
       } finally {
         tuner.dispose();
       }
-      const shape = { trainRows: data.trainTexts.length, valRows: data.valTexts.length, batchSize: settings.batchSize, epochs: settings.epochs };
+      const shape = contrastive
+        // Its steps, then one embedding pass over every row (train + validation) for the logistic regression.
+        ? { trainRows: contrastive.totalSteps * padded.batch, valRows: data.trainTexts.length + data.valTexts.length, batchSize: padded.batch, epochs: 1 }
+        : { trainRows: data.trainTexts.length, valRows: data.valTexts.length, batchSize: settings.batchSize, epochs: settings.epochs };
       const est = estimateFineTuneSeconds({ stepSeconds, evalBatchSeconds }, shape);
       return {
         backend: tf.getBackend(),
@@ -160,7 +171,7 @@ export class FineTuneJobs {
         evalBatchSeconds,
         batchSize: padded.batch,
         seqLength: padded.seqLength,
-        stepsPerEpoch: est.stepsPerEpoch,
+        stepsPerEpoch: contrastive ? contrastive.totalSteps / settings.epochs : est.stepsPerEpoch,
         epochs: settings.epochs,
         totalSeconds: est.totalSeconds,
       };
@@ -177,12 +188,17 @@ export class FineTuneJobs {
     }
   }
 
-  private async startLocked(datasetId: string, encoderId: EncoderId, settings: FineTuneSettings, headRunId: string | null): Promise<RunDetail> {
+  private async startLocked(datasetId: string, encoderId: EncoderId, asked: FineTuneSettings, headRunId: string | null): Promise<RunDetail> {
     const encoder = await this.tunable(encoderId);
+    const settings = clampLayers(asked, encoder.numLayers);
     checkSettings(settings, encoder.numLayers);
     const prepared = await prepareData(datasetId, settings);
     const baseEncoderHash = (await this.encoders.get(encoderId)).info.weightsHash;
-    const start = await startingHead(headRunId, { encoderId, encoderHash: baseEncoderHash, labels: prepared.meta.labels, dim: encoder.dim });
+    const contrastive = settings.method === 'contrastive';
+    // A contrastive run fits its own head on the tuned embeddings; the Train run is what it is compared with.
+    const start = contrastive
+      ? { init: { kind: 'fresh' as const, reason: 'contrastive tuning fits a logistic regression on the tuned embeddings' }, head: null }
+      : await startingHead(headRunId, { encoderId, encoderHash: baseEncoderHash, labels: prepared.meta.labels, dim: encoder.dim });
     const now = Date.now();
     const job: FineTuneJobRecord = {
       id: this.current!.jobId,
@@ -197,6 +213,7 @@ export class FineTuneJobs {
       headInit: start.init,
       initialHead: start.head,
       checkpoint: null,
+      ...(contrastive ? { contrastive: null, frozenRunId: headRunId } : {}),
       peakBytes: 0,
       resumed: 0,
       error: null,
@@ -206,7 +223,7 @@ export class FineTuneJobs {
       return await this.execute(job, prepared);
     } catch (err) {
       // Refused before training began (e.g. BUSY): nothing to resume, so leave nothing behind.
-      if (job.checkpoint === null && job.error === null) await deleteFineTuneJob(job.id).catch(() => undefined);
+      if (job.checkpoint === null && !job.contrastive && job.error === null) await deleteFineTuneJob(job.id).catch(() => undefined);
       throw err;
     }
   }
@@ -252,6 +269,39 @@ export class FineTuneJobs {
         throw new EngineError('BUNDLE_MISMATCH', `this run started from ${job.encoderId} weights ${job.baseEncoderHash.slice(0, 12)}…, but the loaded encoder has ${encoder.weightsHash.slice(0, 12)}…`);
       }
       const progress = stepProgress(this.emit);
+      if (job.settings.method === 'contrastive') {
+        let tuned: ContrastiveResult;
+        try {
+          tuned = await contrastiveTune(encoder, { texts: prepared.data.trainTexts, y: prepared.data.trainY }, contrastiveConfig(job.settings), {
+            onStep: (step, total) => {
+              sample();
+              progress(step, total);
+            },
+            onCheckpoint: async (checkpoint) => {
+              job.contrastive = checkpoint;
+              job.peakBytes = peak;
+              job.updatedAt = Date.now();
+              job.error = null;
+              await putFineTuneJob(job);
+              this.emit({ type: 'checkpoint', jobId: job.id, epoch: 0 });
+            },
+            shouldStop: () => current.stopRequested,
+          }, job.contrastive ?? undefined);
+        } catch (err) {
+          job.error = err instanceof Error ? err.message : String(err);
+          job.peakBytes = peak;
+          await putFineTuneJob(job).catch(() => undefined);
+          throw err;
+        }
+        if (tuned.stopReason === 'non-finite-loss') {
+          job.error = tuned.message;
+          await putFineTuneJob(job).catch(() => undefined);
+          throw new EngineError('NON_FINITE_LOSS', `${tuned.message}. Try a lower learning rate or a smaller clip norm.`);
+        }
+        sample();
+        job.peakBytes = peak;
+        return this.saveContrastive(job, prepared, encoder, tuned, names);
+      }
       let result: FineTuneResult;
       try {
         result = await fineTune(
@@ -293,6 +343,89 @@ export class FineTuneJobs {
       job.peakBytes = peak;
       return this.save(job, prepared, encoder, result, names);
     }, { names, what: 'the encoder is being fine-tuned' });
+  }
+
+  /**
+   * A contrastive run: the logistic regression (and the n-gram baseline beside it) on the tuned
+   * embeddings of the same split, then compared with the frozen Train run's kept model on the same
+   * validation rows; the run is saved either way, and says which one the app keeps.
+   */
+  private async saveContrastive(job: FineTuneJobRecord, prepared: PreparedData, encoder: TunableEncoder, tuned: ContrastiveResult, names: string[]): Promise<RunDetail> {
+    this.emit({ type: 'progress', task: 'save', done: 0, total: 1, etaSeconds: null, detail: null });
+    const { meta, rows, split, data } = prepared;
+    const weightsHash = await encoder.rehash();
+    const trainX = await encoder.embedTexts(data.trainTexts, { batchSize: EMBED_BATCH });
+    const valX = await encoder.embedTexts(data.valTexts, { batchSize: EMBED_BATCH });
+    const s = job.settings;
+    const compared = trainTextModels({
+      trainTexts: data.trainTexts, valTexts: data.valTexts, trainY: data.trainY, valY: data.valY, numClasses: data.numClasses,
+      trainEmb: trainX, valEmb: valX, dim: encoder.dim, classWeights: s.classWeights, only: ['baseline', 'encoder'], keep: 'encoder',
+    });
+    const lr = compared.encoderHead!;
+    const model = linearHead(encoder, { kernel: lr.weights, bias: lr.bias }, data.numClasses, s.seed);
+    try {
+      const kept = compared.comparison.candidates.find((c) => c.kind === 'encoder')!;
+      const frozenRun = job.frozenRunId ? await getRun(job.frozenRunId).catch(() => null) : null;
+      const fewShot = compareWithFrozen(frozenRun, { datasetId: job.datasetId, valFraction: s.valFraction, seed: s.seed }, kept, tuned);
+      const misclassified = misclassifiedRows(compared.valProbs, data.valY, split.val, rows, meta.labels);
+      foldTemperatureIntoHead(model, compared.model.temperature);
+      const textModel = { ...compared.model, temperature: 1 };
+      const artifacts = await headToArtifacts(model);
+      const encoderWeights = encoderWeightsToSafetensors(tuned.encoderWeights, {
+        texttune: JSON.stringify({ encoder: job.encoderId, baseWeightsHash: job.baseEncoderHash, weightsHash }),
+      });
+      const config: TrainConfig = {
+        valFraction: s.valFraction, seed: s.seed, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.encoderLearningRate,
+        hiddenUnits: 0, dropout: 0, classWeights: s.classWeights, patience: 0, maxWindows: 1,
+      };
+      const meanLoss = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+      const id = newId('run');
+      const createdAt = Date.now();
+      const run: RunRecord = {
+        id,
+        name: `${meta.name} · contrastive (few-shot) · ${new Date(createdAt).toLocaleString()}`,
+        createdAt,
+        datasetId: job.datasetId,
+        datasetName: meta.name,
+        encoderId: job.encoderId,
+        encoderHash: weightsHash,
+        embeddingDim: encoder.dim,
+        maxSeqLength: encoder.maxSeqLength,
+        tokenizer: encoder.tokenizerName,
+        labels: meta.labels,
+        config,
+        metrics: kept.metrics,
+        comparison: compared.comparison,
+        bestEpoch: 1,
+        epochsRun: s.epochs,
+        stoppedEarly: false,
+        stoppedByUser: tuned.stopReason === 'user',
+        backend: tf.getBackend(),
+        imported: false,
+        // One line: the pair loss of the last steps, and the head's validation scores.
+        history: [{ epoch: 1, trainLoss: meanLoss(tuned.losses.slice(-Math.max(1, Math.ceil(tuned.losses.length / 10)))), trainAcc: NaN, valLoss: kept.valLoss, valAcc: kept.metrics.accuracy, valMacroF1: kept.metrics.macroF1, seconds: tuned.seconds }],
+        misclassified,
+        fineTune: {
+          settings: s,
+          baseEncoderHash: job.baseEncoderHash,
+          headInit: job.headInit,
+          stopReason: tuned.stopReason,
+          message: tuned.message,
+          peakBytes: job.peakBytes,
+          encoderWeightNames: tuned.encoderWeights.map((w) => w.name),
+          resumed: job.resumed,
+          fewShot,
+        },
+      };
+      await finishFineTuneJob(job.id, run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights, textModel });
+      const overlay = { key: id, hash: weightsHash, weights: tuned.encoderWeights };
+      this.predictor.adopt(id, { model, labels: meta.labels, encoderId: asEncoderId(job.encoderId), encoderHash: weightsHash, overlay, textModel, longText: undefined });
+      this.emit({ type: 'progress', task: 'save', done: 1, total: 1, etaSeconds: null, detail: names.length ? `${names.length} encoder weights` : null });
+      return run;
+    } catch (err) {
+      model.dispose();
+      throw err;
+    }
   }
 
   private async save(job: FineTuneJobRecord, prepared: PreparedData, encoder: TunableEncoder, result: FineTuneResult, names: string[]): Promise<RunDetail> {

@@ -2,6 +2,7 @@
 // the head (a head-only run's linear head, or a fresh one and why).
 import { stratifiedSplit, type Split } from '../core/data/split';
 import type { FineTuneData, FineTuneRunConfig } from '../core/train/finetune-run';
+import { DEFAULT_CONTRASTIVE_CONFIG, type ContrastiveConfig } from '../core/train/contrastive-config';
 import { getDataset, getDatasetRows } from '../storage/datasets';
 import { getModel, getRun } from '../storage/runs';
 import type { DatasetRowsRecord } from '../storage/db';
@@ -23,6 +24,33 @@ export function checkSettings(s: FineTuneSettings, numLayers: number): void {
   if (!(s.warmupFraction >= 0 && s.warmupFraction < 1)) bad('warmupFraction', 'in [0, 1)');
   if (!(s.clipNorm > 0)) bad('clipNorm', 'positive');
   if (!Number.isInteger(s.patience) || s.patience < 0) bad('patience', 'a non-negative integer');
+  if (s.method !== undefined && s.method !== 'softmax' && s.method !== 'contrastive') bad('method', '"softmax" or "contrastive"');
+  if (s.method === 'contrastive') {
+    if (s.unfreezeLayers < 1) bad('unfreezeLayers', `an integer from 1 to ${numLayers} for contrastive tuning (it trains encoder layers only)`);
+    if (s.pairIterations !== undefined && (!Number.isInteger(s.pairIterations) || s.pairIterations < 1)) bad('pairIterations', 'a positive integer');
+    if (s.maxPairs !== undefined && (!Number.isInteger(s.maxPairs) || s.maxPairs < 2)) bad('maxPairs', 'an integer ≥ 2');
+  }
+}
+
+/** Contrastive settings may ask for more layers than the encoder has (the default asks for all): clamped here. */
+export function clampLayers(s: FineTuneSettings, numLayers: number): FineTuneSettings {
+  return s.method === 'contrastive' && Number.isInteger(s.unfreezeLayers) && s.unfreezeLayers > numLayers ? { ...s, unfreezeLayers: numLayers } : s;
+}
+
+/** The contrastive step's configuration from a run's settings (core defaults where a field is absent). */
+export function contrastiveConfig(s: FineTuneSettings): ContrastiveConfig {
+  return {
+    ...DEFAULT_CONTRASTIVE_CONFIG,
+    unfreezeLayers: s.unfreezeLayers,
+    encoderLearningRate: s.encoderLearningRate,
+    clipNorm: s.clipNorm,
+    seed: s.seed,
+    iterations: s.pairIterations ?? DEFAULT_CONTRASTIVE_CONFIG.iterations,
+    maxPairs: s.maxPairs ?? DEFAULT_CONTRASTIVE_CONFIG.maxPairs,
+    batchSize: s.batchSize,
+    epochs: s.epochs,
+    warmupFraction: s.warmupFraction,
+  };
 }
 
 export function runConfig(s: FineTuneSettings): FineTuneRunConfig {

@@ -174,6 +174,31 @@ export interface FineTuneSettings {
   /** Epochs without a better val macro-F1 before stopping (0 = never). */
   patience: number;
   classWeights: boolean;
+  /**
+   * 'softmax' (absent on older records): the layers and a linear head trained on the labels.
+   * 'contrastive': few-shot, SetFit-style (core/train/contrastive.ts) — the layers learn from
+   * pairs of rows, then a logistic regression is fitted on the tuned embeddings.
+   */
+  method?: FineTuneMethod;
+  /** Contrastive only: pairs each labelled row anchors (SetFit's R) and the cap on pairs. */
+  pairIterations?: number;
+  maxPairs?: number;
+}
+
+export type FineTuneMethod = 'softmax' | 'contrastive';
+
+/** A contrastive run against the frozen encoder's head, on the same validation rows. */
+export interface FewShotComparison {
+  /** The Train run (frozen encoder) it was compared with, and its kept model's validation scores. */
+  frozenRunId: string | null;
+  frozen: { macroF1: number; accuracy: number; valLoss: number } | null;
+  contrastive: { macroF1: number; accuracy: number; valLoss: number };
+  /** Which one the app keeps (higher validation macro-F1, ties → lower log-loss). */
+  kept: 'contrastive' | 'frozen';
+  pairs: number;
+  steps: number;
+  seconds: number;
+  summary: string;
 }
 
 /** Where a fine-tuning run's linear head started. */
@@ -198,6 +223,8 @@ export interface FineTuneInfo {
   encoderWeightNames: string[];
   /** Times the run was resumed from a checkpoint. */
   resumed: number;
+  /** Contrastive runs: the comparison with the frozen head. */
+  fewShot?: FewShotComparison;
 }
 
 /** A time estimate measured on the running backend before fine-tuning starts. */
@@ -227,6 +254,8 @@ export interface FineTuneJob {
   headInit: HeadInit;
   /** Last checkpointed epoch (0: none yet). */
   epochsDone: number;
+  /** Contrastive runs: optimisation steps checkpointed, of how many. */
+  steps?: { done: number; total: number };
   history: EpochLog[];
   peakBytes: number;
   /** True while this worker is running it (false after a reload or a crashed tab: resumable). */

@@ -16,7 +16,7 @@ export const DEFAULT_FINETUNE_SETTINGS: FineTuneSettings = {
   classWeights: true,
 };
 
-type NumberField = Exclude<keyof FineTuneSettings, 'classWeights'>;
+type NumberField = Exclude<keyof FineTuneSettings, 'classWeights' | 'method' | 'pairIterations' | 'maxPairs'>;
 
 function fields(numLayers: number | null): NumberFieldSpec<NumberField>[] {
   return [

@@ -11,6 +11,7 @@ import { pct, validationRows } from '../../components/format';
 import { DEFAULT_CONFIG, TrainForm } from './train-form';
 import { FineTunePanel } from './finetune-panel';
 import { FineTuneDetails } from './finetune-details';
+import { FewShotPanel } from './fewshot-panel';
 
 const PHASE_LABEL: Partial<Record<ProgressTask, string>> = {
   download: 'Downloading encoder',
@@ -158,6 +159,19 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
           </p>
         )}
       </section>
+      <FewShotPanel
+        encoderId={encoderId}
+        dataset={datasets.find((d) => d.id === datasetId) ?? null}
+        frozenRun={shown}
+        disabled={running || fineTuning}
+        onRunningChange={setFineTuning}
+        onFinished={(run, keptRunId) => {
+          setShown(run);
+          setEpochs(run.history);
+          onRunSelected(keptRunId);
+          refresh();
+        }}
+      />
       <FineTunePanel
         active={active}
         encoderId={encoderId}

@@ -1,0 +1,212 @@
+// Few-shot: on a small dataset (≤ 64 rows per label) a Train run is followed by the offer of
+// contrastive tuning (SetFit-style, core/train/contrastive.ts) with its measured time; the run is
+// a fine-tuning job (checkpointed, resumable from the fine-tuning card) and ends compared with the
+// frozen encoder's model on the same validation rows; the better one is kept.
+import { useState } from 'react';
+import { useEngine, useEngineEvents } from '../../app/engine-context';
+import type { DatasetMeta, EncoderId, FineTuneEstimate, FineTuneSettings, RunDetail, RunSummary } from '../../worker/protocol';
+import { DEFAULT_CONTRASTIVE_CONFIG } from '../../core/train/contrastive-config';
+import { FEW_SHOT_MAX_ROWS_PER_LABEL, fewShotOffered } from '../../worker/fewshot';
+import { ProgressBar } from '../../components/progress-bar';
+import { ErrorMessage } from '../../components/error-message';
+import { NumberFields, type NumberFieldSpec } from '../../components/number-fields';
+import { formatSeconds, pct, validationRows } from '../../components/format';
+
+/** What the user can change here; the rest comes from the core's defaults. */
+export interface FewShotKnobs {
+  pairIterations: number;
+  maxPairs: number;
+  batchSize: number;
+  encoderLearningRate: number;
+}
+
+export const DEFAULT_FEW_SHOT_KNOBS: Readonly<FewShotKnobs> = Object.freeze({
+  pairIterations: DEFAULT_CONTRASTIVE_CONFIG.iterations,
+  maxPairs: DEFAULT_CONTRASTIVE_CONFIG.maxPairs,
+  batchSize: DEFAULT_CONTRASTIVE_CONFIG.batchSize,
+  encoderLearningRate: DEFAULT_CONTRASTIVE_CONFIG.encoderLearningRate,
+});
+
+const KNOB_FIELDS: NumberFieldSpec<keyof FewShotKnobs>[] = [
+  { key: 'pairIterations', label: 'Pairs per row (R)', step: 1, min: 1, max: 100, help: 'each labelled row anchors R same-label and R other-label pairs (SetFit uses 20)' },
+  { key: 'maxPairs', label: 'Most pairs', step: 2, min: 2, max: 100_000, help: 'cap on the pairs: the time grows with them' },
+  { key: 'batchSize', label: 'Pairs per step', step: 1, min: 1, max: 128, help: 'pairs per optimisation step (two texts each)' },
+  { key: 'encoderLearningRate', label: 'Encoder learning rate', step: 0.00001, min: 0.000001, max: 0.01, help: 'low, after a warm-up: the pre-trained encoder should move a little' },
+];
+
+/** The contrastive step's settings for a Train run: its split (same validation rows), the knobs, the core's defaults for the rest. */
+export function fewShotSettings(run: RunSummary, knobs: FewShotKnobs = DEFAULT_FEW_SHOT_KNOBS): FineTuneSettings {
+  const c = DEFAULT_CONTRASTIVE_CONFIG;
+  return {
+    valFraction: run.config.valFraction,
+    seed: run.config.seed,
+    unfreezeLayers: c.unfreezeLayers,
+    encoderLearningRate: knobs.encoderLearningRate,
+    headLearningRate: 1e-3,
+    epochs: c.epochs,
+    batchSize: knobs.batchSize,
+    warmupFraction: c.warmupFraction,
+    clipNorm: c.clipNorm,
+    patience: 0,
+    classWeights: run.config.classWeights,
+    method: 'contrastive',
+    pairIterations: knobs.pairIterations,
+    maxPairs: knobs.maxPairs,
+  };
+}
+
+export interface FewShotPanelProps {
+  encoderId: EncoderId;
+  dataset: DatasetMeta | null;
+  /** The Train run just finished or shown (frozen encoder); nothing is offered for other runs. */
+  frozenRun: RunDetail | null;
+  disabled: boolean;
+  onRunningChange(running: boolean): void;
+  /** The contrastive run, and the run the app keeps (it, or the frozen one). */
+  onFinished(run: RunDetail, keptRunId: string): void;
+}
+
+export function FewShotPanel({ encoderId, dataset, frozenRun, disabled, onRunningChange, onFinished }: FewShotPanelProps) {
+  const engine = useEngine();
+  const [estimate, setEstimate] = useState<{ runId: string; value: FineTuneEstimate } | null>(null);
+  const [running, setRunning] = useState(false);
+  const [estimating, setEstimating] = useState(false);
+  const [knobs, setKnobs] = useState<FewShotKnobs>(DEFAULT_FEW_SHOT_KNOBS);
+  const [invalid, setInvalid] = useState<string[]>([]);
+  const [stopping, setStopping] = useState(false);
+  const [progress, setProgress] = useState<{ done: number; total: number; eta: number | null } | null>(null);
+  const [result, setResult] = useState<RunDetail | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const offered = !!dataset && !!frozenRun && !frozenRun.fineTune && !frozenRun.imported && frozenRun.datasetId === dataset.id
+    && fewShotOffered(dataset.labelCounts);
+  const runId = offered ? frozenRun.id : null;
+
+  // Timing takes a few real steps, during which the encoder is busy: on request, not on every Train.
+  const measure = async () => {
+    if (!runId || !frozenRun) return;
+    setError(null);
+    setEstimating(true);
+    try {
+      setEstimate({ runId, value: await engine.call('finetune.estimate', { datasetId: frozenRun.datasetId!, encoderId, settings: fewShotSettings(frozenRun, knobs) }) });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setEstimating(false);
+    }
+  };
+
+  useEngineEvents((e) => {
+    if (running && e.type === 'progress' && e.task === 'finetune') setProgress({ done: e.done, total: e.total, eta: e.etaSeconds });
+  });
+
+  if (!offered && !result) return null;
+
+  const start = async () => {
+    if (!frozenRun) return;
+    setError(null);
+    setResult(null);
+    setRunning(true);
+    setStopping(false);
+    setProgress(null);
+    onRunningChange(true);
+    try {
+      const run = await engine.call('finetune.start', { datasetId: frozenRun.datasetId!, encoderId, settings: fewShotSettings(frozenRun, knobs), headRunId: frozenRun.id });
+      setResult(run);
+      const fs = run.fineTune?.fewShot;
+      onFinished(run, fs?.kept === 'frozen' && fs.frozenRunId ? fs.frozenRunId : run.id);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setRunning(false);
+      setProgress(null);
+      onRunningChange(false);
+    }
+  };
+
+  const fs = result?.fineTune?.fewShot;
+  const baseline = result?.comparison?.candidates.find((c) => c.kind === 'baseline');
+  const est = estimate && estimate.runId === runId ? estimate.value : null;
+  return (
+    <section className="card" aria-labelledby="fewshot-title" data-testid="fewshot-panel">
+      <h2 id="fewshot-title">Few labels? Tune the encoder on pairs</h2>
+      <p className="muted small">
+        Every label has at most {FEW_SHOT_MAX_ROWS_PER_LABEL} rows, where contrastive tuning (SetFit) helps most: the encoder learns from pairs of
+        your rows — same label close, different labels apart — then a logistic regression is fitted on the tuned embeddings and compared with
+        the frozen encoder's model on the same validation rows. The better one is kept.
+      </p>
+      <fieldset className="form-grid" disabled={running}>
+        <legend>Contrastive settings</legend>
+        <NumberFields fields={KNOB_FIELDS} value={knobs} onChange={(k) => { setKnobs(k); setEstimate(null); }} onInvalid={setInvalid} testIdPrefix="fs" />
+      </fieldset>
+      {est && (
+        <p data-testid="fewshot-estimate">
+          About <strong>{formatSeconds(est.totalSeconds)}</strong> on {est.backend}: {est.stepsPerEpoch * est.epochs} steps of {est.batchSize / 2} pairs.
+        </p>
+      )}
+      <div className="row">
+        <button type="button" data-testid="fewshot-estimate-button" disabled={disabled || running || estimating || !offered || invalid.length > 0} onClick={() => void measure()}>
+          {estimating ? 'Timing…' : 'Estimate time'}
+        </button>
+        <button type="button" className="primary" data-testid="fewshot-start" disabled={disabled || running || estimating || !offered || invalid.length > 0} onClick={() => void start()}>
+          Tune contrastively
+        </button>
+        <button
+          type="button"
+          data-testid="fewshot-stop"
+          disabled={!running || stopping}
+          onClick={() => {
+            setStopping(true);
+            void engine.call('finetune.stop', null);
+          }}
+        >
+          {stopping ? 'Stopping…' : 'Stop (keep the steps so far)'}
+        </button>
+      </div>
+      {running && progress && <ProgressBar label="Contrastive tuning (steps)" done={progress.done} total={progress.total} etaSeconds={progress.eta} testId="fewshot-progress" />}
+      <ErrorMessage error={error} testId="fewshot-error" />
+      {fs && (
+        <div data-testid="fewshot-result">
+          <table className="table">
+            <caption className="muted small">Validation rows ({validationCount(result!)}), the same for every model</caption>
+            <thead>
+              <tr>
+                <th scope="col">model</th>
+                <th scope="col">accuracy</th>
+                <th scope="col">macro-F1</th>
+              </tr>
+            </thead>
+            <tbody>
+              {baseline && (
+                <tr>
+                  <td>n-grams (TF-IDF + logistic regression)</td>
+                  <td>{pct(baseline.metrics.accuracy)}</td>
+                  <td>{baseline.metrics.macroF1.toFixed(3)}</td>
+                </tr>
+              )}
+              {fs.frozen && (
+                <tr data-testid="fewshot-frozen">
+                  <td>frozen encoder (Train's kept model)</td>
+                  <td>{pct(fs.frozen.accuracy)}</td>
+                  <td>{fs.frozen.macroF1.toFixed(3)}</td>
+                </tr>
+              )}
+              <tr data-testid="fewshot-contrastive">
+                <td>contrastive ({fs.pairs} pairs, {fs.steps} steps, {formatSeconds(fs.seconds)})</td>
+                <td>{pct(fs.contrastive.accuracy)}</td>
+                <td>{fs.contrastive.macroF1.toFixed(3)}</td>
+              </tr>
+            </tbody>
+          </table>
+          <p data-testid="fewshot-summary">
+            <strong>{fs.summary}</strong>
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function validationCount(run: RunSummary): number {
+  return run.comparison?.valRows ?? validationRows(run.metrics.perClass);
+}
