@@ -376,7 +376,7 @@ export class FineTuneJobs {
       });
       const config: TrainConfig = {
         valFraction: s.valFraction, seed: s.seed, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.encoderLearningRate,
-        hiddenUnits: 0, dropout: 0, classWeights: s.classWeights, patience: 0, maxWindows: 1,
+        hiddenUnits: 0, dropout: 0, classWeights: s.classWeights, patience: 0, maxWindows: 1, windowOverlap: 0,
       };
       const meanLoss = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
       const id = newId('run');

@@ -7,7 +7,7 @@ const metrics = (macroF1: number, accuracy = macroF1) => ({ macroF1, accuracy, p
 function frozenRun(over: Partial<RunSummary> = {}, kept = { macroF1: 0.7, valLoss: 0.5 }): RunSummary {
   return {
     id: 'run-frozen', name: 'frozen', createdAt: 0, datasetId: 'ds', datasetName: 'd', encoderId: 'use-lite', encoderHash: 'h', embeddingDim: 512, maxSeqLength: 128,
-    labels: ['a', 'b'], config: { valFraction: 0.15, seed: 42, epochs: 1, batchSize: 16, learningRate: 1e-3, hiddenUnits: 0, dropout: 0, classWeights: true, patience: 0, maxWindows: 16 },
+    labels: ['a', 'b'], config: { valFraction: 0.15, seed: 42, epochs: 1, batchSize: 16, learningRate: 1e-3, hiddenUnits: 0, dropout: 0, classWeights: true, patience: 0, maxWindows: 16, windowOverlap: 0 },
     metrics: metrics(kept.macroF1), bestEpoch: 1, epochsRun: 1, stoppedEarly: false, stoppedByUser: false, backend: 'wasm', imported: false,
     comparison: {
       valRows: 4, selectionRows: 24, crossValidated: true, kept: 'hybrid', summary: '',
