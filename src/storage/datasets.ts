@@ -56,3 +56,35 @@ export async function deleteDataset(id: string): Promise<void> {
   ]);
   await tx.done;
 }
+
+/**
+ * Moves an unlabelled row (by its file line) into the labelled rows with `label`, one transaction
+ * for rows and metadata. The label must be one of the dataset's: a new label would change the
+ * classes every run was trained on.
+ */
+export async function labelRow(id: string, line: number, label: string): Promise<DatasetMeta> {
+  const db = await openTextTuneDB();
+  return withQuota(async () => {
+    const tx = db.transaction(['datasets', 'datasetRows'], 'readwrite');
+    const [meta, rows] = await Promise.all([tx.objectStore('datasets').get(id), tx.objectStore('datasetRows').get(id)]);
+    if (!meta || !rows) throw new EngineError('NOT_FOUND', `no dataset with id "${id}"`);
+    const at = labelIndexOf(meta, label);
+    const i = (rows.unlabelled ?? []).findIndex((r) => r.line === line);
+    if (i < 0) throw new EngineError('NOT_FOUND', `dataset "${meta.name}" has no unlabelled row at line ${line} (it may be labelled already)`);
+    const [row] = rows.unlabelled!.splice(i, 1);
+    rows.texts.push(row!.text);
+    rows.labels.push(label);
+    rows.lines.push(row!.line);
+    const labelCounts = meta.labelCounts.slice();
+    labelCounts[at]! += 1;
+    const next: DatasetMeta = { ...meta, rowCount: rows.texts.length, labelCounts, unlabelledCount: rows.unlabelled!.length };
+    await Promise.all([tx.objectStore('datasets').put(next), tx.objectStore('datasetRows').put(rows), tx.done]);
+    return next;
+  });
+}
+
+function labelIndexOf(meta: DatasetMeta, label: string): number {
+  const at = meta.labels.indexOf(label);
+  if (at < 0) throw new EngineError('BAD_ARGUMENT', `label must be one of ${meta.labels.map((l) => `"${l}"`).join(', ')}; received "${label}"`);
+  return at;
+}

@@ -17,6 +17,8 @@ export interface DatasetRowsRecord {
   /** 1-based line of each row in the source file, for error reports. */
   lines: number[];
   rejected: RejectedRow[];
+  /** Rows without a label yet (absent on older records): labelled in the app, then moved to the rows above. */
+  unlabelled?: { text: string; line: number }[];
 }
 
 export interface EncoderFileRecord {

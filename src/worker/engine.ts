@@ -14,7 +14,7 @@ import { FineTuneJobs } from './finetune-jobs';
 import { exportRun, importBundle } from './exporter';
 import { dropUnusedImportedEncoder, exportHfRun, importHfModel } from './hf-classifier';
 import { encoderSpec } from './hub-encoders';
-import { deleteDataset, getDatasetRows, listDatasets, renameDataset } from '../storage/datasets';
+import { deleteDataset, getDatasetRows, labelRow, listDatasets, renameDataset } from '../storage/datasets';
 import { deleteRun, getRun, listRuns } from '../storage/runs';
 import { listCachedEncoders } from '../storage/encoder-files';
 import { rejectedToCsv } from '../core/data/validate';
@@ -103,6 +103,13 @@ export function createEngine(emit: Emit): Handlers {
     },
     async 'datasets.rejectedCsv'({ id }) {
       return { csv: rejectedToCsv((await getDatasetRows(id)).rejected) };
+    },
+    async 'datasets.unlabelled'({ id }) {
+      return (await getDatasetRows(id)).unlabelled ?? [];
+    },
+    async 'datasets.label'({ id, line, label }) {
+      // A run in progress read its rows when it started; labelling now changes only the next run.
+      return labelRow(id, line, label);
     },
     async 'encoder.load'({ id }) {
       await ready();

@@ -60,6 +60,7 @@ export class Importer {
       labels: build.labels,
       labelCounts: build.labels.map((l) => build.labelCounts.get(l) ?? 0),
       rejectedCount: build.rejected.length,
+      unlabelledCount: build.unlabelled.length,
       rejected: build.rejected.slice(0, REJECTED_PREVIEW_LIMIT),
       problems,
       preview: build.rows.slice(0, SAMPLE_ROWS),
@@ -88,6 +89,7 @@ export class Importer {
       labels: build.labels,
       labelCounts: build.labels.map((l) => build.labelCounts.get(l) ?? 0),
       rejectedCount: build.rejected.length,
+      unlabelledCount: build.unlabelled.length,
       warnings: build.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message })),
     };
     await saveDataset(meta, {
@@ -96,6 +98,7 @@ export class Importer {
       labels: build.rows.map((r) => r.label),
       lines: build.rows.map((r) => r.line),
       rejected: build.rejected,
+      unlabelled: build.unlabelled,
     });
     this.sessions.delete(importId);
     return meta;

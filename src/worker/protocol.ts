@@ -75,6 +75,8 @@ export interface ImportReport {
   labels: string[];
   labelCounts: number[];
   rejectedCount: number;
+  /** Rows with a text and no label, kept to be labelled in the app. */
+  unlabelledCount: number;
   /** At most REJECTED_PREVIEW_LIMIT rows; the whole list comes with import.rejectedCsv. */
   rejected: RejectedRow[];
   problems: DatasetProblem[];
@@ -95,6 +97,8 @@ export interface DatasetMeta {
   labels: string[];
   labelCounts: number[];
   rejectedCount: number;
+  /** Rows still without a label (absent on older records: none). */
+  unlabelledCount?: number;
   warnings: DatasetProblem[];
 }
 
@@ -428,6 +432,10 @@ export interface EngineApi {
   'datasets.rename': { args: { id: string; name: string }; result: DatasetMeta };
   'datasets.delete': { args: { id: string }; result: null };
   'datasets.rejectedCsv': { args: { id: string }; result: { csv: string } };
+  /** The rows still without a label (file line and text). */
+  'datasets.unlabelled': { args: { id: string }; result: { text: string; line: number }[] };
+  /** Gives an unlabelled row (by its file line) a label: it joins the labelled rows, persisted. */
+  'datasets.label': { args: { id: string; line: number; label: string }; result: DatasetMeta };
   'encoder.load': { args: { id: EncoderId }; result: EncoderInfo };
   'encoder.cached': { args: null; result: CachedEncoder[] };
   /** Stores an encoder's files in IndexedDB if they are not there (no tfjs work); for offline use. */

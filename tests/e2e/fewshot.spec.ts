@@ -5,9 +5,9 @@ import { assert, test, type Page } from './fixtures';
 import { openApp, predict, tab, uploadCsv } from './steps';
 
 const POS = ['great product love it', 'works perfectly very happy', 'excellent value and quality', 'wonderful fast delivery', 'best purchase this year', 'really good recommend it',
-  'superb build and finish', 'delighted with it', 'five stars from me', 'lovely and reliable', 'exactly as described, great', 'fantastic, would buy again'];
+  'superb build and finish', 'delighted with it', 'five stars from me', 'lovely and reliable', 'exactly as described and great', 'fantastic and would buy again'];
 const NEG = ['broke after one day', 'terrible quality avoid', 'awful support never again', 'waste of money', 'stopped working quickly', 'very poor and disappointing',
-  'cheap and flimsy', 'arrived damaged', 'one star, useless', 'never buying again', 'nothing like the photos', 'returned it at once'];
+  'cheap and flimsy', 'arrived damaged', 'one star and useless', 'never buying again', 'nothing like the photos', 'returned it at once'];
 const CSV = ['text,label', ...POS.map((t) => `${t},positive`), ...NEG.map((t) => `${t},negative`)].join('\n');
 
 async function trainThenTune(page: Page, knobs: { pairs: number; batch: number }, timeout: number): Promise<{ summary: string; runName: string }> {
@@ -61,4 +61,60 @@ test('few-shot on webgpu (tiny): two contrastive steps run and are compared', as
   await trainThenTune(page, { pairs: 4, batch: 2 }, 540_000);
   const backend = (await page.getByTestId('run-result').locator('h2').textContent()) ?? '';
   assert(backend.includes('webgpu'), `the run trained on webgpu: "${backend}"`);
+});
+
+test('label the next examples on wasm: least-sure rows proposed, labelled by keyboard and click, re-trained, labels kept across a reload', async ({ env }) => {
+  test.setTimeout(600_000);
+  const UNLABELLED = ['good but a bit slow', 'not bad, not great', 'okay I suppose', 'fine for the price', 'meh', 'could be better, could be worse', 'quite nice really', 'rather poor overall'];
+  const ctx = await env.newContext('label-next');
+  const page = await openApp(env, ctx, 'wasm');
+  await uploadCsv(page, 'few-unlabelled.csv', `${CSV}\n${UNLABELLED.map((t) => `"${t}",`).join('\n')}`);
+  const unlabelledNote = (await page.getByTestId('unlabelled-count').textContent()) ?? '';
+  assert(unlabelledNote.startsWith('8 row(s) have no label'), `the import keeps the 8 unlabelled rows: "${unlabelledNote}"`);
+  const valid = (await page.getByTestId('valid-count').last().textContent()) ?? '';
+  assert(valid.startsWith('24 valid row(s), 0 rejected'), `24 labelled rows: "${valid}"`);
+  await page.getByTestId('save-dataset').click();
+  await page.getByTestId('dataset-saved').waitFor();
+  await tab(page, 'train');
+  await page.getByTestId('train-button').click();
+  await page.getByTestId('run-result').waitFor({ timeout: 300_000 });
+  const firstRun = (await page.getByTestId('run-result').locator('h2').textContent()) ?? '';
+  const items = page.getByTestId('label-next-item');
+  await items.first().waitFor({ timeout: 120_000 });
+  assert((await items.count()) === 5, `5 rows are proposed: ${await items.count()}`);
+  // Keyboard: a number picks the label, Enter stores it.
+  const first = items.nth(0);
+  const firstLine = Number(await first.getAttribute('data-line'));
+  await first.focus();
+  await page.keyboard.press('1');
+  await page.keyboard.press('Enter');
+  await first.getByTestId('label-next-done').waitFor();
+  // Click: stores at once.
+  const second = items.nth(1);
+  const secondLine = Number(await second.getAttribute('data-line'));
+  await second.getByTestId('label-next-pick-2').click();
+  await second.getByTestId('label-next-done').waitFor();
+  const labelled = [(await first.getByTestId('label-next-done').textContent())!, (await second.getByTestId('label-next-done').textContent())!];
+  assert(labelled[0] === 'labelled: negative' && labelled[1] === 'labelled: positive', `the labels given: ${labelled}`);
+  const option = (await page.getByTestId('train-dataset').locator('option:checked').textContent()) ?? '';
+  assert(option.includes('26 rows'), `the dataset now has 26 labelled rows: "${option}"`);
+
+  await page.getByTestId('label-next-retrain').click();
+  await page.waitForFunction((before) => {
+    const h = document.querySelector('[data-testid="run-result"] h2')?.textContent ?? '';
+    return h !== before && !document.querySelector('[data-testid="train-progress"]');
+  }, firstRun, { timeout: 300_000 });
+  await page.getByTestId('label-next-round').nth(1).waitFor();
+  assert((await page.getByTestId('label-next-round').count()) === 2, 'two rounds of validation macro-F1 are shown');
+
+  // After a reload: the labels are stored, and the labelled rows are no longer proposed.
+  await page.reload();
+  await page.getByTestId('backend-name').waitFor();
+  await tab(page, 'train');
+  const after = (await page.getByTestId('train-dataset').locator('option:checked').textContent()) ?? '';
+  assert(after.includes('26 rows'), `the labels survive a reload: "${after}"`);
+  await page.getByTestId('run-item').first().getByRole('button', { name: 'Show' }).click();
+  await items.first().waitFor({ timeout: 120_000 });
+  const lines = await items.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-line'))));
+  assert(lines.length === 5 && !lines.includes(firstLine) && !lines.includes(secondLine), `the labelled rows are not proposed again: ${lines} vs ${firstLine}, ${secondLine}`);
 });

@@ -84,10 +84,14 @@ test('hostile: empty text', async () => {
   await rejected(page, 8, /empty text/);
 });
 
-test('hostile: missing label', async () => {
+test('hostile: missing label (kept as unlabelled, not rejected)', async () => {
   const page = shared;
   await uploadCsv(page, 'missing-label.csv', csv('text,label', ...GOOD, 'a text without a label,'));
-  await rejected(page, 8, /missing label/);
+  const review = page.getByTestId('import-review').filter({ has: page.locator('h3', { hasText: 'missing-label.csv' }) });
+  const unlabelled = (await review.getByTestId('unlabelled-count').textContent()) ?? '';
+  assert(/^1 row\(s\) have no label: they are kept/.test(unlabelled), `the row without a label is kept for labelling: "${unlabelled}"`);
+  assert(((await review.getByTestId('rejected-count').textContent()) ?? '').trim() === '0', 'nothing is rejected');
+  assert(await page.getByTestId('save-dataset').isEnabled(), 'the rows can be saved');
 });
 
 test('hostile: invalid UTF-8', async () => {

@@ -7,12 +7,35 @@ import Papa from 'papaparse';
 const map = { textColumn: 0, labelColumn: 1 };
 
 describe('buildDataset', () => {
+  it('keeps rows without a label as unlabelled, once each, and never as training rows', async () => {
+    const csv = [
+      'text,label', // 1
+      'unsure one,', // 2 unlabelled
+      'Good movie,pos', // 3
+      'UNSURE   one,', // 4 duplicate of 2
+      'good movie,', // 5 duplicate of 3 (labelled)
+      'later labelled,', // 6 unlabelled, then labelled on 7: the labelled copy stays
+      'later labelled,neg', // 7
+      'Nice,pos', 'Great,pos', 'Meh,neg', 'Awful,neg', // 8-11
+    ].join('\n');
+    const r = buildDataset(await parseDelimited(csv), map);
+    expect(r.unlabelled).toEqual([{ text: 'unsure one', line: 2 }]);
+    expect(r.rows.map((x) => x.line)).toEqual([3, 7, 8, 9, 10, 11]);
+    expect(r.rejected.map((x) => [x.line, x.reason])).toEqual([
+      [4, 'duplicate of line 2'],
+      [5, 'duplicate of line 3'],
+      [6, 'duplicate of line 7'],
+    ]);
+    expect(r.rejected[2]!.raw).toBe('later labelled,');
+    expect(r.labelCounts).toEqual(new Map([['pos', 3], ['neg', 3]]));
+  });
+
   it('keeps every valid row and rejects every other row with its line and reason', async () => {
     const csv = [
       'text,label', // 1
       'Good movie,pos', // 2 kept
       ',neg', // 3 empty text
-      'Bad movie,', // 4 missing label
+      'Bad movie,', // 4 no label: kept as unlabelled
       'too,many,fields', // 5 ragged
       'good   MOVIE,pos', // 6 duplicate of 2 (normalised)
       'Good movie,neg', // 7 conflicting with 2
@@ -28,13 +51,13 @@ describe('buildDataset', () => {
     expect(r.rows[0]).toEqual({ text: 'Good movie', label: 'pos', line: 2 });
     expect(r.rejected.map((x) => [x.line, x.reason])).toEqual([
       [3, 'empty text'],
-      [4, 'missing label'],
       [5, 'ragged row (expected 2 fields, got 3)'],
       [6, 'duplicate of line 2'],
       [7, 'conflicting label with line 2'],
     ]);
-    expect(r.rows.length + r.rejected.length).toBe(table.rows.length);
-    expect(r.rejected[2]!.raw).toBe('too,many,fields');
+    expect(r.unlabelled).toEqual([{ text: 'Bad movie', line: 4 }]);
+    expect(r.rows.length + r.rejected.length + r.unlabelled.length).toBe(table.rows.length);
+    expect(r.rejected[1]!.raw).toBe('too,many,fields');
     expect(r.labels).toEqual(['neg', 'pos']);
     expect(r.labelCounts).toEqual(new Map([['pos', 3], ['neg', 3]]));
     expect(r.problems.map((p) => [p.severity, p.code])).toEqual([['warning', 'conflicting-labels']]);

@@ -43,6 +43,11 @@ export interface DatasetBuildResult {
   labels: string[];
   /** A Map, not an object: labels such as "__proto__" or "constructor" are ordinary keys here. */
   labelCounts: Map<string, number>;
+  /**
+   * Rows with a text and an empty label: kept to be labelled later in the app (the model proposes
+   * the ones it is least sure about), never trained on until they are.
+   */
+  unlabelled: { text: string; line: number }[];
   problems: DatasetProblem[];
 }
 
@@ -91,7 +96,7 @@ export function normaliseText(text: string): string {
  */
 export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: BuildOptions = {}): DatasetBuildResult {
   const maxLabels = opts.maxLabels ?? DEFAULT_MAX_LABELS;
-  const result: DatasetBuildResult = { rows: [], rejected: [], labels: [], labelCounts: new Map(), problems: [] };
+  const result: DatasetBuildResult = { rows: [], rejected: [], labels: [], labelCounts: new Map(), unlabelled: [], problems: [] };
   const fatal = (code: DatasetProblemCode, message: string): DatasetBuildResult => {
     result.problems.push({ severity: 'fatal', code, message });
     return result;
@@ -116,6 +121,7 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
 
   const rowOfInvalidLine = invalidRows(table, [...(opts.invalidUtf8Lines ?? []), ...(table.invalidUtf8Lines ?? [])]);
   const firstByText = new Map<string, DatasetRow>();
+  const unlabelledByText = new Map<string, { text: string; line: number }>();
   const conflictedLines = new Set<number>();
   const cutLines: number[] = [];
   table.rows.forEach((row, i) => {
@@ -133,7 +139,15 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
     text = text.trim();
     const label = row[labelColumn]!.trim();
     if (text === '') return reject('empty text');
-    if (label === '') return reject('missing label');
+    if (label === '') {
+      const key = normaliseText(text);
+      const seen = firstByText.get(key) ?? unlabelledByText.get(key);
+      if (seen) return reject(`duplicate of line ${seen.line}`);
+      const kept = { text, line };
+      unlabelledByText.set(key, kept);
+      result.unlabelled.push(kept);
+      return;
+    }
     if (label.length > MAX_LABEL_CHARS) return reject(`label longer than ${MAX_LABEL_CHARS} characters (${label.length}); is the label column the right one?`);
     const key = normaliseText(text);
     const first = firstByText.get(key);
@@ -143,11 +157,19 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
       return reject(`conflicting label with line ${first.line}`);
     }
     const kept = { text, label, line };
+    // An earlier unlabelled copy of a labelled text is the same row: the labelled one stays.
+    const unlabelledCopy = unlabelledByText.get(key);
+    if (unlabelledCopy) {
+      unlabelledByText.delete(key);
+      result.unlabelled.splice(result.unlabelled.indexOf(unlabelledCopy), 1);
+      result.rejected.push({ line: unlabelledCopy.line, reason: `duplicate of line ${line}`, raw: rawLine(table.rows[table.lineNumbers.indexOf(unlabelledCopy.line)]!, table.delimiter) });
+    }
     firstByText.set(key, kept);
     result.rows.push(kept);
     result.labelCounts.set(label, (result.labelCounts.get(label) ?? 0) + 1);
   });
 
+  result.rejected.sort((a, b) => a.line - b.line);
   result.labels = sortLabels([...result.labelCounts.keys()]);
   addLabelProblems(result, maxLabels, conflictedLines);
   if (cutLines.length > 0) {

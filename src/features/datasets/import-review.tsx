@@ -94,6 +94,12 @@ export function ImportReview({ preview, report, onMapping, onDownloadRejected }:
             <strong>{report.validCount}</strong> valid row(s), <strong data-testid="rejected-count">{report.rejectedCount}</strong> rejected,{' '}
             {report.labels.length} label(s).
           </p>
+          {report.unlabelledCount > 0 && (
+            <p className="muted small" data-testid="unlabelled-count">
+              {report.unlabelledCount} row(s) have no label: they are kept, not trained on, and after a run the app proposes the ones the model is
+              least sure about for you to label.
+            </p>
+          )}
           {report.labels.length > 0 && (
             <div data-testid="label-distribution">
               <h4>Label distribution</h4>

@@ -12,6 +12,7 @@ import { DEFAULT_CONFIG, TrainForm } from './train-form';
 import { FineTunePanel } from './finetune-panel';
 import { FineTuneDetails } from './finetune-details';
 import { FewShotPanel } from './fewshot-panel';
+import { LabelNextPanel } from './label-next-panel';
 
 const PHASE_LABEL: Partial<Record<ProgressTask, string>> = {
   download: 'Downloading encoder',
@@ -159,6 +160,14 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
           </p>
         )}
       </section>
+      <LabelNextPanel
+        run={shown}
+        dataset={datasets.find((d) => d.id === datasetId) ?? null}
+        runs={runs}
+        disabled={running || fineTuning}
+        onLabelled={(meta) => setDatasets((prev) => prev.map((d) => (d.id === meta.id ? meta : d)))}
+        onRetrain={() => void start()}
+      />
       <FewShotPanel
         encoderId={encoderId}
         dataset={datasets.find((d) => d.id === datasetId) ?? null}
