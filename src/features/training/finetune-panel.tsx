@@ -221,7 +221,8 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, on
               .map((j) => (
                 <li key={j.id} data-testid="ft-job" data-job-id={j.id} data-epochs-done={j.epochsDone}>
                   <span>
-                    {j.datasetName} · top {j.settings.unfreezeLayers} layer(s) · epoch {j.epochsDone} of {j.settings.epochs} checkpointed · peak {formatBytes(j.peakBytes)} ·{' '}
+                    {j.datasetName} · top {j.settings.unfreezeLayers} layer(s) ·{' '}
+                    {j.steps ? `contrastive (few-shot), step ${j.steps.done} of ${j.steps.total || '?'}` : `epoch ${j.epochsDone} of ${j.settings.epochs}`} checkpointed · peak {formatBytes(j.peakBytes)} ·{' '}
                     {new Date(j.updatedAt).toLocaleString()}
                   </span>
                   {j.error && <span className="error small"> last attempt failed: {j.error}</span>}{' '}
