@@ -150,6 +150,8 @@ export class FineTuneJobs {
         await tuner.step(batch);
         await tuner.step(batch);
         stepSeconds = (performance.now() - t0) / 2000;
+        // A contrastive step on a dataset with fewer rows than its 2 × batch texts was timed on all the rows: scaled up to a full step.
+        if (contrastive && padded.batch < stepRows) stepSeconds *= stepRows / padded.batch;
         report(2);
         await tuner.predict(padded.ids, padded.mask, padded.batch, padded.seqLength);
         report(3);

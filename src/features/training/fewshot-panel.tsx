@@ -141,7 +141,7 @@ export function FewShotPanel({ encoderId, dataset, frozenRun, disabled, onRunnin
       </fieldset>
       {est && (
         <p data-testid="fewshot-estimate">
-          About <strong>{formatSeconds(est.totalSeconds)}</strong> on {est.backend}: {est.stepsPerEpoch * est.epochs} steps of {est.batchSize / 2} pairs.
+          About <strong>{formatSeconds(est.totalSeconds)}</strong> on {est.backend}: {est.stepsPerEpoch * est.epochs} steps of {knobs.batchSize} pairs.
         </p>
       )}
       <div className="row">
