@@ -1,6 +1,6 @@
 // The backend measured fastest on this device, per (encoder, task). IndexedDB is per browser
 // profile and origin, which is what "this device" means for the app.
-import type { BackendChoice, PerfTask } from '../worker/protocol';
+import type { BackendChoice, PerfTask } from '../core/model/records';
 import { openTextTuneDB, withQuota } from './db';
 
 export function backendChoiceKey(encoderId: string, task: PerfTask): string {

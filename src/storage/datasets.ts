@@ -1,5 +1,5 @@
-import type { DatasetMeta } from '../worker/protocol';
-import { EngineError } from '../worker/errors';
+import type { DatasetMeta } from '../core/model/records';
+import { StorageError } from './errors';
 import { openTextTuneDB, withQuota, type DatasetRowsRecord } from './db';
 
 export async function listDatasets(): Promise<DatasetMeta[]> {
@@ -10,13 +10,13 @@ export async function listDatasets(): Promise<DatasetMeta[]> {
 
 export async function getDataset(id: string): Promise<DatasetMeta> {
   const meta = await (await openTextTuneDB()).get('datasets', id);
-  if (!meta) throw new EngineError('NOT_FOUND', `no dataset with id "${id}"`);
+  if (!meta) throw new StorageError('NOT_FOUND', `no dataset with id "${id}"`);
   return meta;
 }
 
 export async function getDatasetRows(id: string): Promise<DatasetRowsRecord> {
   const rows = await (await openTextTuneDB()).get('datasetRows', id);
-  if (!rows) throw new EngineError('NOT_FOUND', `no rows stored for dataset "${id}"`);
+  if (!rows) throw new StorageError('NOT_FOUND', `no rows stored for dataset "${id}"`);
   return rows;
 }
 
@@ -31,12 +31,12 @@ export async function saveDataset(meta: DatasetMeta, rows: DatasetRowsRecord): P
 
 export async function renameDataset(id: string, name: string): Promise<DatasetMeta> {
   const trimmed = name.trim();
-  if (!trimmed) throw new EngineError('BAD_ARGUMENT', 'a dataset name cannot be empty');
+  if (!trimmed) throw new StorageError('BAD_ARGUMENT', 'a dataset name cannot be empty');
   const db = await openTextTuneDB();
   return withQuota(async () => {
     const tx = db.transaction('datasets', 'readwrite');
     const meta = await tx.store.get(id);
-    if (!meta) throw new EngineError('NOT_FOUND', `no dataset with id "${id}"`);
+    if (!meta) throw new StorageError('NOT_FOUND', `no dataset with id "${id}"`);
     const renamed = { ...meta, name: trimmed };
     await tx.store.put(renamed);
     await tx.done;
@@ -67,10 +67,10 @@ export async function labelRow(id: string, line: number, label: string): Promise
   return withQuota(async () => {
     const tx = db.transaction(['datasets', 'datasetRows'], 'readwrite');
     const [meta, rows] = await Promise.all([tx.objectStore('datasets').get(id), tx.objectStore('datasetRows').get(id)]);
-    if (!meta || !rows) throw new EngineError('NOT_FOUND', `no dataset with id "${id}"`);
+    if (!meta || !rows) throw new StorageError('NOT_FOUND', `no dataset with id "${id}"`);
     const at = labelIndexOf(meta, label);
     const i = (rows.unlabelled ?? []).findIndex((r) => r.line === line);
-    if (i < 0) throw new EngineError('NOT_FOUND', `dataset "${meta.name}" has no unlabelled row at line ${line} (it may be labelled already)`);
+    if (i < 0) throw new StorageError('NOT_FOUND', `dataset "${meta.name}" has no unlabelled row at line ${line} (it may be labelled already)`);
     const [row] = rows.unlabelled!.splice(i, 1);
     rows.texts.push(row!.text);
     rows.labels.push(label);
@@ -85,6 +85,6 @@ export async function labelRow(id: string, line: number, label: string): Promise
 
 function labelIndexOf(meta: DatasetMeta, label: string): number {
   const at = meta.labels.indexOf(label);
-  if (at < 0) throw new EngineError('BAD_ARGUMENT', `label must be one of ${meta.labels.map((l) => `"${l}"`).join(', ')}; received "${label}"`);
+  if (at < 0) throw new StorageError('BAD_ARGUMENT', `label must be one of ${meta.labels.map((l) => `"${l}"`).join(', ')}; received "${label}"`);
   return at;
 }

@@ -1,11 +1,14 @@
 // The one IndexedDB database of the app: a typed schema and its versioned upgrades.
 // Used from the worker (the engine owns all reads and writes); pure idb, no React.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { BackendChoice, DatasetMeta, EpochLog, FineTuneSettings, HeadInit, Misclassified, RejectedRow, RunSummary } from '../worker/protocol';
+import type { BackendChoice, DatasetMeta, FineTuneJobBase, RejectedRow, RunRecord } from '../core/model/records';
+import { quotaMessage } from '../core/model/errors';
 import type { FineTuneCheckpoint } from '../core/train/finetune-run';
 import type { ContrastiveCheckpoint } from '../core/train/contrastive';
 import type { TextModel } from '../core/train/text-model';
-import { EngineError, quotaMessage } from '../worker/errors';
+import { StorageError } from './errors';
+
+export type { RunRecord };
 
 export const DB_NAME = 'texttune';
 export const DB_VERSION = 3;
@@ -42,11 +45,6 @@ export interface EmbeddingsRecord {
   createdAt: number;
 }
 
-export interface RunRecord extends RunSummary {
-  history: EpochLog[];
-  misclassified: Misclassified[];
-}
-
 /** The head's weights, stored as tfjs Layers artifacts beside the run (same transaction). */
 export interface ModelRecord {
   runId: string;
@@ -64,18 +62,10 @@ export interface ModelRecord {
  * checkpoint, deleted in the transaction that saves the finished run. One that outlives its
  * worker (reload, crashed tab) can be resumed from its checkpoint.
  */
-export interface FineTuneJobRecord {
-  id: string;
-  createdAt: number;
-  updatedAt: number;
-  datasetId: string;
-  datasetName: string;
-  encoderId: string;
+export interface FineTuneJobRecord extends FineTuneJobBase {
   /** The pristine encoder the run started from; a resume refuses any other. */
   baseEncoderHash: string;
   labels: string[];
-  settings: FineTuneSettings;
-  headInit: HeadInit;
   /** The head the run started from (null: fresh), needed to restart when no epoch finished. */
   initialHead: { kernel: Float32Array; bias: Float32Array } | null;
   /** Last epoch's checkpoint (null until the first epoch finished). */
@@ -84,10 +74,7 @@ export interface FineTuneJobRecord {
   contrastive?: ContrastiveCheckpoint | null;
   /** Contrastive runs: the frozen-encoder Train run they are compared with. */
   frozenRunId?: string | null;
-  peakBytes: number;
   resumed: number;
-  /** The last failure, in words (the checkpoint before it is kept). */
-  error: string | null;
 }
 
 export interface TextTuneSchema extends DBSchema {
@@ -144,7 +131,7 @@ export async function withQuota<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (err) {
-    if (isQuotaError(err)) throw new EngineError('QUOTA_EXCEEDED', quotaMessage());
+    if (isQuotaError(err)) throw new StorageError('QUOTA_EXCEEDED', quotaMessage());
     throw err;
   }
 }

@@ -1,4 +1,4 @@
-import type { CachedEncoder } from '../worker/protocol';
+import type { CachedEncoder } from '../core/model/records';
 import { openTextTuneDB, withQuota, type EncoderFileRecord } from './db';
 
 export function encoderKey(id: string, revision: string): string {

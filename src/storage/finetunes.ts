@@ -1,5 +1,5 @@
 // Unfinished fine-tuning runs and their per-epoch checkpoints.
-import { EngineError } from '../worker/errors';
+import { StorageError } from './errors';
 import { openTextTuneDB, withQuota, type FineTuneJobRecord, type ModelRecord, type RunRecord } from './db';
 
 export async function listFineTuneJobs(): Promise<FineTuneJobRecord[]> {
@@ -9,7 +9,7 @@ export async function listFineTuneJobs(): Promise<FineTuneJobRecord[]> {
 
 export async function getFineTuneJob(id: string): Promise<FineTuneJobRecord> {
   const job = await (await openTextTuneDB()).get('finetunes', id);
-  if (!job) throw new EngineError('NOT_FOUND', `no unfinished fine-tuning run with id "${id}"`);
+  if (!job) throw new StorageError('NOT_FOUND', `no unfinished fine-tuning run with id "${id}"`);
   return job;
 }
 
@@ -25,7 +25,7 @@ export async function deleteFineTuneJob(id: string): Promise<void> {
 
 /** The finished run and its weights are saved and its checkpoint dropped in one transaction. */
 export async function finishFineTuneJob(jobId: string, run: RunRecord, model: ModelRecord): Promise<void> {
-  if (run.id !== model.runId) throw new EngineError('BAD_ARGUMENT', `model.runId "${model.runId}" != run.id "${run.id}"`);
+  if (run.id !== model.runId) throw new StorageError('BAD_ARGUMENT', `model.runId "${model.runId}" != run.id "${run.id}"`);
   const db = await openTextTuneDB();
   await withQuota(async () => {
     const tx = db.transaction(['runs', 'models', 'finetunes'], 'readwrite');

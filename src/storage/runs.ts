@@ -1,5 +1,5 @@
-import type { RunSummary } from '../worker/protocol';
-import { EngineError } from '../worker/errors';
+import type { RunSummary } from '../core/model/records';
+import { StorageError } from './errors';
 import { openTextTuneDB, withQuota, type ModelRecord, type RunRecord } from './db';
 
 export async function listRuns(): Promise<RunSummary[]> {
@@ -11,19 +11,19 @@ export async function listRuns(): Promise<RunSummary[]> {
 
 export async function getRun(id: string): Promise<RunRecord> {
   const run = await (await openTextTuneDB()).get('runs', id);
-  if (!run) throw new EngineError('NOT_FOUND', `no run with id "${id}"`);
+  if (!run) throw new StorageError('NOT_FOUND', `no run with id "${id}"`);
   return run;
 }
 
 export async function getModel(runId: string): Promise<ModelRecord> {
   const model = await (await openTextTuneDB()).get('models', runId);
-  if (!model) throw new EngineError('NOT_FOUND', `no stored weights for run "${runId}"`);
+  if (!model) throw new StorageError('NOT_FOUND', `no stored weights for run "${runId}"`);
   return model;
 }
 
 /** A run's metadata and its weights in one transaction: never one without the other. */
 export async function saveRun(run: RunRecord, model: ModelRecord): Promise<void> {
-  if (run.id !== model.runId) throw new EngineError('BAD_ARGUMENT', `model.runId "${model.runId}" != run.id "${run.id}"`);
+  if (run.id !== model.runId) throw new StorageError('BAD_ARGUMENT', `model.runId "${model.runId}" != run.id "${run.id}"`);
   const db = await openTextTuneDB();
   await withQuota(async () => {
     const tx = db.transaction(['runs', 'models'], 'readwrite');

@@ -1,6 +1,8 @@
-import type { EngineErrorData, ErrorCode } from './protocol';
 import { CodedError } from '../core/errors';
+import { quotaMessage, type EngineErrorData, type ErrorCode } from '../core/model/errors';
+import { StorageError } from '../storage/errors';
 
+export { quotaMessage };
 
 /** The one error class that crosses the worker boundary, with a machine-readable code. */
 export class EngineError extends CodedError<ErrorCode> {
@@ -15,7 +17,7 @@ export function assertNever(value: never, what = 'value'): never {
 
 /** Turns anything thrown into the wire shape; named errors keep their name and code. */
 export function toErrorData(err: unknown): EngineErrorData {
-  if (err instanceof EngineError) return { name: err.name, code: err.code, message: err.message };
+  if (err instanceof EngineError || err instanceof StorageError) return { name: err.name, code: err.code, message: err.message };
   if (err instanceof DOMException && err.name === 'QuotaExceededError') {
     return { name: err.name, code: 'QUOTA_EXCEEDED', message: quotaMessage() };
   }
@@ -25,14 +27,6 @@ export function toErrorData(err: unknown): EngineErrorData {
     return { name: err.name, code, message: err.message };
   }
   return { name: 'Error', code: 'INTERNAL', message: String(err) };
-}
-
-export function quotaMessage(): string {
-  return (
-    'The browser refused to store more data (storage quota exceeded). ' +
-    'Delete datasets or runs you no longer need, or allow this site persistent storage, then try again. ' +
-    'Nothing was changed.'
-  );
 }
 
 export function fromErrorData(data: EngineErrorData): EngineError {

@@ -10,6 +10,7 @@ import { newId, type ModelRecord, type RunRecord } from '../storage/db';
 import { encoderWeightsFromSafetensors } from '../core/formats/encoder-weights';
 import { decodeTextModel, encodeTextModel } from '../core/formats/text-model-file';
 import type { TextModel } from '../core/train/text-model';
+import { IMPORTED_CONFIG, importedRun, runSummary } from '../core/model/run-record';
 import type { Comparison, EpochLog, ExportFormat, LongTextOptions, ExportedFile, FineTuneInfo, RunMetrics, RunSummary, TrainConfig } from './protocol';
 import { EngineError, assertNever } from './errors';
 import type { EncoderStore } from './encoders';
@@ -147,10 +148,6 @@ export async function exportFiles(run: RunRecord, model: ModelRecord, format: Ex
   }
 }
 
-const DEFAULT_CONFIG_FOR_IMPORT: TrainConfig = {
-  valFraction: 0.15, seed: 0, epochs: 0, batchSize: 0, learningRate: 0, hiddenUnits: 0, dropout: 0, classWeights: false, patience: 0, maxWindows: 1, windowOverlap: 0,
-};
-
 /** Fills what an imported bundle may lack (older or foreign exports) with neutral values. */
 function importedMetrics(md: BundleMetadata, k: number): RunMetrics {
   const m = md.metrics as Partial<RunMetrics> | null;
@@ -246,33 +243,23 @@ export async function importBundle(file: Blob, fileName: string, encoders: Encod
   const longText = importedLongText(md.longText);
   const comparison = textModel && md.comparison && typeof md.comparison === 'object' && md.comparison.kept === textModel.kept && Array.isArray(md.comparison.candidates) ? md.comparison : null;
   const id = newId('run');
-  const run: RunRecord = {
+  const run = importedRun({
     id,
     name: typeof md.name === 'string' && md.name ? md.name : fileName,
     createdAt: Date.now(),
-    datasetId: null,
     datasetName: typeof md.datasetName === 'string' ? md.datasetName : '(imported)',
-    encoderId,
-    encoderHash: md.encoder.weightsHash,
-    embeddingDim: dim,
-    maxSeqLength: md.encoder.maxSeqLength,
-    tokenizer,
+    encoder: { encoderId, encoderHash: md.encoder.weightsHash, embeddingDim: dim, maxSeqLength: md.encoder.maxSeqLength, tokenizer },
     labels: md.labels,
-    config: { ...DEFAULT_CONFIG_FOR_IMPORT, ...(md.hyperParameters as Partial<TrainConfig>) },
+    config: { ...IMPORTED_CONFIG, ...(md.hyperParameters as Partial<TrainConfig>) },
     metrics: importedMetrics(md, md.labels.length),
     bestEpoch: Number(md.bestEpoch ?? 0),
     epochsRun: Number(md.epochsRun ?? 0),
-    stoppedEarly: false,
-    stoppedByUser: false,
     backend: typeof md.backend === 'string' ? md.backend : 'unknown',
-    imported: true,
     history: Array.isArray(md.history) ? md.history : [],
-    misclassified: [],
-    ...(md.fineTune && bundle.encoderWeights ? { fineTune: md.fineTune } : {}),
-    ...(comparison ? { comparison } : {}),
-    ...(longText ? { longText } : {}),
-  };
+    fineTune: md.fineTune && bundle.encoderWeights ? md.fineTune : undefined,
+    comparison: comparison ?? undefined,
+    longText: longText ?? undefined,
+  });
   await saveRun(run, { runId: id, modelJson: bundle.head.modelJson, weightsBin: bundle.head.weightsBin, encoderWeights: bundle.encoderWeights ?? null, textModel });
-  const { history: _h, misclassified: _m, ...summary } = run;
-  return summary;
+  return runSummary(run);
 }

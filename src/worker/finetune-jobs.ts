@@ -12,7 +12,8 @@ import { estimateFineTuneSeconds, medianLengthBatch } from '../core/train/estima
 import { encoderWeightsToSafetensors } from '../core/formats/encoder-weights';
 import { headToArtifacts } from '../core/formats/tfjs-artifacts';
 import type { TextEncoder } from '../core/encoders/types';
-import { newId, type FineTuneJobRecord, type RunRecord } from '../storage/db';
+import { newId, type FineTuneJobRecord } from '../storage/db';
+import { runName, trainedRun } from '../core/model/run-record';
 import { deleteFineTuneJob, finishFineTuneJob, getFineTuneJob, listFineTuneJobs, putFineTuneJob } from '../storage/finetunes';
 import type { EncoderId, EpochLog, FineTuneEstimate, FineTuneJob, FineTuneSettings, RunDetail, TrainConfig } from './protocol';
 import { EngineError } from './errors';
@@ -383,27 +384,20 @@ export class FineTuneJobs {
       const meanLoss = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
       const id = newId('run');
       const createdAt = Date.now();
-      const run: RunRecord = {
+      const run = trainedRun({
         id,
-        name: `${meta.name} · contrastive (few-shot) · ${new Date(createdAt).toLocaleString()}`,
+        name: runName(meta.name, createdAt, 'contrastive (few-shot)'),
         createdAt,
-        datasetId: job.datasetId,
-        datasetName: meta.name,
-        encoderId: job.encoderId,
-        encoderHash: weightsHash,
-        embeddingDim: encoder.dim,
-        maxSeqLength: encoder.maxSeqLength,
-        tokenizer: encoder.tokenizerName,
+        dataset: { id: job.datasetId, name: meta.name },
+        encoder: { encoderId: job.encoderId, encoderHash: weightsHash, embeddingDim: encoder.dim, maxSeqLength: encoder.maxSeqLength, tokenizer: encoder.tokenizerName },
         labels: meta.labels,
         config,
         metrics: kept.metrics,
         comparison: compared.comparison,
         bestEpoch: 1,
         epochsRun: s.epochs,
-        stoppedEarly: false,
         stoppedByUser: tuned.stopReason === 'user',
         backend: tf.getBackend(),
-        imported: false,
         // One line: the pair loss of the last steps, and the head's validation scores.
         history: [{ epoch: 1, trainLoss: meanLoss(tuned.losses.slice(-Math.max(1, Math.ceil(tuned.losses.length / 10)))), trainAcc: NaN, valLoss: kept.valLoss, valAcc: kept.metrics.accuracy, valMacroF1: kept.metrics.macroF1, seconds: tuned.seconds }],
         misclassified,
@@ -418,7 +412,7 @@ export class FineTuneJobs {
           resumed: job.resumed,
           fewShot,
         },
-      };
+      });
       await finishFineTuneJob(job.id, run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights, textModel });
       const overlay = { key: id, hash: weightsHash, weights: tuned.encoderWeights };
       this.predictor.adopt(id, { model, labels: meta.labels, encoderId: asEncoderId(job.encoderId), encoderHash: weightsHash, overlay, textModel, longText: undefined });
@@ -460,27 +454,20 @@ export class FineTuneJobs {
       };
       const id = newId('run');
       const createdAt = Date.now();
-      const run: RunRecord = {
+      const run = trainedRun({
         id,
-        name: `${meta.name} · fine-tuned top ${s.unfreezeLayers} · ${new Date(createdAt).toLocaleString()}`,
+        name: runName(meta.name, createdAt, `fine-tuned top ${s.unfreezeLayers}`),
         createdAt,
-        datasetId: job.datasetId,
-        datasetName: meta.name,
-        encoderId: job.encoderId,
-        encoderHash: weightsHash,
-        embeddingDim: encoder.dim,
-        maxSeqLength: encoder.maxSeqLength,
-        tokenizer: encoder.tokenizerName,
+        dataset: { id: job.datasetId, name: meta.name },
+        encoder: { encoderId: job.encoderId, encoderHash: weightsHash, embeddingDim: encoder.dim, maxSeqLength: encoder.maxSeqLength, tokenizer: encoder.tokenizerName },
         labels: meta.labels,
         config,
         metrics: kept.metrics,
         comparison: compared.comparison,
         bestEpoch: result.bestEpoch,
-        epochsRun: result.history.length,
         stoppedEarly: result.stopReason === 'early-stopping',
         stoppedByUser: result.stopReason === 'user',
         backend: tf.getBackend(),
-        imported: false,
         history: result.history.map(toEpochLog),
         misclassified,
         fineTune: {
@@ -493,7 +480,7 @@ export class FineTuneJobs {
           encoderWeightNames: result.encoderWeights.map((w) => w.name),
           resumed: job.resumed,
         },
-      };
+      });
       await finishFineTuneJob(job.id, run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights, textModel });
       const overlay = { key: id, hash: weightsHash, weights: result.encoderWeights };
       this.predictor.adopt(id, { model, labels: meta.labels, encoderId: asEncoderId(job.encoderId), encoderHash: weightsHash, overlay, textModel, longText: undefined });

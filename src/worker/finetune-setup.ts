@@ -6,6 +6,7 @@ import { DEFAULT_CONTRASTIVE_CONFIG, type ContrastiveConfig } from '../core/trai
 import { getDataset, getDatasetRows } from '../storage/datasets';
 import { getModel, getRun } from '../storage/runs';
 import type { DatasetRowsRecord } from '../storage/db';
+import { headInitFor } from '../core/model/head-init';
 import type { DatasetMeta, FineTuneSettings, HeadInit } from './protocol';
 import { EngineError } from './errors';
 import { headTensors } from './exporter';
@@ -105,26 +106,23 @@ export interface StartingHead {
 }
 
 /**
- * A head-only run's head carries over only when it is linear (hidden units 0) and was trained
- * on the same pristine encoder, labels and embedding width: otherwise the head starts fresh.
+ * The head-init decision (core/model/head-init.ts, the one the fine-tune panel shows), then the
+ * stored weights: they must be one dim×labels layer, or the head starts fresh after all.
  */
 export async function startingHead(
   headRunId: string | null,
   want: { encoderId: string; encoderHash: string; labels: string[]; dim: number },
 ): Promise<StartingHead> {
-  if (!headRunId) return { init: { kind: 'fresh', reason: 'no head-only run was chosen' }, head: null };
-  const run = await getRun(headRunId);
+  const run = headRunId ? await getRun(headRunId) : null;
+  const init = headInitFor(run, want);
+  if (!run || init.kind === 'fresh') return { init, head: null };
   const fresh = (reason: string): StartingHead => ({ init: { kind: 'fresh', reason: `run “${run.name}” ${reason}` }, head: null });
-  if (run.fineTune) return fresh('is itself fine-tuned; its head belongs to other encoder weights');
-  if (run.config.hiddenUnits !== 0) return fresh(`has a ${run.config.hiddenUnits}-unit hidden layer; only a linear head (hidden units 0) carries over`);
-  if (run.encoderId !== want.encoderId || run.encoderHash !== want.encoderHash) return fresh('was trained on other encoder weights');
-  if (run.labels.join('\u0000') !== want.labels.join('\u0000')) return fresh(`has the labels ${run.labels.join(', ')}, not this dataset's`);
-  const tensors = headTensors(await getModel(headRunId));
+  const tensors = headTensors(await getModel(run.id));
   const k = want.labels.length;
   const kernel = tensors.find((t) => t.shape.length === 2 && t.shape[0] === want.dim && t.shape[1] === k);
   const bias = tensors.find((t) => t.shape.length === 1 && t.shape[0] === k);
   if (tensors.length !== 2 || !kernel || !bias || !(kernel.data instanceof Float32Array) || !(bias.data instanceof Float32Array)) {
     return fresh(`has head weights [${tensors.map((t) => `${t.name} [${t.shape}]`).join(', ')}], not one ${want.dim}×${k} layer`);
   }
-  return { init: { kind: 'head-run', runId: run.id, runName: run.name }, head: { kernel: kernel.data.slice(), bias: bias.data.slice() } };
+  return { init, head: { kernel: kernel.data.slice(), bias: bias.data.slice() } };
 }

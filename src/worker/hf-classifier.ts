@@ -12,10 +12,11 @@ import { headToArtifacts } from '../core/formats/tfjs-artifacts';
 import { checkFileSize, MAX_MEMBER_BYTES } from '../core/formats/zip';
 import { createHead } from '../core/train/head';
 import { sha256Hex } from '../core/sha256';
+import { IMPORTED_CONFIG, importedRun, runSummary, unknownMetrics } from '../core/model/run-record';
 import { getDatasetRows } from '../storage/datasets';
 import { getModel, getRun, listRuns, saveRun } from '../storage/runs';
 import { newId, type RunRecord } from '../storage/db';
-import type { ExportedFile, RunSummary, TrainConfig } from './protocol';
+import type { ExportedFile, RunSummary } from './protocol';
 import { EngineError } from './errors';
 import type { EncoderStore } from './encoders';
 import { headTensors } from './exporter';
@@ -62,10 +63,6 @@ export async function exportHfRun(runId: string, encoders: EncoderStore): Promis
   });
   return { fileName: `${slug(run.name)}-hf.zip`, mime: 'application/zip', bytes };
 }
-
-const IMPORT_CONFIG: TrainConfig = {
-  valFraction: 0.15, seed: 0, epochs: 0, batchSize: 0, learningRate: 0, hiddenUnits: 0, dropout: 0, classWeights: false, patience: 0, maxWindows: 1, windowOverlap: 0,
-};
 
 /** Path → bytes of a dropped folder (its top directory stripped) or of a zip (one file). */
 async function readFiles(files: { path: string; file: Blob }[]): Promise<Record<string, Uint8Array>> {
@@ -129,29 +126,19 @@ export async function importHfModel(name: string, given: { path: string; file: B
   const loaded = await encoders.adopt(id, encoder, toRecords(id, IMPORT_REVISION, kept, sha));
   if (loaded.info.weightsHash !== weightsHash) throw new EngineError('INTERNAL', `the stored encoder "${id}" has other weights than the imported file`);
   const runId = newId('run');
-  const run: RunRecord = {
+  const run = importedRun({
     id: runId,
     name,
     createdAt: Date.now(),
-    datasetId: null,
     datasetName: '(imported)',
-    encoderId: id,
-    encoderHash: weightsHash,
-    embeddingDim: encoder.dim,
-    maxSeqLength: encoder.maxSeqLength,
-    tokenizer: encoder.tokenizerName,
+    encoder: { encoderId: id, encoderHash: weightsHash, embeddingDim: encoder.dim, maxSeqLength: encoder.maxSeqLength, tokenizer: encoder.tokenizerName },
     labels: head.labels,
-    config: IMPORT_CONFIG,
-    metrics: { accuracy: NaN, macroF1: NaN, perClass: [], confusion: [] },
+    config: { ...IMPORTED_CONFIG },
+    metrics: unknownMetrics(),
     bestEpoch: 0,
-    epochsRun: 0,
-    stoppedEarly: false,
-    stoppedByUser: false,
     backend: tf.getBackend(),
-    imported: true,
     history: [],
-    misclassified: [],
-  };
+  });
   try {
     await saveRun(run, { runId, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights: null });
   } catch (err) {
@@ -160,8 +147,7 @@ export async function importHfModel(name: string, given: { path: string; file: B
     await dropUnusedImportedEncoder(id, encoders).catch(() => undefined);
     throw err;
   }
-  const { history: _h, misclassified: _m, ...summary } = run;
-  return summary;
+  return runSummary(run);
 }
 
 /** The classifier as the app's linear tfjs head (softmax over x·W + b, as BertForSequenceClassification's logits). */

@@ -1,13 +1,23 @@
 // The worker protocol: types only. The UI talks to the engine through client.ts, which
 // speaks exactly these messages; engine.worker.ts answers them. Nothing else crosses.
-import type { EpochLog as HeadEpochLog } from '../core/train/head';
-import type { Comparison } from '../core/train/text-model';
-import type { LongTextOptions } from '../core/encoders/types';
+// The records it carries (datasets, runs, jobs, settings) live in core/model, the domain's home.
+import type { FineTuneMethod, FineTuneSettings, TrainConfig } from '../core/model/config';
+import type { EngineErrorData, ErrorCode } from '../core/model/errors';
+import type {
+  BackendChoice, BackendMeasurement, BackendName, CachedEncoder, ClassMetrics, Comparison, DatasetMeta, DatasetProblem, EncoderId, EpochLog, FewShotComparison,
+  FineTuneInfo, FineTuneJob, FineTuneStopReason, HeadInit, LongTextOptions, Misclassified, PerfTask, RejectedRow, RunMetrics, RunRecord, RunSummary,
+} from '../core/model/records';
 import type { Explanation, WordContribution } from './explain';
 
-export type { Comparison, Explanation, LongTextOptions, WordContribution };
+export type {
+  BackendChoice, BackendMeasurement, BackendName, CachedEncoder, ClassMetrics, Comparison, DatasetMeta, DatasetProblem, EncoderId, EngineErrorData, EpochLog,
+  ErrorCode, Explanation, FewShotComparison, FineTuneInfo, FineTuneMethod, FineTuneJob, FineTuneSettings, FineTuneStopReason, HeadInit, LongTextOptions, Misclassified, PerfTask, RejectedRow,
+  RunMetrics, RunSummary, TrainConfig, WordContribution,
+};
 
-export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
+/** A run in detail: the stored record. */
+export type RunDetail = RunRecord;
+
 export type BackendRequest = BackendName | 'auto';
 
 export interface AdapterInfo {
@@ -32,19 +42,6 @@ export interface BackendInfo {
   threadsNote: string | null;
   /** Whether the page is cross-origin isolated (COOP/COEP): the condition for WASM threads. */
   crossOriginIsolated: boolean;
-}
-
-/** How a problem found in a dataset weighs: fatal problems block saving. */
-export interface DatasetProblem {
-  code: string;
-  severity: 'fatal' | 'warning';
-  message: string;
-}
-
-export interface RejectedRow {
-  line: number;
-  reason: string;
-  raw: string;
 }
 
 export interface ColumnMapping {
@@ -85,30 +82,6 @@ export interface ImportReport {
   canSave: boolean;
 }
 
-export interface DatasetMeta {
-  id: string;
-  name: string;
-  fileName: string;
-  createdAt: number;
-  columns: string[];
-  textColumn: string;
-  labelColumn: string;
-  rowCount: number;
-  labels: string[];
-  labelCounts: number[];
-  rejectedCount: number;
-  /** Rows still without a label (absent on older records: none). */
-  unlabelledCount?: number;
-  warnings: DatasetProblem[];
-}
-
-/**
- * 'use-lite' (served by this app), `hf:owner/name@revision` (a Hub BERT-family model, see
- * core/encoders/registry.ts hubEncoderId) or `hf-import:<hash>` (the encoder of an imported
- * Hugging Face classifier; only in this browser's cache).
- */
-export type EncoderId = 'use-lite' | `hf:${string}` | `hf-import:${string}`;
-
 export interface EncoderInfo {
   id: EncoderId;
   revision: string;
@@ -124,113 +97,6 @@ export interface EncoderInfo {
   tokenizer: string;
 }
 
-export interface CachedEncoder {
-  id: string;
-  revision: string;
-  bytes: number;
-  storedAt: number;
-  /** An imported model's encoder that no run uses any more (left by an older failed import): removable. */
-  unused?: boolean;
-}
-
-/** Hyper-parameters of a head-only run; every field has a default in the training form. */
-export interface TrainConfig {
-  valFraction: number;
-  seed: number;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  hiddenUnits: number;
-  dropout: number;
-  classWeights: boolean;
-  /** Stop when validation macro-F1 has not improved for this many epochs (0 = never). */
-  patience: number;
-  /** Encoder windows read per long text (1 = only the first window, the rest is cut). */
-  maxWindows: number;
-  /** Fraction of a window shared with the previous one, 0 … 0.75 (0: back to back; runs stored before it existed lack it). */
-  windowOverlap: number;
-  /** Keep the encoder model even when another candidate scores better (absent: keep the best). */
-  keepEncoder?: boolean;
-}
-
-/** A head-training epoch (core's log), plus what fine-tuning epochs also report. */
-export interface EpochLog extends Omit<HeadEpochLog, 'partial'> {
-  /** Live tensors after the epoch (fine-tuning: must stay flat across epochs). */
-  numTensors?: number;
-  /** Encoder learning rate at the end of the epoch (fine-tuning's warm-up/decay schedule). */
-  encoderLearningRate?: number;
-}
-
-/** Hyper-parameters of a fine-tuning run (top K encoder layers + a linear head). */
-export interface FineTuneSettings {
-  valFraction: number;
-  seed: number;
-  /** Encoder layers unfrozen from the top: 0 = head only (on token ids), numLayers = all. */
-  unfreezeLayers: number;
-  encoderLearningRate: number;
-  headLearningRate: number;
-  epochs: number;
-  batchSize: number;
-  /** Share of the steps spent warming the encoder learning rate up (then it decays linearly). */
-  warmupFraction: number;
-  /** Global gradient-norm clip. */
-  clipNorm: number;
-  /** Epochs without a better val macro-F1 before stopping (0 = never). */
-  patience: number;
-  classWeights: boolean;
-  /**
-   * 'softmax' (absent on older records): the layers and a linear head trained on the labels.
-   * 'contrastive': few-shot, SetFit-style (core/train/contrastive.ts) — the layers learn from
-   * pairs of rows, then a logistic regression is fitted on the tuned embeddings.
-   */
-  method?: FineTuneMethod;
-  /** Contrastive only: pairs each labelled row anchors (SetFit's R) and the cap on pairs. */
-  pairIterations?: number;
-  maxPairs?: number;
-}
-
-export type FineTuneMethod = 'softmax' | 'contrastive';
-
-/** A contrastive run against the frozen encoder's head, on the same validation rows. */
-export interface FewShotComparison {
-  /** The Train run (frozen encoder) it was compared with, and its kept model's validation scores. */
-  frozenRunId: string | null;
-  frozen: { macroF1: number; accuracy: number; valLoss: number } | null;
-  contrastive: { macroF1: number; accuracy: number; valLoss: number };
-  /** Which one the app keeps (higher validation macro-F1, ties → lower log-loss). */
-  kept: 'contrastive' | 'frozen';
-  pairs: number;
-  steps: number;
-  seconds: number;
-  summary: string;
-}
-
-/** Where a fine-tuning run's linear head started. */
-export type HeadInit =
-  | { kind: 'head-run'; runId: string; runName: string }
-  | { kind: 'fresh'; reason: string };
-
-export type FineTuneStopReason = 'completed' | 'early-stopping' | 'user' | 'non-finite-loss';
-
-/** What a fine-tuned run adds to its summary. */
-export interface FineTuneInfo {
-  settings: FineTuneSettings;
-  /** Hash of the pristine encoder weights the run started from (encoderHash is the tuned one). */
-  baseEncoderHash: string;
-  headInit: HeadInit;
-  stopReason: FineTuneStopReason;
-  /** Why it stopped, in words, when that is worth saying (non-finite loss). */
-  message: string | null;
-  /** Largest tf.memory().numBytes seen during the run. */
-  peakBytes: number;
-  /** File names of the encoder weights the run changed (stored as safetensors beside the head). */
-  encoderWeightNames: string[];
-  /** Times the run was resumed from a checkpoint. */
-  resumed: number;
-  /** Contrastive runs: the comparison with the frozen head. */
-  fewShot?: FewShotComparison;
-}
-
 /** A time estimate measured on the running backend before fine-tuning starts. */
 export interface FineTuneEstimate {
   backend: string;
@@ -244,92 +110,6 @@ export interface FineTuneEstimate {
   stepsPerEpoch: number;
   epochs: number;
   totalSeconds: number;
-}
-
-/** An unfinished fine-tuning run (its last checkpoint is in IndexedDB). */
-export interface FineTuneJob {
-  id: string;
-  createdAt: number;
-  updatedAt: number;
-  datasetId: string;
-  datasetName: string;
-  encoderId: string;
-  settings: FineTuneSettings;
-  headInit: HeadInit;
-  /** Last checkpointed epoch (0: none yet). */
-  epochsDone: number;
-  /** Contrastive runs: optimisation steps checkpointed, of how many. */
-  steps?: { done: number; total: number };
-  history: EpochLog[];
-  peakBytes: number;
-  /** True while this worker is running it (false after a reload or a crashed tab: resumable). */
-  running: boolean;
-  /** Another tab or window holds it (its Web Lock): not resumable here until that one stops. */
-  runningElsewhere?: boolean;
-  /** Why it stopped last time, if it failed. */
-  error: string | null;
-}
-
-export interface ClassMetrics {
-  precision: number;
-  recall: number;
-  f1: number;
-  support: number;
-}
-
-export interface RunMetrics {
-  accuracy: number;
-  macroF1: number;
-  perClass: ClassMetrics[];
-  /** confusion[true][predicted]. */
-  confusion: number[][];
-}
-
-export interface Misclassified {
-  text: string;
-  line: number;
-  trueLabel: string;
-  predictedLabel: string;
-  confidence: number;
-}
-
-export interface RunSummary {
-  id: string;
-  name: string;
-  createdAt: number;
-  datasetId: string | null;
-  datasetName: string;
-  encoderId: string;
-  encoderHash: string;
-  /** Width of the encoder's embeddings (the head's input). */
-  embeddingDim: number;
-  /** Tokens per text the encoder keeps. */
-  maxSeqLength: number;
-  /** The encoder's tokenizer in words (TextEncoder.tokenizerName); absent on older records. */
-  tokenizer?: string;
-  labels: string[];
-  config: TrainConfig;
-  metrics: RunMetrics;
-  bestEpoch: number;
-  epochsRun: number;
-  stoppedEarly: boolean;
-  stoppedByUser: boolean;
-  backend: string;
-  imported: boolean;
-  /** Present when the encoder was fine-tuned (absent on head-only runs and older records). */
-  fineTune?: FineTuneInfo;
-  /**
-   * Baseline, encoder, hybrid and blend on the same validation rows, and which one was kept
-   * (`metrics` are the kept model's). Absent on older records and imports without it: the head alone.
-   */
-  comparison?: Comparison;
-  /** How the run's texts were embedded (absent: first window only). */
-  longText?: LongTextOptions;
-}
-
-export interface RunDetail extends RunSummary {
-  history: EpochLog[];
-  misclassified: Misclassified[];
 }
 
 export interface Prediction {
@@ -383,32 +163,6 @@ export interface EmbedTiming {
   tokens: number;
   ms: number;
   textsPerSecond: number;
-}
-
-/** What a backend choice is measured for: frozen embedding, or fine-tuning steps. */
-export type PerfTask = 'embed' | 'finetune';
-
-/** One backend's measured speed on a task. */
-export interface BackendMeasurement {
-  backend: BackendName;
-  threads: number | null;
-  /** Adapter of a WebGPU backend ("google · swiftshader" is software). */
-  adapter: string | null;
-  /** Texts embedded (embed) or trained on (finetune: batch size / step time) per second. */
-  textsPerSecond: number | null;
-  /** Why it could not be measured (did not start, failed); null when it was. */
-  error: string | null;
-}
-
-/** The backend measured fastest on this device for (encoder, task), kept in IndexedDB. */
-export interface BackendChoice {
-  /** `${encoderId}|${task}`. */
-  key: string;
-  encoderId: string;
-  task: PerfTask;
-  measurements: BackendMeasurement[];
-  chosen: BackendName;
-  measuredAt: number;
 }
 
 /** perf.auto's answer: the choice (null when a backend was forced) and the backend now running. */
@@ -499,34 +253,6 @@ export type EngineEvent =
   | { type: 'encoder'; info: EncoderInfo }
   /** The auto backend started measuring backends for an encoder (choice null), finished, or failed. */
   | { type: 'perf'; encoderId: string; choice: BackendChoice | null; failed?: boolean };
-
-export type ErrorCode =
-  | 'BAD_ARGUMENT'
-  | 'NOT_FOUND'
-  | 'DATASET_INVALID'
-  | 'QUOTA_EXCEEDED'
-  | 'ENCODER_UNAVAILABLE'
-  | 'BUNDLE_INVALID'
-  | 'BUNDLE_MISMATCH'
-  | 'HUB_UNAUTHORIZED'
-  | 'HUB_NOT_FOUND'
-  | 'HUB_NETWORK'
-  | 'HUB_UNSUPPORTED'
-  | 'HUB_INTEGRITY'
-  | 'BACKEND_FAILED'
-  | 'BUSY'
-  | 'CANCELLED'
-  /** The request would download a model; the message asks, the caller retries with consent. */
-  | 'CONFIRM_DOWNLOAD'
-  | 'NON_FINITE_LOSS'
-  | 'INTERNAL';
-
-/** How an error crosses the boundary: never a bare string. */
-export interface EngineErrorData {
-  name: string;
-  code: ErrorCode;
-  message: string;
-}
 
 export type ToWorker = { kind: 'request'; id: number; method: Method; args: unknown };
 

@@ -10,7 +10,7 @@ import { getDataset, getDatasetRows } from '../storage/datasets';
 import { getEmbeddings, putEmbeddings, trainingEmbeddingsKey } from '../storage/embeddings';
 import { saveRun } from '../storage/runs';
 import { newId } from '../storage/db';
-import type { RunRecord } from '../storage/db';
+import { runName, trainedRun } from '../core/model/run-record';
 import type { EncoderId, RunDetail, TrainConfig } from './protocol';
 import { misclassifiedRows } from './misclassified';
 import { EngineError } from './errors';
@@ -173,31 +173,24 @@ export class Trainer {
         // One line for the converged logistic regression: its validation scores (training scores are not tracked by L-BFGS).
         { epoch: 1, trainLoss: NaN, trainAcc: NaN, valLoss: kept.valLoss, valAcc: kept.metrics.accuracy, valMacroF1: kept.metrics.macroF1, seconds },
       ];
-      const run: RunRecord = {
+      const run = trainedRun({
         id,
-        name: `${meta.name} · ${new Date(createdAt).toLocaleString()}`,
+        name: runName(meta.name, createdAt),
         createdAt,
-        datasetId,
-        datasetName: meta.name,
-        encoderId: info.id,
-        encoderHash: weightsHash,
-        embeddingDim: dim,
-        maxSeqLength,
-        tokenizer: info.tokenizer,
+        dataset: { id: datasetId, name: meta.name },
+        encoder: { encoderId: info.id, encoderHash: weightsHash, embeddingDim: dim, maxSeqLength, tokenizer: info.tokenizer },
         labels: meta.labels,
         config,
         metrics: kept.metrics,
         bestEpoch: hidden?.bestEpoch ?? 1,
-        epochsRun: history.length,
         stoppedEarly: hidden?.stoppedEarly ?? false,
         stoppedByUser: hidden?.stoppedByUser ?? false,
         backend: tf.getBackend(),
-        imported: false,
         history,
         misclassified,
         comparison: result.comparison,
         longText,
-      };
+      });
       await saveRun(run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights: null, textModel });
       this.predictor.adopt(id, { model, labels: meta.labels, encoderId, encoderHash: weightsHash, overlay: null, textModel, longText });
       model = null;

@@ -1,7 +1,8 @@
 // Argument checks for head.ts, kept apart so the training loop reads top to bottom.
 // Each message names the parameter and the value received.
 import { TrainError } from './errors';
-import type { HeadConfig, HeadTrainConfig, HeadTrainData } from './head';
+import type { HeadTrainConfig } from '../model/config';
+import type { HeadConfig, HeadTrainData } from './head-types';
 
 function fail(message: string): never {
   throw new TrainError('invalid-argument', message);

@@ -7,30 +7,10 @@ import { balancedClassWeights } from './class-weights';
 import { TrainError } from './errors';
 import { evaluate, type Metrics } from './metrics';
 import { checkHeadConfig, checkHeadData } from './head-checks';
+import type { HeadTrainConfig } from '../model/config';
+import type { HeadConfig, HeadTrainData } from './head-types';
 
-export interface HeadConfig {
-  inputDim: number;
-  numClasses: number;
-  /** 0 = plain (multinomial) logistic regression. */
-  hiddenUnits: number;
-  dropout: number;
-  seed: number;
-}
-
-export interface HeadTrainConfig {
-  epochs: number;
-  batchSize: number;
-  /** Adam learning rate. */
-  learningRate: number;
-  hiddenUnits: number;
-  dropout: number;
-  /** Balanced class weights in the loss (see class-weights.ts); false = every row weighs 1. */
-  classWeights: boolean;
-  /** Seeds initialisers, shuffling and dropout: the same seed gives the same run. */
-  seed: number;
-  /** Epochs without a better val macro-F1 before stopping; 0 = never stop early. */
-  patience: number;
-}
+export type { HeadConfig, HeadTrainConfig, HeadTrainData };
 
 export const DEFAULT_HEAD_CONFIG: Readonly<HeadTrainConfig> = Object.freeze({
   epochs: 30,
@@ -42,16 +22,6 @@ export const DEFAULT_HEAD_CONFIG: Readonly<HeadTrainConfig> = Object.freeze({
   seed: 42,
   patience: 8,
 });
-
-export interface HeadTrainData {
-  /** Row-major [trainY.length, dim]. */
-  trainX: Float32Array;
-  trainY: Int32Array;
-  valX: Float32Array;
-  valY: Int32Array;
-  dim: number;
-  numClasses: number;
-}
 
 export interface EpochLog {
   /** 1-based. */

@@ -8,6 +8,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { LineChart } from '../../components/line-chart';
 import { formatBytes, formatSeconds } from '../../components/format';
 import { DEFAULT_FINETUNE_SETTINGS, FineTuneForm } from './finetune-form';
+import { headInitFor, headInitText } from '../../core/model/head-init';
 
 export interface FineTunePanelProps {
   active: boolean;
@@ -23,16 +24,12 @@ export interface FineTunePanelProps {
 type Progress = { task: ProgressTask; done: number; total: number; eta: number | null };
 const TASKS: Partial<Record<ProgressTask, string>> = { 'load-encoder': 'Loading encoder', estimate: 'Timing steps', finetune: 'Fine-tuning', save: 'Saving' };
 
-function headInitText(run: RunSummary | undefined): { kind: 'head-run' | 'fresh'; text: string } {
-  if (!run) return { kind: 'fresh', text: 'The linear head starts fresh (no head-only run on this dataset chosen).' };
-  if (run.config.hiddenUnits === 0) return { kind: 'head-run', text: `The linear head starts from the head of “${run.name}”.` };
-  return { kind: 'fresh', text: `The linear head starts fresh: “${run.name}” has a ${run.config.hiddenUnits}-unit hidden layer, and only a linear head (hidden units 0) carries over.` };
-}
-
 export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, onRunningChange, onFinished }: FineTunePanelProps) {
   const engine = useEngine();
   const [settings, setSettings] = useState<FineTuneSettings>(DEFAULT_FINETUNE_SETTINGS);
   const [numLayers, setNumLayers] = useState<number | null>(null);
+  /** The loaded encoder's pristine weights hash (null until it is loaded): a head-only run on other weights does not carry over. */
+  const [encoderHash, setEncoderHash] = useState<string | null>(null);
   /** null until the user picks one ('' is their pick of a fresh head). */
   const [chosenHeadRunId, setHeadRunId] = useState<string | null>(null);
   const [estimate, setEstimate] = useState<FineTuneEstimate | null>(null);
@@ -71,7 +68,10 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, on
   useEngineEvents((e) => {
     switch (e.type) {
       case 'encoder':
-        if (e.info.id === encoderId) setNumLayers(e.info.numLayers);
+        if (e.info.id === encoderId) {
+          setNumLayers(e.info.numLayers);
+          setEncoderHash(e.info.weightsHash);
+        }
         return;
       case 'progress':
         if (busy && TASKS[e.task]) setProgress({ task: e.task, done: e.done, total: e.total, eta: e.etaSeconds });
@@ -141,7 +141,8 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, on
     }
   };
 
-  const head = headInitText(headRuns.find((r) => r.id === headRunId));
+  // The engine's own decision (core/model/head-init.ts), so the text never promises a head it will not use.
+  const headInit = headInitFor(headRuns.find((r) => r.id === headRunId), { encoderId, encoderHash, labels: null });
   const estimateMatches = estimate && estimate.epochs === settings.epochs && estimate.batchSize <= settings.batchSize;
   return (
     <section className="card" aria-label="Fine-tune the encoder" data-testid="finetune-panel">
@@ -161,8 +162,8 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, on
           ))}
         </select>
       </label>
-      <p className="small" data-testid="ft-head-init" data-kind={head.kind}>
-        {head.text}
+      <p className="small" data-testid="ft-head-init" data-kind={headInit.kind}>
+        {headInitText(headInit)}
       </p>
       <FineTuneForm value={settings} onChange={setSettings} onInvalid={setInvalidFields} disabled={busy !== null} numLayers={numLayers} />
       <div className="row">
