@@ -8,7 +8,8 @@ import { AutoBackend } from './auto-backend';
 import { listBackendChoices } from '../storage/backend-choices';
 import { Importer } from './importer';
 import { EncoderStore } from './encoders';
-import { Trainer } from './trainer';
+import { checkConfig, Trainer } from './trainer';
+import { checkSettings } from './finetune-setup';
 import { asEncoderId, Predictor } from './predictor';
 import { FineTuneJobs } from './finetune-jobs';
 import { exportRun, importBundle } from './exporter';
@@ -141,6 +142,8 @@ export function createEngine(emit: Emit): Handlers {
       return importHfModel(name, files, encoders);
     },
     async 'train.start'({ datasetId, encoderId, config }) {
+      // A request the form would refuse is refused before anything waits or loads.
+      checkConfig(config);
       await ready();
       notTraining('starting another');
       await chooseBackendFor(encoderId);
@@ -152,11 +155,13 @@ export function createEngine(emit: Emit): Handlers {
       return null;
     },
     async 'finetune.estimate'({ datasetId, encoderId, settings }) {
+      checkSettings(settings, null);
       await ready();
       notTraining('estimating a fine-tuning run');
       return finetunes.estimate(datasetId, encoderId, settings);
     },
     async 'finetune.start'({ datasetId, encoderId, settings, headRunId }) {
+      checkSettings(settings, null);
       await ready();
       notTraining('starting another');
       // Fine-tuning steps are timed as "Estimate time" times them, on each backend.

@@ -42,6 +42,8 @@ function codeOf(err: Error): ErrorCode {
     case 'BundleError':
     case 'FormatError':
       return 'BUNDLE_INVALID';
+    case 'SettingsError':
+      return 'BAD_ARGUMENT';
     case 'DataError':
     case 'TrainError':
       return code === 'invalid-argument' ? 'BAD_ARGUMENT' : 'DATASET_INVALID';

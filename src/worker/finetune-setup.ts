@@ -7,29 +7,20 @@ import { getDataset, getDatasetRows } from '../storage/datasets';
 import { getModel, getRun } from '../storage/runs';
 import type { DatasetRowsRecord } from '../storage/db';
 import { headInitFor } from '../core/model/head-init';
+import { checkAgainstSpec, FINETUNE_SPEC, SettingsError, unfreezeOverrides } from '../core/model/specs';
 import type { DatasetMeta, FineTuneSettings, HeadInit } from './protocol';
 import { EngineError } from './errors';
 import { headTensors } from './exporter';
 
-export function checkSettings(s: FineTuneSettings, numLayers: number): void {
-  const bad = (field: keyof FineTuneSettings, rule: string): never => {
-    throw new EngineError('BAD_ARGUMENT', `${field} must be ${rule}, got ${String(s[field])}`);
-  };
-  if (!(s.valFraction > 0 && s.valFraction < 1)) bad('valFraction', 'between 0 and 1 (exclusive)');
-  if (!Number.isFinite(s.seed)) bad('seed', 'a number');
-  if (!Number.isInteger(s.unfreezeLayers) || s.unfreezeLayers < 0 || s.unfreezeLayers > numLayers) bad('unfreezeLayers', `an integer from 0 to ${numLayers} (the encoder's layers)`);
-  if (!(s.encoderLearningRate > 0 && s.encoderLearningRate < 1)) bad('encoderLearningRate', 'in (0, 1)');
-  if (!(s.headLearningRate > 0 && s.headLearningRate < 1)) bad('headLearningRate', 'in (0, 1)');
-  if (!Number.isInteger(s.epochs) || s.epochs < 1) bad('epochs', 'a positive integer');
-  if (!Number.isInteger(s.batchSize) || s.batchSize < 1) bad('batchSize', 'a positive integer');
-  if (!(s.warmupFraction >= 0 && s.warmupFraction < 1)) bad('warmupFraction', 'in [0, 1)');
-  if (!(s.clipNorm > 0)) bad('clipNorm', 'positive');
-  if (!Number.isInteger(s.patience) || s.patience < 0) bad('patience', 'a non-negative integer');
-  if (s.method !== undefined && s.method !== 'softmax' && s.method !== 'contrastive') bad('method', '"softmax" or "contrastive"');
-  if (s.method === 'contrastive') {
-    if (s.unfreezeLayers < 1) bad('unfreezeLayers', `an integer from 1 to ${numLayers} for contrastive tuning (it trains encoder layers only)`);
-    if (s.pairIterations !== undefined && (!Number.isInteger(s.pairIterations) || s.pairIterations < 1)) bad('pairIterations', 'a positive integer');
-    if (s.maxPairs !== undefined && (!Number.isInteger(s.maxPairs) || s.maxPairs < 2)) bad('maxPairs', 'an integer ≥ 2');
+/**
+ * Refuses settings the fine-tune form would refuse (core/model/specs.ts); with the encoder's layer
+ * count (null before it is loaded) also an unfreezeLayers above it. Contrastive tuning trains
+ * encoder layers only, so it needs at least one.
+ */
+export function checkSettings(s: FineTuneSettings, numLayers: number | null): void {
+  checkAgainstSpec(FINETUNE_SPEC, s, unfreezeOverrides(numLayers));
+  if (s.method === 'contrastive' && s.unfreezeLayers < 1) {
+    throw new SettingsError('out-of-range', 'unfreezeLayers', s.unfreezeLayers, `unfreezeLayers must be at least 1 for contrastive tuning (it trains encoder layers only), got ${s.unfreezeLayers}`);
   }
 }
 

@@ -1,5 +1,4 @@
 // One training run: embed the dataset once (cached), split, train the head, evaluate, persist.
-import { MAX_WINDOW_OVERLAP } from '../core/tokenizers/batch';
 import { stratifiedSplit } from '../core/data/split';
 import { createHead, foldTemperatureIntoHead, predictProbaAsync, trainHead } from '../core/train/head';
 import { StoppedError, trainTextModels } from '../core/train/text-model';
@@ -11,6 +10,7 @@ import { getEmbeddings, putEmbeddings, trainingEmbeddingsKey } from '../storage/
 import { saveRun } from '../storage/runs';
 import { newId } from '../storage/db';
 import { runName, trainedRun } from '../core/model/run-record';
+import { checkAgainstSpec, TRAIN_SPEC } from '../core/model/specs';
 import type { EncoderId, RunDetail, TrainConfig } from './protocol';
 import { misclassifiedRows } from './misclassified';
 import { EngineError } from './errors';
@@ -27,21 +27,10 @@ function gather(x: Float32Array, dim: number, rows: number[]): Float32Array {
   return out;
 }
 
+/** Refuses a config the Train form would refuse (core/model/specs.ts): a SettingsError naming the field and the value. */
+/** Refuses a config the Train form would refuse (core/model/specs.ts): a SettingsError naming the field and the value. */
 export function checkConfig(c: TrainConfig): void {
-  const bad = (field: keyof TrainConfig, rule: string): never => {
-    throw new EngineError('BAD_ARGUMENT', `${field} must be ${rule}, got ${String(c[field])}`);
-  };
-  if (!(c.valFraction > 0 && c.valFraction < 1)) bad('valFraction', 'between 0 and 1 (exclusive)');
-  if (!Number.isInteger(c.epochs) || c.epochs < 1) bad('epochs', 'a positive integer');
-  if (!Number.isInteger(c.batchSize) || c.batchSize < 1) bad('batchSize', 'a positive integer');
-  if (!(c.learningRate > 0)) bad('learningRate', 'positive');
-  if (!Number.isInteger(c.hiddenUnits) || c.hiddenUnits < 0) bad('hiddenUnits', 'a non-negative integer');
-  if (!(c.dropout >= 0 && c.dropout < 1)) bad('dropout', 'in [0, 1)');
-  if (!Number.isInteger(c.patience) || c.patience < 0) bad('patience', 'a non-negative integer');
-  if (!Number.isFinite(c.seed)) bad('seed', 'a number');
-  if (!Number.isInteger(c.maxWindows) || c.maxWindows < 1 || c.maxWindows > 64) bad('maxWindows', 'an integer from 1 to 64');
-  if (c.windowOverlap !== undefined && !(c.windowOverlap >= 0 && c.windowOverlap <= MAX_WINDOW_OVERLAP)) bad('windowOverlap', `from 0 to ${MAX_WINDOW_OVERLAP}`);
-  if (c.keepEncoder !== undefined && typeof c.keepEncoder !== 'boolean') bad('keepEncoder', 'true or false');
+  checkAgainstSpec(TRAIN_SPEC, c);
 }
 
 export class Trainer {

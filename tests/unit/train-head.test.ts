@@ -174,6 +174,7 @@ describe('trainHead', () => {
     await expect(trainHead(data, { batchSize: 0 })).rejects.toThrow(/batchSize must be a positive integer, got 0/);
     await expect(trainHead({ ...data, trainX: data.trainX.subarray(1) })).rejects.toThrow(/trainX must hold trainY.length × dim = 6 × 8 values, got 47/);
     expect(tf.memory().numTensors).toBe(before);
-    expect(DEFAULT_HEAD_CONFIG).toMatchObject({ epochs: 30, batchSize: 32, learningRate: 1e-3, hiddenUnits: 128, dropout: 0.1, classWeights: true, seed: 42, patience: 8 });
+    // The head loop's defaults are the Train form's (one spec table).
+    expect(DEFAULT_HEAD_CONFIG).toEqual({ epochs: 30, batchSize: 16, learningRate: 1e-3, hiddenUnits: 0, dropout: 0.2, classWeights: true, seed: 42, patience: 8 });
   });
 });

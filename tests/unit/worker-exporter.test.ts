@@ -98,7 +98,7 @@ describe('exporter', () => {
   });
 
   it('refuses hyper-parameters out of range, naming the field and the value', () => {
-    expect(() => checkConfig({ ...run.config, epochs: 0 })).toThrow('epochs must be a positive integer, got 0');
+    expect(() => checkConfig({ ...run.config, epochs: 0 })).toThrow('epochs must be from 1 to 500, got 0');
     expect(() => checkConfig({ ...run.config, valFraction: 1 })).toThrow(/valFraction/);
     expect(() => checkConfig(run.config)).not.toThrow();
   });

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mulberry32, shuffleInPlace } from '../data/random';
 import type { TextEncoder } from '../encoders/types';
 import { padBatch } from '../tokenizers/batch';
+import { DEFAULT_FINETUNE_SETTINGS } from '../model/specs';
 import { balancedClassWeights } from './class-weights';
 import { DEFAULT_FINETUNE_CONFIG, FineTuner, NonFiniteLossError, type FineTuneConfig, type FineTunerState } from './finetune';
 import { evaluate, type Metrics } from './metrics';
@@ -20,13 +21,14 @@ export interface FineTuneRunConfig extends FineTuneConfig {
   classWeights: boolean;
 }
 
+/** The fine-tune form's defaults (one spec table, core/model/specs.ts). */
 export const DEFAULT_FINETUNE_RUN_CONFIG: Readonly<FineTuneRunConfig> = Object.freeze({
   ...DEFAULT_FINETUNE_CONFIG,
-  epochs: 3,
-  batchSize: 16,
-  warmupFraction: 0.1,
-  patience: 2,
-  classWeights: true,
+  epochs: DEFAULT_FINETUNE_SETTINGS.epochs,
+  batchSize: DEFAULT_FINETUNE_SETTINGS.batchSize,
+  warmupFraction: DEFAULT_FINETUNE_SETTINGS.warmupFraction,
+  patience: DEFAULT_FINETUNE_SETTINGS.patience,
+  classWeights: DEFAULT_FINETUNE_SETTINGS.classWeights,
 });
 
 export interface FineTuneData {

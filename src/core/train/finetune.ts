@@ -4,6 +4,7 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import type { TextEncoder } from '../encoders/types';
+import { DEFAULT_FINETUNE_SETTINGS } from '../model/specs';
 
 export interface FineTuneConfig {
   /** Encoder layers unfrozen from the top (0 = head only, on the fly). */
@@ -15,12 +16,13 @@ export interface FineTuneConfig {
   seed: number;
 }
 
+/** The fine-tune form's defaults (one spec table, core/model/specs.ts). */
 export const DEFAULT_FINETUNE_CONFIG: FineTuneConfig = {
-  unfreezeLayers: 1,
-  encoderLearningRate: 3e-5,
-  headLearningRate: 1e-3,
-  clipNorm: 1,
-  seed: 42,
+  unfreezeLayers: DEFAULT_FINETUNE_SETTINGS.unfreezeLayers,
+  encoderLearningRate: DEFAULT_FINETUNE_SETTINGS.encoderLearningRate,
+  headLearningRate: DEFAULT_FINETUNE_SETTINGS.headLearningRate,
+  clipNorm: DEFAULT_FINETUNE_SETTINGS.clipNorm,
+  seed: DEFAULT_FINETUNE_SETTINGS.seed,
 };
 
 export class NonFiniteLossError extends Error {

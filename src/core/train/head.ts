@@ -8,20 +8,13 @@ import { TrainError } from './errors';
 import { evaluate, type Metrics } from './metrics';
 import { checkHeadConfig, checkHeadData } from './head-checks';
 import type { HeadTrainConfig } from '../model/config';
+import { DEFAULT_HEAD_TRAIN_CONFIG } from '../model/specs';
 import type { HeadConfig, HeadTrainData } from './head-types';
 
 export type { HeadConfig, HeadTrainConfig, HeadTrainData };
 
-export const DEFAULT_HEAD_CONFIG: Readonly<HeadTrainConfig> = Object.freeze({
-  epochs: 30,
-  batchSize: 32,
-  learningRate: 1e-3,
-  hiddenUnits: 128,
-  dropout: 0.1,
-  classWeights: true,
-  seed: 42,
-  patience: 8,
-});
+/** The Train form's defaults (one spec table, core/model/specs.ts). */
+export const DEFAULT_HEAD_CONFIG: Readonly<HeadTrainConfig> = DEFAULT_HEAD_TRAIN_CONFIG;
 
 export interface EpochLog {
   /** 1-based. */
