@@ -7,6 +7,6 @@ export type StorageErrorCode = Extract<ErrorCode, 'NOT_FOUND' | 'BAD_ARGUMENT' |
 
 export class StorageError extends CodedError<StorageErrorCode> {
   constructor(code: StorageErrorCode, message: string) {
-    super('StorageError', code, message);
+    super('StorageError', code, message, code);
   }
 }

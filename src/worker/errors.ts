@@ -1,13 +1,12 @@
 import { CodedError } from '../core/errors';
 import { quotaMessage, type EngineErrorData, type ErrorCode } from '../core/model/errors';
-import { StorageError } from '../storage/errors';
 
 export { quotaMessage };
 
 /** The one error class that crosses the worker boundary, with a machine-readable code. */
 export class EngineError extends CodedError<ErrorCode> {
   constructor(code: ErrorCode, message: string) {
-    super('EngineError', code, message);
+    super('EngineError', code, message, code);
   }
 }
 
@@ -15,43 +14,25 @@ export function assertNever(value: never, what = 'value'): never {
   throw new EngineError('INTERNAL', `unexpected ${what}: ${JSON.stringify(value)}`);
 }
 
-/** Turns anything thrown into the wire shape; named errors keep their name and code. */
+/**
+ * Turns anything thrown into the wire shape. Every error raised on purpose is a CodedError (core's
+ * families, StorageError, EngineError) and carries its engine code; the browser's quota error is
+ * explained; anything else is a bug: INTERNAL, with its message.
+ */
 export function toErrorData(err: unknown): EngineErrorData {
-  if (err instanceof EngineError || err instanceof StorageError) return { name: err.name, code: err.code, message: err.message };
-  if (err instanceof DOMException && err.name === 'QuotaExceededError') {
-    return { name: err.name, code: 'QUOTA_EXCEEDED', message: quotaMessage() };
-  }
-  if (err instanceof Error) {
-    if (err.name === 'QuotaExceededError') return { name: err.name, code: 'QUOTA_EXCEEDED', message: quotaMessage() };
-    const code = codeOf(err);
-    return { name: err.name, code, message: err.message };
-  }
+  if (isQuotaExceeded(err)) return { name: 'QuotaExceededError', code: 'QUOTA_EXCEEDED', message: quotaMessage() };
+  if (err instanceof CodedError) return { name: err.name, code: err.engineCode, message: err.message };
+  if (err instanceof Error) return { name: err.name, code: 'INTERNAL', message: err.message };
   return { name: 'Error', code: 'INTERNAL', message: String(err) };
+}
+
+/** The platform's own quota error (a DOMException; some engines throw a plain Error of that name). */
+function isQuotaExceeded(err: unknown): boolean {
+  return (err instanceof DOMException || err instanceof Error) && err.name === 'QuotaExceededError';
 }
 
 export function fromErrorData(data: EngineErrorData): EngineError {
   const e = new EngineError(data.code, data.message);
   e.name = data.name;
   return e;
-}
-
-/** Named errors from core/ keep their message; their kind maps onto a protocol code. */
-function codeOf(err: Error): ErrorCode {
-  const code = (err as { code?: unknown }).code;
-  switch (err.name) {
-    case 'BundleError':
-    case 'FormatError':
-      return 'BUNDLE_INVALID';
-    case 'SettingsError':
-      return 'BAD_ARGUMENT';
-    case 'DataError':
-    case 'TrainError':
-      return code === 'invalid-argument' ? 'BAD_ARGUMENT' : 'DATASET_INVALID';
-    case 'DownloadError':
-    case 'WeightsError':
-    case 'TokenizerError':
-      return 'ENCODER_UNAVAILABLE';
-    default:
-      return 'INTERNAL';
-  }
 }

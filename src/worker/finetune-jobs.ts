@@ -17,6 +17,7 @@ import { runName, trainedRun } from '../core/model/run-record';
 import { deleteFineTuneJob, finishFineTuneJob, getFineTuneJob, listFineTuneJobs, putFineTuneJob } from '../storage/finetunes';
 import type { EncoderId, EpochLog, FineTuneEstimate, FineTuneJob, FineTuneSettings, RunDetail, TrainConfig } from './protocol';
 import { EngineError } from './errors';
+import { CodedError } from '../core/errors';
 import type { EncoderStore } from './encoders';
 import { isTunable, unfrozenWeightNames, type TunableEncoder } from './encoder-weights';
 import type { Predictor } from './predictor';
@@ -339,7 +340,7 @@ export class FineTuneJobs {
         job.error = message;
         job.peakBytes = peak;
         await putFineTuneJob(job).catch(() => undefined);
-        if (/became (NaN|-?Infinity)/.test(message)) throw new EngineError('NON_FINITE_LOSS', `${message}. Try a lower learning rate or a smaller clip norm.`);
+        if (err instanceof CodedError && err.engineCode === 'NON_FINITE_LOSS') throw new EngineError('NON_FINITE_LOSS', `${message}. Try a lower learning rate or a smaller clip norm.`);
         throw err;
       }
       sample();

@@ -66,30 +66,10 @@ export function licenseOf(spec: EncoderSpec): string | null {
   }
 }
 
-/** The Hub's error codes as protocol codes; the message (with the repo's file list) is kept. */
+/** A Hub error as an engine error (its code from HubError's table); the message (with the repo's file list) is kept. */
 export function hubError(err: unknown): unknown {
   if (!(err instanceof HubError)) return err;
-  switch (err.code) {
-    case 'unauthorized':
-      return new EngineError('HUB_UNAUTHORIZED', err.message);
-    case 'not-found':
-      return new EngineError('HUB_NOT_FOUND', err.message);
-    case 'network':
-    case 'http':
-      return new EngineError('HUB_NETWORK', err.message);
-    case 'aborted':
-      return new EngineError('CANCELLED', `${err.message}; nothing was stored`);
-    case 'unknown-architecture':
-    case 'no-safetensors':
-    case 'no-tokenizer':
-      return new EngineError('HUB_UNSUPPORTED', err.message);
-    case 'insufficient-storage':
-      return new EngineError('QUOTA_EXCEEDED', err.message);
-    case 'integrity':
-      return new EngineError('HUB_INTEGRITY', err.message);
-    default:
-      return assertNever(err.code, 'hub error code');
-  }
+  return new EngineError(err.engineCode, err.code === 'aborted' ? `${err.message}; nothing was stored` : err.message);
 }
 
 function asArrayBuffer(bytes: Uint8Array): ArrayBuffer {

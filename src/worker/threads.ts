@@ -1,5 +1,6 @@
 // How many WASM threads to ask for, and a guard for backend start-ups that can fail outside
 // their promise. Pure: no tfjs, so unit tests run it directly.
+import { EngineError } from './errors';
 
 /**
  * tfjs-wasm's Emscripten build pre-spawns a pool of 8 pthread workers; asking for more makes it
@@ -16,7 +17,7 @@ export function wasmThreadCount(requested: string | null | undefined, hardwareCo
   if (requested != null && requested !== '') {
     const n = Number(requested);
     if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
-      throw new RangeError(`threads must be a whole number from 1 to ${MAX_WASM_THREADS}; got "${requested}"`);
+      throw new EngineError('BAD_ARGUMENT', `threads must be a whole number from 1 to ${MAX_WASM_THREADS}; got "${requested}"`);
     }
     return n;
   }

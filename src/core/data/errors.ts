@@ -1,10 +1,17 @@
 // Errors raised by the data stage. `code` is what the UI and the worker protocol switch on.
 import { CodedError } from '../errors';
+import type { ErrorCode } from '../model/errors';
 
 export type DataErrorCode = 'invalid-argument' | 'parse-failed' | 'file-too-large';
 
+const ENGINE_CODES: Record<DataErrorCode, ErrorCode> = {
+  'invalid-argument': 'BAD_ARGUMENT',
+  'parse-failed': 'DATASET_INVALID',
+  'file-too-large': 'DATASET_INVALID',
+};
+
 export class DataError extends CodedError<DataErrorCode> {
   constructor(code: DataErrorCode, message: string) {
-    super('DataError', code, message);
+    super('DataError', code, message, ENGINE_CODES[code]);
   }
 }

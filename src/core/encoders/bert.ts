@@ -21,6 +21,7 @@ import { DEFAULT_POOLING, parseBertConfig, type BertConfig, type BertPooling } f
 import type { EncodeOptions, LongTextOptions, TextEncoder } from './types';
 import { dense, embeddingLookup } from './ops';
 import { WeightsError } from './weights';
+import { ArgumentError } from '../errors';
 
 export interface BertLayer {
   query: Dense;
@@ -86,7 +87,7 @@ export class BertEncoder implements TextEncoder {
     const limit = Math.min(config.maxPositions, tokenizer.maxLength ?? config.maxPositions);
     this.maxSeqLength = options.maxSeqLength ?? limit;
     if (!Number.isInteger(this.maxSeqLength) || this.maxSeqLength < 2 || this.maxSeqLength > config.maxPositions) {
-      throw new RangeError(`maxSeqLength must be an integer in 2..${config.maxPositions} (max_position_embeddings); received ${options.maxSeqLength}`);
+      throw new ArgumentError(`maxSeqLength must be an integer in 2..${config.maxPositions} (max_position_embeddings); received ${options.maxSeqLength}`);
     }
     if (tokenizer.vocabSize > config.vocabSize) {
       throw new WeightsError('shape', `the tokenizer has ${tokenizer.vocabSize} tokens but config.json vocab_size is ${config.vocabSize}`);
@@ -145,7 +146,7 @@ export class BertEncoder implements TextEncoder {
   /** Differentiable forward pass: ids [B, T] int32, mask [B, T] float32 (1 = token) → [B, dim]. */
   forward(ids: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor2D {
     const [batch, seq] = ids.shape;
-    if (seq > this.config.maxPositions) throw new RangeError(`ids has ${seq} positions; max_position_embeddings is ${this.config.maxPositions}`);
+    if (seq > this.config.maxPositions) throw new ArgumentError(`ids has ${seq} positions; max_position_embeddings is ${this.config.maxPositions}`);
     return tf.tidy(() => {
       const h = this.dim;
       const words = embeddingLookup(this.word, tf.reshape(ids, [-1]));
@@ -246,7 +247,7 @@ export class BertEncoder implements TextEncoder {
 
   async embedTexts(texts: string[], options: EncodeOptions = {}): Promise<Float32Array> {
     const batchSize = options.batchSize ?? 32;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer; received ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`batchSize must be a positive integer; received ${batchSize}`);
     const { windows, owner } = this.windowIds(texts, options.longText);
     // Longest first: batches pad to similar lengths and the first shows the worst case.
     const order = Array.from(windows.keys()).sort((a, b) => windows[b]!.length - windows[a]!.length);
@@ -280,7 +281,7 @@ export class BertEncoder implements TextEncoder {
 
   /** Top k layers (+ the pooler when pooling uses it); k = numLayers adds the embeddings. */
   trainableVariables(k: number): tf.Variable[] {
-    if (!Number.isInteger(k) || k < 0 || k > this.numLayers) throw new RangeError(`k must be an integer in 0..${this.numLayers}; received ${k}`);
+    if (!Number.isInteger(k) || k < 0 || k > this.numLayers) throw new ArgumentError(`k must be an integer in 0..${this.numLayers}; received ${k}`);
     if (k === 0) return [];
     const vars: tf.Variable[] = [];
     if (this.pooling.mode === 'pooler' && this.pooler) vars.push(this.pooler.weight, this.pooler.bias);

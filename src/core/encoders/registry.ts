@@ -2,6 +2,7 @@
 // models on the Hugging Face Hub (as data, so the picker can show size, parameters and license
 // before anything is downloaded), and the parser for the free "owner/name[@revision]" field.
 import type { BertPooling } from './bert-config';
+import { CodedError } from '../errors';
 // USE_LITE_ID of use-lite.ts, written out: importing that module would pull tfjs into the UI
 // thread, which reads this table to show the picker (a unit test keeps the two equal).
 const USE_LITE_ID = 'use-lite';
@@ -77,12 +78,10 @@ export interface HubModelRef {
   revision: string;
 }
 
-export class ModelRefError extends Error {
-  readonly code: 'empty' | 'bad-format' | 'bad-name' | 'bad-revision';
+export class ModelRefError extends CodedError<'empty' | 'bad-format' | 'bad-name' | 'bad-revision'> {
   constructor(code: ModelRefError['code'], message: string) {
-    super(message);
-    this.name = 'ModelRefError';
-    this.code = code;
+    // A model name the user typed: theirs to correct.
+    super('ModelRefError', code, message, 'BAD_ARGUMENT');
   }
 }
 

@@ -23,6 +23,7 @@ import { SentencePieceTokenizer, type SentencePieceVocab } from '../tokenizers/s
 import type { EncodeOptions, EncoderFiles, LongTextOptions, LongTextPolicy, TextEncoder } from './types';
 import { sha256Hex } from '../sha256';
 import { readWeights, takeScalar, takeWeight, WeightsError, type NamedArray } from './weights';
+import { ArgumentError } from '../errors';
 
 const GRAPH = 'module_apply_default/Encoder_en/KonaTransformer/';
 const APPLY = `${GRAPH}Encode/`;
@@ -126,7 +127,7 @@ export class UseLiteEncoder implements TextEncoder {
     const graphClip = scalar(`${GRAPH}ClipToMaxLength/Less/y`);
     this.maxSeqLength = options.maxSeqLength ?? graphClip;
     if (!Number.isInteger(this.maxSeqLength) || this.maxSeqLength < 1 || this.maxSeqLength > 4096) {
-      throw new RangeError(`maxSeqLength must be an integer in 1..4096; received ${options.maxSeqLength}`);
+      throw new ArgumentError(`maxSeqLength must be an integer in 1..4096; received ${options.maxSeqLength}`);
     }
     this.longText = options.longText ?? 'truncate';
     this.timingTable = tf.keep(timingTable(this.timingInverseScales, this.maxSeqLength));
@@ -189,7 +190,7 @@ export class UseLiteEncoder implements TextEncoder {
   forward(ids: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor2D {
     const [batch, seq] = ids.shape;
     if (seq > this.maxSeqLength) {
-      throw new RangeError(`ids has ${seq} positions; this encoder was loaded with maxSeqLength ${this.maxSeqLength}`);
+      throw new ArgumentError(`ids has ${seq} positions; this encoder was loaded with maxSeqLength ${this.maxSeqLength}`);
     }
     return tf.tidy(() => {
       const embDim = this.embeddings.shape[1] as number;
@@ -275,7 +276,7 @@ export class UseLiteEncoder implements TextEncoder {
 
   async embedTexts(texts: string[], options: EncodeOptions = {}): Promise<Float32Array> {
     const batchSize = options.batchSize ?? 32;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer; received ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`batchSize must be a positive integer; received ${batchSize}`);
     const longText = options.longText ?? { policy: this.longText, maxWindows: Infinity };
     const { windows, owner } = this.tokenize(texts, longText);
     // Longest first, so each batch pads to a similar length and the first batch shows the worst case.
@@ -312,7 +313,7 @@ export class UseLiteEncoder implements TextEncoder {
    * numLayers adds the token embeddings, i.e. every encoder variable. */
   trainableVariables(k: number): tf.Variable[] {
     if (!Number.isInteger(k) || k < 0 || k > this.numLayers) {
-      throw new RangeError(`k must be an integer in 0..${this.numLayers}; received ${k}`);
+      throw new ArgumentError(`k must be an integer in 0..${this.numLayers}; received ${k}`);
     }
     if (k === 0) return [];
     const vars: tf.Variable[] = [this.tanhKernel, this.tanhBias];

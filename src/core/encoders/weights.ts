@@ -4,7 +4,7 @@ import { CodedError } from '../errors';
 
 export class WeightsError extends CodedError<string> {
   constructor(code: string, message: string) {
-    super('WeightsError', code, message);
+    super('WeightsError', code, message, 'ENCODER_UNAVAILABLE');
   }
 }
 

@@ -13,7 +13,8 @@ export type FormatErrorCode =
 
 export class FormatError extends CodedError<FormatErrorCode> {
   constructor(code: FormatErrorCode, message: string) {
-    super('FormatError', code, message);
+    // Whatever is wrong with a file, the file is what the user can change.
+    super('FormatError', code, message, 'BUNDLE_INVALID');
   }
 }
 
@@ -28,6 +29,6 @@ export type BundleErrorCode =
 
 export class BundleError extends CodedError<BundleErrorCode> {
   constructor(code: BundleErrorCode, message: string) {
-    super('BundleError', code, message);
+    super('BundleError', code, message, 'BUNDLE_INVALID');
   }
 }

@@ -1,12 +1,11 @@
 // Download files with byte-level progress and a SHA-256 of what arrived.
 // Pure fetch + WebCrypto: runs in the worker and in Node 20.
+import { CodedError } from '../errors';
 import { sha256Hex } from '../sha256';
 
-export class DownloadError extends Error {
-  readonly code = 'ENCODER_UNAVAILABLE';
+export class DownloadError extends CodedError<'download-failed'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'DownloadError';
+    super('DownloadError', 'download-failed', message, 'ENCODER_UNAVAILABLE');
   }
 }
 

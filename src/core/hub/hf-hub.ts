@@ -9,6 +9,8 @@ import { parseBertConfig, poolingFromSentenceTransformers, type BertPooling } fr
 import type { HubModelRef } from '../encoders/registry';
 import type { DownloadProgress } from './download';
 import { sha256Hex } from '../sha256';
+import { CodedError } from '../errors';
+import type { ErrorCode } from '../model/errors';
 
 export const HF_BASE_URL = 'https://huggingface.co';
 
@@ -17,15 +19,25 @@ export type HubErrorCode =
   | 'unknown-architecture' | 'no-safetensors' | 'no-tokenizer'
   | 'insufficient-storage' | 'integrity';
 
-export class HubError extends Error {
-  readonly code: HubErrorCode;
+const HUB_ENGINE_CODES: Record<HubErrorCode, ErrorCode> = {
+  unauthorized: 'HUB_UNAUTHORIZED',
+  'not-found': 'HUB_NOT_FOUND',
+  network: 'HUB_NETWORK',
+  http: 'HUB_NETWORK',
+  aborted: 'CANCELLED',
+  'unknown-architecture': 'HUB_UNSUPPORTED',
+  'no-safetensors': 'HUB_UNSUPPORTED',
+  'no-tokenizer': 'HUB_UNSUPPORTED',
+  'insufficient-storage': 'QUOTA_EXCEEDED',
+  integrity: 'HUB_INTEGRITY',
+};
+
+export class HubError extends CodedError<HubErrorCode> {
   /** The repo's files, where the error is about what the repo holds. */
   readonly files?: string[];
   readonly status?: number;
   constructor(code: HubErrorCode, message: string, extra: { files?: string[]; status?: number } = {}) {
-    super(message);
-    this.name = 'HubError';
-    this.code = code;
+    super('HubError', code, message, HUB_ENGINE_CODES[code]);
     this.files = extra.files;
     this.status = extra.status;
   }

@@ -149,7 +149,7 @@ export type SettingsErrorCode = 'missing' | 'not-a-number' | 'not-an-integer' | 
 /** A setting the spec refuses; `field` and `value` say which and what was received. */
 export class SettingsError extends CodedError<SettingsErrorCode> {
   constructor(code: SettingsErrorCode, readonly field: string, readonly value: unknown, message: string) {
-    super('SettingsError', code, message);
+    super('SettingsError', code, message, 'BAD_ARGUMENT');
   }
 }
 

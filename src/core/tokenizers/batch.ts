@@ -1,4 +1,5 @@
 // Padding a list of token-id sequences into the dense [batch, seq] arrays the encoders take.
+import { ArgumentError } from '../errors';
 
 export interface PaddedBatch {
   /** Row-major [batch, seqLength] token ids; padding is 0. */
@@ -17,7 +18,7 @@ export interface PaddedBatch {
  */
 export function padBatch(sequences: ReadonlyArray<ArrayLike<number>>, maxLength: number, minLength = 1): PaddedBatch {
   if (!Number.isInteger(maxLength) || maxLength < 1) {
-    throw new RangeError(`maxLength must be a positive integer; received ${maxLength}`);
+    throw new ArgumentError(`maxLength must be a positive integer; received ${maxLength}`);
   }
   const batch = sequences.length;
   const lengths = new Int32Array(batch);
@@ -47,8 +48,8 @@ export function padBatch(sequences: ReadonlyArray<ArrayLike<number>>, maxLength:
  * The last window stops at the end of the text. An empty sequence yields one empty window.
  */
 export function chunkTokens(ids: ReadonlyArray<number>, maxLength: number, maxWindows = Infinity, overlap = 0): number[][] {
-  if (!(maxWindows >= 1)) throw new RangeError(`maxWindows must be at least 1; received ${maxWindows}`);
-  if (!(overlap >= 0 && overlap <= MAX_WINDOW_OVERLAP)) throw new RangeError(`overlap must be in [0, ${MAX_WINDOW_OVERLAP}]; received ${overlap}`);
+  if (!(maxWindows >= 1)) throw new ArgumentError(`maxWindows must be at least 1; received ${maxWindows}`);
+  if (!(overlap >= 0 && overlap <= MAX_WINDOW_OVERLAP)) throw new ArgumentError(`overlap must be in [0, ${MAX_WINDOW_OVERLAP}]; received ${overlap}`);
   if (ids.length <= maxLength) return [Array.from(ids)];
   const stride = Math.max(1, Math.round(maxLength * (1 - overlap)));
   const chunks: number[][] = [];

@@ -14,6 +14,7 @@
 // (quadratic); this version scans a flat trie once per position and allocates two typed arrays.
 import { CodedError } from '../errors';
 import { cutForTokens } from './limits';
+import { ArgumentError } from '../errors';
 
 export const SPACE_SYMBOL = '\u2581';
 export const UNK_ID = 0;
@@ -22,7 +23,8 @@ const RESERVED_SYMBOLS = 6;
 
 export class TokenizerError extends CodedError<string> {
   constructor(code: string, message: string) {
-    super('TokenizerError', code, message);
+    // A tokenizer that cannot be built or used makes its encoder unusable.
+    super('TokenizerError', code, message, 'ENCODER_UNAVAILABLE');
   }
 }
 
@@ -124,7 +126,7 @@ export class SentencePieceTokenizer {
    */
   encode(text: string, options: { maxTokens?: number } = {}): number[] {
     const maxTokens = options.maxTokens ?? Infinity;
-    if (!(maxTokens >= 1)) throw new RangeError(`maxTokens must be at least 1; received ${maxTokens}`);
+    if (!(maxTokens >= 1)) throw new ArgumentError(`maxTokens must be at least 1; received ${maxTokens}`);
     let input = cutForTokens(text, maxTokens);
     if (input.length < text.length) {
       const space = input.lastIndexOf(' ');

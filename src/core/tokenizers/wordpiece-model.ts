@@ -6,6 +6,7 @@
 // position tries at most `longestPiece` candidates, each sliced once from the word: O(n × L²)
 // per word with L ≈ 20, instead of the textbook O(n³) (which took 48 s on a 3,000-character word
 // when a tokenizer.json asked for max_input_chars_per_word = 1e9).
+import { TokenizerError } from './sentencepiece';
 
 /** Largest max_input_chars_per_word we accept (HF's default is 100); see README "Choices and limits". */
 export const MAX_INPUT_CHARS_PER_WORD_LIMIT = 200;
@@ -28,7 +29,7 @@ export class WordPieceModel {
   constructor(config: WordPieceModelConfig) {
     const max = config.maxInputCharsPerWord;
     if (!Number.isInteger(max) || max < 1 || max > MAX_INPUT_CHARS_PER_WORD_LIMIT) {
-      throw new RangeError(`max_input_chars_per_word must be an integer in 1..${MAX_INPUT_CHARS_PER_WORD_LIMIT}; received ${String(max).slice(0, 40)}`);
+      throw new TokenizerError('bad-config', `max_input_chars_per_word must be an integer in 1..${MAX_INPUT_CHARS_PER_WORD_LIMIT}; received ${String(max).slice(0, 40)}`);
     }
     this.vocab = config.vocab;
     this.unkToken = config.unkToken;

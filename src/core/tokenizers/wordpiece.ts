@@ -10,6 +10,7 @@ import { preTokenizeBert } from './bert-pre-tokenizer';
 import { TokenizerError } from './sentencepiece';
 import { cutForTokens, MAX_VOCAB_ENTRIES } from './limits';
 import { WordPieceModel } from './wordpiece-model';
+import { ArgumentError } from '../errors';
 
 export interface AddedToken {
   content: string;
@@ -123,7 +124,7 @@ export class WordPieceTokenizer {
     const maxLength = options.maxLength ?? this.maxLength;
     const extra = special ? this.prefix.length + this.suffix.length : 0;
     if (maxLength !== null && (!Number.isInteger(maxLength) || maxLength < extra + 1)) {
-      throw new RangeError(`maxLength must be an integer ≥ ${extra + 1}; received ${maxLength}`);
+      throw new ArgumentError(`maxLength must be an integer ≥ ${extra + 1}; received ${maxLength}`);
     }
     const pieces = this.tokenize(text, maxLength === null ? Infinity : maxLength - extra);
     const tokens = special ? [...this.prefix, ...pieces, ...this.suffix] : pieces;

@@ -11,6 +11,7 @@ import { balancedClassWeights } from './class-weights';
 import { DEFAULT_FINETUNE_CONFIG, FineTuner, NonFiniteLossError, type FineTuneConfig, type FineTunerState } from './finetune';
 import { evaluate, type Metrics } from './metrics';
 import { warmupLinearDecay } from './schedule';
+import { TrainError } from './errors';
 
 export interface FineTuneRunConfig extends FineTuneConfig {
   epochs: number;
@@ -119,7 +120,7 @@ export async function fineTune(
   let headInit: { kernel: tf.Tensor2D; bias: tf.Tensor1D } | undefined;
   if (resumeFrom) {
     if (resumeFrom.head.numClasses !== data.numClasses || resumeFrom.head.dim !== encoder.dim) {
-      throw new RangeError(`checkpoint head is ${resumeFrom.head.dim}×${resumeFrom.head.numClasses}; this run needs ${encoder.dim}×${data.numClasses}`);
+      throw new TrainError('invalid-argument', `checkpoint head is ${resumeFrom.head.dim}×${resumeFrom.head.numClasses}; this run needs ${encoder.dim}×${data.numClasses}`);
     }
     encoder.assignWeights(resumeFrom.encoder);
     headInit = {
@@ -241,7 +242,10 @@ export async function fineTune(
       }
     }
     const restore = best ?? latest;
-    if (!restore) throw new Error(message ?? 'fine-tuning stopped before any epoch finished; no weights were changed');
+    if (!restore) {
+      if (stopReason === 'non-finite-loss') throw new TrainError('non-finite-loss', message ?? 'the loss became non-finite before any epoch finished; no weights were changed');
+      throw new TrainError('stopped', 'fine-tuning stopped before any epoch finished; no weights were changed');
+    }
     encoder.assignWeights(restore.encoder);
     tf.tidy(() => {
       tuner.headKernel.assign(tf.tensor2d(restore.head.kernel, [encoder.dim, data.numClasses]));
@@ -301,9 +305,9 @@ async function evaluateSplit(
 
 function checkData(data: FineTuneData): void {
   if (data.trainTexts.length !== data.trainY.length) {
-    throw new RangeError(`trainTexts has ${data.trainTexts.length} rows but trainY has ${data.trainY.length}`);
+    throw new TrainError('invalid-argument', `trainTexts has ${data.trainTexts.length} rows but trainY has ${data.trainY.length}`);
   }
-  if (data.valTexts.length !== data.valY.length) throw new RangeError(`valTexts has ${data.valTexts.length} rows but valY has ${data.valY.length}`);
-  if (data.trainTexts.length === 0) throw new RangeError('fine-tuning needs at least one training row; received 0');
-  if (data.valTexts.length === 0) throw new RangeError('fine-tuning needs at least one validation row; received 0');
+  if (data.valTexts.length !== data.valY.length) throw new TrainError('invalid-argument', `valTexts has ${data.valTexts.length} rows but valY has ${data.valY.length}`);
+  if (data.trainTexts.length === 0) throw new TrainError('invalid-argument', 'fine-tuning needs at least one training row; received 0');
+  if (data.valTexts.length === 0) throw new TrainError('invalid-argument', 'fine-tuning needs at least one validation row; received 0');
 }

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TextEncoder } from '../encoders/types';
 import { DEFAULT_FINETUNE_SETTINGS } from '../model/specs';
+import { TrainError } from './errors';
 
 export interface FineTuneConfig {
   /** Encoder layers unfrozen from the top (0 = head only, on the fly). */
@@ -25,11 +26,9 @@ export const DEFAULT_FINETUNE_CONFIG: FineTuneConfig = {
   seed: DEFAULT_FINETUNE_SETTINGS.seed,
 };
 
-export class NonFiniteLossError extends Error {
-  readonly code = 'non-finite-loss';
+export class NonFiniteLossError extends TrainError {
   constructor(readonly step: number, readonly loss: number) {
-    super(`training loss became ${loss} at step ${step}; the run was stopped and the last good weights kept`);
-    this.name = 'NonFiniteLossError';
+    super('non-finite-loss', `training loss became ${loss} at step ${step}; the run was stopped and the last good weights kept`, 'NonFiniteLossError');
   }
 }
 
@@ -76,7 +75,7 @@ export class FineTuner {
     readonly config: FineTuneConfig = DEFAULT_FINETUNE_CONFIG,
     head?: { kernel: tf.Tensor2D; bias: tf.Tensor1D },
   ) {
-    if (!Number.isInteger(numClasses) || numClasses < 2) throw new RangeError(`numClasses must be an integer ≥ 2; received ${numClasses}`);
+    if (!Number.isInteger(numClasses) || numClasses < 2) throw new TrainError('invalid-argument', `numClasses must be an integer ≥ 2; received ${numClasses}`);
     this.encoderVars = encoder.trainableVariables(config.unfreezeLayers);
     for (const v of this.encoderVars) (v as { trainable: boolean }).trainable = true;
     const suffix = Math.random().toString(36).slice(2);
@@ -239,7 +238,7 @@ export class FineTuner {
       try {
         const named = s.moments.map((x) => {
           const variable = byStable.get(x.name);
-          if (variable === undefined) throw new RangeError(`the checkpoint's ${what} optimizer state names "${x.name}", which this run does not train`);
+          if (variable === undefined) throw new TrainError('invalid-argument', `the checkpoint's ${what} optimizer state names "${x.name}", which this run does not train`);
           ms.push(tf.tensor(x.m, x.shape, 'float32'));
           vs.push(tf.tensor(x.v, x.shape, 'float32'));
           return variable;
