@@ -224,11 +224,13 @@ function fitPaths(
   k: number,
   classWeights: boolean,
   hooks: TextModelHooks,
+  seconds?: Partial<Record<FitKind, number>>,
 ): Record<FitKind, { models: LinearModel[]; probs: Float32Array[] }> {
   const out = {} as Record<FitKind, { models: LinearModel[]; probs: Float32Array[] }>;
   const trY = Int32Array.from(trainRows, (r) => y[r]!);
   const weights = sampleWeights(trY, k, classWeights);
   for (const kind of kinds) {
+    const t0 = performance.now();
     const xTr = features(kind, trainRows);
     const xEval = features(kind, evalRows);
     const models: LinearModel[] = [];
@@ -242,6 +244,7 @@ function fitPaths(
       probs.push(predictLinear(fit.model, xEval));
     }
     out[kind] = { models, probs };
+    if (seconds) seconds[kind] = (seconds[kind] ?? 0) + (performance.now() - t0) / 1000;
   }
   return out;
 }
@@ -302,7 +305,6 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
 
   // Rows 0..nTr−1 are training rows, nTr..nTr+nVal−1 validation rows, in one index space.
   hooks.onStage?.('features', 0, 1);
-  const t0 = performance.now();
   const vectorizer = fitVectorizer(input.trainTexts, { ...autoNgramConfig(input.trainTexts), ...input.ngram });
   const xAll: SparseRows = transform(vectorizer, [...input.trainTexts, ...input.valTexts]);
   const embAll = hasEmb ? new Float32Array((nTr + nVal) * input.dim) : null;
@@ -329,7 +331,9 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
   const trainRows = Array.from({ length: nTr }, (_, i) => i);
   const valRows = Array.from({ length: nVal }, (_, i) => nTr + i);
 
-  const full = fitPaths(kinds, features, trainRows, valRows, yAll, k, input.classWeights, hooks);
+  // Seconds per kind: its C path, its cross-validation folds and its refit (features shared by all are not counted).
+  const kindSeconds: Partial<Record<FitKind, number>> = {};
+  const full = fitPaths(kinds, features, trainRows, valRows, yAll, k, input.classWeights, hooks, kindSeconds);
   hooks.onStage?.('baseline', 1, 1);
   // Selection rows: validation alone when it is large enough, else out-of-fold predictions of
   // every training row plus the validation rows (each row predicted by a model that never saw it).
@@ -349,7 +353,7 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
     const folds = stratifiedFolds(input.trainY, CV_FOLDS, nTr);
     folds.forEach((held, f) => {
       const heldSet = new Set(held);
-      const fit = fitPaths(cvKinds, features, trainRows.filter((r) => !heldSet.has(r)), held, yAll, k, input.classWeights, hooks);
+      const fit = fitPaths(cvKinds, features, trainRows.filter((r) => !heldSet.has(r)), held, yAll, k, input.classWeights, hooks, kindSeconds);
       for (const kind of cvKinds) {
         fit[kind].probs.forEach((p, ci) => held.forEach((r, j) => oof[kind][ci]!.set(p.subarray(j * k, (j + 1) * k), r * k)));
       }
@@ -358,7 +362,6 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
   }
   const selProbs = {} as Record<FitKind, Float32Array[]>;
   for (const kind of kinds) selProbs[kind] = useCv ? oof[kind] : full[kind].probs;
-  const fitSeconds = (performance.now() - t0) / 1000;
 
   // Per kind: the best C by held-out macro-F1 (ties → log-loss). On fewer than ONE_SE_BELOW_ROWS
   // held-out rows, the strongest regularisation (smallest C) within one standard error of the
@@ -383,16 +386,16 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
   const selScores = new Map<ModelKind, { f1: number; loss: number }>();
   const selOf = new Map<ModelKind, Float32Array>();
   const valOf = new Map<ModelKind, Float32Array>();
-  const addCandidate = (kind: ModelKind, val: Float32Array, sel: Float32Array, setting: string) => {
+  const addCandidate = (kind: ModelKind, val: Float32Array, sel: Float32Array, setting: string, seconds: number) => {
     const v = score(val, input.valY, k);
     const s = score(sel, selY, k);
-    candidates.push({ kind, metrics: v.metrics, selectionF1: s.f1, valLoss: v.loss, setting, seconds: fitSeconds });
+    candidates.push({ kind, metrics: v.metrics, selectionF1: s.f1, valLoss: v.loss, setting, seconds });
     selScores.set(kind, { f1: s.f1, loss: s.loss });
     selOf.set(kind, sel);
     valOf.set(kind, val);
   };
-  for (const kind of kinds) addCandidate(kind, full[kind].probs[chosen[kind]]!, selProbs[kind][chosen[kind]]!, `C = ${C_PATH[kind][chosen[kind]]}`);
-  if (given) addCandidate('encoder', given, given, 'trained by the caller');
+  for (const kind of kinds) addCandidate(kind, full[kind].probs[chosen[kind]]!, selProbs[kind][chosen[kind]]!, `C = ${C_PATH[kind][chosen[kind]]}`, kindSeconds[kind] ?? 0);
+  if (given) addCandidate('encoder', given, given, 'trained by the caller', 0);
 
   let blendWeight = 0.5;
   let partTemperatures: [number, number] = [1, 1];
@@ -416,7 +419,8 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
     // A weight of 0 or 1 is one of the parts, not a blend: it is not offered as a model of its own
     // (it would win ties on log-loss alone and call itself "blended").
     if (blendWeight > 0 && blendWeight < 1) {
-      addCandidate('blend', blendProbs(encValCal, baseValCal, blendWeight), blendProbs(encSel, baseSel, blendWeight), `encoder weight ${blendWeight.toFixed(2)}`);
+      // The blend's own cost is its parts' (already counted) plus the weight search (milliseconds).
+      addCandidate('blend', blendProbs(encValCal, baseValCal, blendWeight), blendProbs(encSel, baseSel, blendWeight), `encoder weight ${blendWeight.toFixed(2)}`, (kindSeconds.encoder ?? 0) + (kindSeconds.baseline ?? 0));
     }
     hooks.onStage?.('blend', 1, 1);
   }
@@ -457,7 +461,10 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
       if (hooks.shouldStop?.()) throw new StoppedError('invalid-argument', 'stopped by the user');
       // n-gram columns changed with the new vectorizer: those start cold; the encoder head warm.
       const init = kind === 'encoder' ? finalModels.encoder : null;
+      const t0 = performance.now();
       finalModels[kind] = fitLogReg(refitFeatures(kind, allRows), yAll, k, { C: C_PATH[kind][chosen[kind]]!, sampleWeights: weights, init }).model;
+      const candidate = candidates.find((c) => c.kind === kind);
+      if (candidate) candidate.seconds += (performance.now() - t0) / 1000;
     }
     hooks.onStage?.('refit', 1, 1);
   }
