@@ -5,6 +5,8 @@ import { loadUseLite, type UseLiteEncoder } from '../../src/core/encoders/use-li
 import { contrastiveSteps, contrastiveTune, cosineSimilarityLoss, generatePairs, type ContrastiveCheckpoint, type ContrastiveConfig } from '../../src/core/train/contrastive';
 import { padBatch } from '../../src/core/tokenizers/batch';
 import { readUseFiles } from '../support/use-files';
+import { loadBert } from '../../src/core/encoders/bert';
+import { tinyBertFiles } from '../support/tiny-bert';
 
 describe('generatePairs', () => {
   const y = Int32Array.from([0, 0, 0, 1, 1, 1, 1, 2, 2, 2]);
@@ -175,4 +177,22 @@ describe('contrastiveTune (USE-lite, WASM)', () => {
     await expect(contrastiveTune(encoder, data, { ...config, encoderLearningRate: -1 })).rejects.toThrow(/encoderLearningRate must be in \(0, 1\); received -1/);
     await expect(contrastiveTune(encoder, { texts: ['a'], y: data.y }, config)).rejects.toThrow(/1 texts for 12 labels/);
   });
+});
+
+describe('contrastiveTune (tiny BERT, unnormalised mean pooling, every layer, WASM)', () => {
+  it('lowers the loss over its pairs and leaks no tensors', async () => {
+    await tf.setBackend('wasm');
+    const encoder = await loadBert(tinyBertFiles());
+    const texts = ['great movie loved it', 'best acting ever', 'wonderful story', 'terrible boring film', 'worst plot ever', 'awful waste of money'];
+    const y = Int32Array.from([1, 1, 1, 0, 0, 0]);
+    const before = tf.memory().numTensors;
+    const result = await contrastiveTune(encoder, { texts, y }, {
+      unfreezeLayers: encoder.numLayers, encoderLearningRate: 3e-3, clipNorm: 5, seed: 1, iterations: 4, maxPairs: 48,
+      batchSize: 48, epochs: 15, warmupFraction: 0, maxTokens: 16, checkpointEvery: 100,
+    });
+    expect(result.steps).toBe(15);
+    expect(result.losses.at(-1)!).toBeLessThan(result.losses[0]! * 0.5);
+    expect(tf.memory().numTensors).toBe(before);
+    encoder.dispose();
+  }, 120_000);
 });
