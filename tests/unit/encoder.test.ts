@@ -46,7 +46,8 @@ describe('USE-lite encoder: parity with the stock GraphModel (WASM)', () => {
     expect(maxDiff).toBeLessThanOrEqual(1e-4);
     graph.dispose();
     encoder.dispose();
-  });
+    // Two models over 500 texts: ~60 s on a quiet 2-core machine, over 120 s when it is shared.
+  }, 300_000);
 
   it('embedTexts tokenizes, batches by length and returns unit vectors without leaking tensors', async () => {
     const encoder = await loadUseLite(files);
