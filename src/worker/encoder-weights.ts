@@ -8,18 +8,6 @@ import type { TextEncoder } from '../core/encoders/types';
 import type { NamedWeight } from '../core/formats/encoder-weights';
 import { EngineError } from './errors';
 
-/** An encoder whose weights can be read and written by file name and re-hashed. */
-export interface TunableEncoder extends TextEncoder {
-  namedWeights(): { name: string; tensor: tf.Tensor }[];
-  assignWeights(weights: NamedWeight[]): void;
-  rehash(): Promise<string>;
-}
-
-export function isTunable(encoder: TextEncoder): encoder is TunableEncoder {
-  const e = encoder as Partial<TunableEncoder>;
-  return typeof e.namedWeights === 'function' && typeof e.assignWeights === 'function' && typeof e.rehash === 'function';
-}
-
 /** A fine-tuned run's encoder weights; `hash` is the whole encoder's weightsHash with them applied. */
 export interface EncoderOverlay {
   key: string;
@@ -28,7 +16,7 @@ export interface EncoderOverlay {
 }
 
 /** File names of the weights trainableVariables(k) returns. */
-export function unfrozenWeightNames(encoder: TunableEncoder, k: number): string[] {
+export function unfrozenWeightNames(encoder: TextEncoder, k: number): string[] {
   const vars = new Set(encoder.trainableVariables(k));
   return encoder.namedWeights().filter((w) => vars.has(w.tensor as tf.Variable)).map((w) => w.name);
 }
@@ -74,17 +62,12 @@ export class EncoderWeightState {
     return run;
   }
 
-  private tunable(): TunableEncoder {
-    if (!isTunable(this.encoder)) throw new EngineError('BAD_ARGUMENT', `the encoder "${this.encoder.id}" cannot load or fine-tune weights by name`);
-    return this.encoder;
-  }
-
   private async prepare(overlay: EncoderOverlay | null): Promise<void> {
     const key = overlay?.key ?? null;
     if (key === this.applied) return;
     await this.restore();
     if (!overlay) return;
-    const encoder = this.tunable();
+    const encoder = this.encoder;
     try {
       const known = new Set(encoder.namedWeights().map((w) => w.name));
       const names = overlay.weights.map((w) => w.name).filter((n) => known.has(n));
@@ -108,7 +91,7 @@ export class EncoderWeightState {
   private async restore(): Promise<void> {
     this.applied = null;
     if (this.dirty.size === 0) return;
-    const encoder = this.tunable();
+    const encoder = this.encoder;
     encoder.assignWeights([...this.dirty].map((n) => this.pristine.get(n)!));
     this.dirty.clear();
     const hash = await encoder.rehash();
@@ -119,7 +102,7 @@ export class EncoderWeightState {
   private async capture(names: string[]): Promise<void> {
     const missing = new Set(names.filter((n) => !this.pristine.has(n)));
     if (missing.size === 0) return;
-    for (const w of this.tunable().namedWeights()) {
+    for (const w of this.encoder.namedWeights()) {
       if (!missing.has(w.name)) continue;
       this.pristine.set(w.name, { name: w.name, shape: w.tensor.shape.slice(), data: ((await w.tensor.data()) as Float32Array).slice() });
     }

@@ -19,7 +19,8 @@ import type { EncoderId, EpochLog, FineTuneEstimate, FineTuneJob, FineTuneSettin
 import { EngineError } from './errors';
 import { CodedError } from '../core/errors';
 import type { EncoderStore } from './encoders';
-import { isTunable, unfrozenWeightNames, type TunableEncoder } from './encoder-weights';
+import { unfrozenWeightNames } from './encoder-weights';
+import type { TextEncoder as TunableEncoder } from '../core/encoders/types';
 import type { Predictor } from './predictor';
 import { asEncoderId } from './predictor';
 import { misclassifiedRows } from './misclassified';
@@ -254,9 +255,7 @@ export class FineTuneJobs {
 
   private async tunable(encoderId: EncoderId): Promise<TunableEncoder> {
     this.emit({ type: 'progress', task: 'load-encoder', done: 0, total: 1, etaSeconds: null, detail: encoderId });
-    const { encoder } = await this.encoders.get(encoderId);
-    if (!isTunable(encoder)) throw new EngineError('BAD_ARGUMENT', `the encoder "${encoderId}" cannot be fine-tuned`);
-    return encoder;
+    return (await this.encoders.get(encoderId)).encoder;
   }
 
   private async execute(job: FineTuneJobRecord, prepared: PreparedData): Promise<RunDetail> {

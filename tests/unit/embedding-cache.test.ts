@@ -15,6 +15,9 @@ function fakeEncoder(hash = 'h1'): TextEncoder & { embedded: string[] } {
     },
     forward: () => { throw new Error('not used'); },
     trainableVariables: () => [],
+    namedWeights: () => [],
+    assignWeights: () => undefined,
+    rehash: async () => hash,
     dispose: () => undefined,
   };
 }

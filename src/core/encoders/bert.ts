@@ -13,13 +13,13 @@
 // Texts longer than maxSeqLength tokens are truncated (the [SEP] kept), as transformers does.
 
 import * as tf from '@tensorflow/tfjs-core';
-import { assignNamedParams, hashNamedParams } from './params';
 import { assertFiniteWeights, decodeSafetensors, type DecodedTensor } from '../formats/safetensors';
-import { chunkTokens, padBatch, windowSpan } from '../tokenizers/batch';
+import { chunkTokens, windowSpan } from '../tokenizers/batch';
 import { wordPieceFromTokenizerJson, wordPieceFromVocab, type WordPieceTokenizer } from '../tokenizers/wordpiece';
 import { DEFAULT_POOLING, parseBertConfig, type BertConfig, type BertPooling } from './bert-config';
-import type { EncodeOptions, LongTextOptions, TextEncoder } from './types';
-import { dense, embeddingLookup } from './ops';
+import type { LongTextOptions } from './types';
+import { EncoderBase, meanOfWindows } from './base';
+import { attention, dense, embeddingLookup, l2Normalize, layerNorm, maskedMean, paddingBias } from './ops';
 import { WeightsError } from './weights';
 import { ArgumentError } from '../errors';
 
@@ -52,18 +52,16 @@ export interface BertOptions {
 
 const MASK_BIAS = -1e9;
 
-export class BertEncoder implements TextEncoder {
+export class BertEncoder extends EncoderBase {
   readonly id: string;
   readonly dim: number;
   readonly numLayers: number;
   readonly maxSeqLength: number;
   readonly pooling: BertPooling;
   readonly tokenizerName: string;
-  weightsHash = '';
   /** Tensors in the file that are not BertModel's (cls.*, classifier.*, position_ids). */
   readonly ignoredTensors: string[];
 
-  private readonly params: { name: string; variable: tf.Variable; transposed: boolean }[] = [];
   private readonly word: tf.Variable;
   private readonly position: tf.Variable;
   private readonly tokenType: tf.Variable;
@@ -78,6 +76,7 @@ export class BertEncoder implements TextEncoder {
     readonly tokenizer: WordPieceTokenizer,
     options: BertOptions = {},
   ) {
+    super();
     const h = config.hidden;
     this.id = options.id ?? 'bert';
     this.dim = h;
@@ -103,11 +102,7 @@ export class BertEncoder implements TextEncoder {
       }
       used.add(prefix + name);
       const data = transpose ? transpose2d(t.data as Float32Array, shape[0], shape[1]) : (t.data as Float32Array);
-      const initial = tf.tensor(data, transpose ? [shape[1], shape[0]] : shape, 'float32');
-      const v = tf.variable(initial, false, `${this.id}/${name}/${Math.random().toString(36).slice(2)}`);
-      initial.dispose();
-      this.params.push({ name, variable: v, transposed: transpose });
-      return v;
+      return this.addParam(name, data, transpose ? [shape[1], shape[0]] : shape, { transposed: transpose });
     };
     const dense = (name: string, out: number, inp: number): Dense => ({ weight: variable(`${name}.weight`, [out, inp], true), bias: variable(`${name}.bias`, [out]) });
     const norm = (name: string): Norm => ({ gamma: variable(`${name}.weight`, [h]), beta: variable(`${name}.bias`, [h]) });
@@ -153,7 +148,7 @@ export class BertEncoder implements TextEncoder {
       const positions = tf.tile(tf.slice(this.position, [0, 0], [seq, h]), [batch, 1]);
       const type0 = tf.slice(this.tokenType, [0, 0], [1, h]);
       let x = this.layerNorm(tf.add(tf.add(words, positions), type0), this.embeddingNorm);
-      const bias = tf.reshape(tf.mul(tf.sub(1, mask), MASK_BIAS), [batch, 1, 1, seq]);
+      const bias = paddingBias(mask, MASK_BIAS);
       for (const layer of this.layers) x = this.layer(layer, x, bias, batch, seq);
       return this.pool(tf.reshape(x, [batch, seq, h]), mask);
     });
@@ -162,11 +157,7 @@ export class BertEncoder implements TextEncoder {
   private layer(p: BertLayer, x: tf.Tensor2D, bias: tf.Tensor, batch: number, seq: number): tf.Tensor2D {
     const heads = this.config.heads;
     const headDim = this.dim / heads;
-    const split = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [batch, seq, heads, headDim]), [0, 2, 1, 3]);
-    const q = split(tf.mul(linear(x, p.query), 1 / Math.sqrt(headDim)));
-    const scores = tf.add(tf.matMul(q, split(linear(x, p.key)), false, true), bias);
-    const context = tf.matMul(tf.softmax(scores), split(linear(x, p.value)));
-    const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch * seq, this.dim]) as tf.Tensor2D;
+    const merged = attention(linear(x, p.query), linear(x, p.key), linear(x, p.value), bias, { batch, seq, heads, headDim, queryScale: 1 / Math.sqrt(headDim) });
     const y = this.layerNorm(tf.add(linear(merged, p.attentionOut), x), p.attentionNorm);
     const inner = this.activation(linear(y, p.intermediate)) as tf.Tensor2D;
     return this.layerNorm(tf.add(linear(inner, p.output), y), p.outputNorm);
@@ -186,24 +177,20 @@ export class BertEncoder implements TextEncoder {
   }
 
   private layerNorm(x: tf.Tensor, p: Norm): tf.Tensor2D {
-    const mean = tf.mean(x, -1, true);
-    const centered = tf.sub(x, mean);
-    const variance = tf.mean(tf.square(centered), -1, true);
-    return tf.add(tf.mul(tf.mul(centered, tf.rsqrt(tf.add(variance, this.config.layerNormEps))), p.gamma), p.beta) as tf.Tensor2D;
+    return layerNorm(x, p.gamma, p.beta, this.config.layerNormEps);
   }
 
   private pool(x: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor2D {
     let out: tf.Tensor2D;
     if (this.pooling.mode === 'mean') {
-      const counts = tf.maximum(tf.sum(mask, 1, true), 1);
-      out = tf.div(tf.sum(tf.mul(x, tf.expandDims(mask, 2)), 1), counts);
+      out = maskedMean(x, mask);
     } else {
       const cls = tf.reshape(tf.slice(x, [0, 0, 0], [-1, 1, -1]), [-1, this.dim]) as tf.Tensor2D;
       out = this.pooling.mode === 'cls' ? cls : tf.tanh(linear(cls, this.pooler!));
     }
     if (!this.pooling.normalize) return out;
     // sentence-transformers' Normalize: x / max(‖x‖, 1e-12).
-    return tf.div(out, tf.sqrt(tf.maximum(tf.sum(tf.square(out), 1, true), 1e-24)));
+    return l2Normalize(out, 1e-24);
   }
 
   /** [CLS] pieces [SEP], the pieces cut so the whole fits maxSeqLength (the [SEP] is kept). */
@@ -245,38 +232,9 @@ export class BertEncoder implements TextEncoder {
     return { windows, owner: Int32Array.from(owners) };
   }
 
-  async embedTexts(texts: string[], options: EncodeOptions = {}): Promise<Float32Array> {
-    const batchSize = options.batchSize ?? 32;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`batchSize must be a positive integer; received ${batchSize}`);
-    const { windows, owner } = this.windowIds(texts, options.longText);
-    // Longest first: batches pad to similar lengths and the first shows the worst case.
-    const order = Array.from(windows.keys()).sort((a, b) => windows[b]!.length - windows[a]!.length);
-    const out = new Float32Array(texts.length * this.dim);
-    const pieces = new Int32Array(texts.length);
-    const finished = new Set<number>();
-    for (let start = 0; start < order.length; start += batchSize) {
-      const rows = order.slice(start, start + batchSize);
-      const padded = padBatch(rows.map((r) => windows[r]!), this.maxSeqLength);
-      const ids = tf.tensor2d(padded.ids, [padded.batch, padded.seqLength], 'int32');
-      const mask = tf.tensor2d(padded.mask, [padded.batch, padded.seqLength], 'float32');
-      let embedded: tf.Tensor2D | null = null;
-      try {
-        embedded = this.forward(ids, mask);
-        const data = (await embedded.data()) as Float32Array;
-        rows.forEach((r, j) => {
-          const text = owner[r]!;
-          pieces[text]!++;
-          for (let d = 0; d < this.dim; d++) out[text * this.dim + d]! += data[j * this.dim + d]!;
-          finished.add(text);
-        });
-      } finally {
-        tf.dispose([ids, mask]);
-        embedded?.dispose();
-      }
-      options.onProgress?.(finished.size, texts.length);
-    }
-    poolWindows(out, pieces, this.dim, this.pooling.normalize);
-    return out;
+  /** The windows' mean, re-normalised when the model normalises its embeddings. */
+  protected poolWindows(sums: Float32Array, counts: Int32Array): void {
+    meanOfWindows(sums, counts, this.dim, this.pooling.normalize);
   }
 
   /** Top k layers (+ the pooler when pooling uses it); k = numLayers adds the embeddings. */
@@ -293,12 +251,6 @@ export class BertEncoder implements TextEncoder {
     return vars;
   }
 
-  /** Every variable under its BertModel name (no "bert." prefix), in our layout (Linear weights
-   * [in, out]): namedWeights and assignWeights round-trip, as bundles need. */
-  namedWeights(): { name: string; tensor: tf.Tensor }[] {
-    return this.params.map((p) => ({ name: p.name, tensor: p.variable }));
-  }
-
   /** Every weight in Hugging Face's layout (Linear weights [out, in]), for safetensors export. */
   async hfWeights(): Promise<{ name: string; shape: number[]; data: Float32Array }[]> {
     const out: { name: string; shape: number[]; data: Float32Array }[] = [];
@@ -308,22 +260,6 @@ export class BertEncoder implements TextEncoder {
       out.push(p.transposed ? { name: p.name, shape: [b, a], data: transpose2d(data, a, b) } : { name: p.name, shape: p.variable.shape.slice(), data: data.slice() });
     }
     return out;
-  }
-
-  /** Overwrites weights by BertModel name in our layout (sizes asserted), e.g. fine-tuned layers. */
-  assignWeights(weights: { name: string; data: Float32Array }[]): void {
-    assignNamedParams(this.params, weights);
-  }
-
-  /** Recomputes weightsHash from the current variable values (after fine-tuning). */
-  async rehash(): Promise<string> {
-    this.weightsHash = await hashNamedParams(this.params);
-    return this.weightsHash;
-  }
-
-  dispose(): void {
-    for (const p of this.params) p.variable.dispose();
-    this.params.length = 0;
   }
 }
 
@@ -370,19 +306,4 @@ export async function loadBert(files: BertFiles, options: BertOptions = {}): Pro
   const encoder = new BertEncoder(parseBertConfig(files.config), weights, bertTokenizer(files), { pooling: files.pooling, ...options });
   encoder.weightsHash = await encoder.rehash();
   return encoder;
-}
-
-/** Mean of each text's window embeddings (in place; sums in, means out), re-normalised when the encoder normalises. */
-function poolWindows(out: Float32Array, counts: Int32Array, dim: number, normalize: boolean): void {
-  for (let i = 0; i < counts.length; i++) {
-    if (counts[i]! <= 1) continue;
-    let sq = 0;
-    for (let d = 0; d < dim; d++) {
-      out[i * dim + d]! /= counts[i]!;
-      sq += out[i * dim + d]! ** 2;
-    }
-    if (!normalize) continue;
-    const inv = 1 / Math.sqrt(Math.max(sq, 1e-24));
-    for (let d = 0; d < dim; d++) out[i * dim + d]! *= inv;
-  }
 }

@@ -54,3 +54,53 @@ export function dense(x: tf.Tensor2D, kernel: tf.Tensor, bias: tf.Tensor, activa
   return activation === 'relu' ? denseRelu(x, kernel, bias) : denseLinear(x, kernel, bias);
 }
 
+
+/** Layer normalisation over the last axis: γ·(x − μ)/√(σ² + ε) + β. */
+export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor2D {
+  const mean = tf.mean(x, -1, true);
+  const centered = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centered), -1, true);
+  return tf.add(tf.mul(tf.mul(centered, tf.rsqrt(tf.add(variance, epsilon))), gamma), beta) as tf.Tensor2D;
+}
+
+export interface AttentionShape {
+  batch: number;
+  seq: number;
+  heads: number;
+  headDim: number;
+  /** Multiplies the queries (1/√headDim, or the graph's own constant). */
+  queryScale: number;
+}
+
+/**
+ * Multi-head scaled dot-product attention on token rows: q, k, v [batch·seq, heads·headDim] →
+ * [batch·seq, heads·headDim]; `bias` [batch, 1, 1, seq] is added to the scores (padding keys get a
+ * large negative bias).
+ */
+export function attention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, bias: tf.Tensor, s: AttentionShape): tf.Tensor2D {
+  const split = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [s.batch, s.seq, s.heads, s.headDim]), [0, 2, 1, 3]);
+  const scores = tf.add(tf.matMul(tf.mul(split(q), s.queryScale), split(k), false, true), bias);
+  const context = tf.matMul(tf.softmax(scores), split(v));
+  return tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [s.batch * s.seq, s.heads * s.headDim]) as tf.Tensor2D;
+}
+
+/** The additive attention bias of a padding mask [batch, seq] (1 = token): 0 on tokens, `padBias` on padding. */
+export function paddingBias(mask: tf.Tensor2D, padBias: number): tf.Tensor4D {
+  const [batch, seq] = mask.shape;
+  return tf.reshape(tf.mul(tf.sub(1, mask), padBias), [batch, 1, 1, seq]);
+}
+
+/** Σ over the tokens of x [batch, seq, d] where mask [batch, seq] is 1 → [batch, d]. */
+export function maskedSum(x: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor2D {
+  return tf.sum(tf.mul(x, tf.expandDims(mask, 2)), 1);
+}
+
+/** Mean over the tokens of x [batch, seq, d] where mask is 1; an empty row pools to 0. */
+export function maskedMean(x: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor2D {
+  return tf.div(maskedSum(x, mask), tf.maximum(tf.sum(mask, 1, true), 1));
+}
+
+/** Each row divided by its L2 norm, the squared norm floored at `epsilonSquared` (zero rows stay 0). */
+export function l2Normalize(x: tf.Tensor2D, epsilonSquared: number): tf.Tensor2D {
+  return tf.mul(x, tf.rsqrt(tf.maximum(tf.sum(tf.square(x), 1, true), epsilonSquared)));
+}

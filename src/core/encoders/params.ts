@@ -8,6 +8,8 @@ export interface NamedParam {
   /** The weight's name in the encoder's own files. */
   name: string;
   variable: tf.Variable;
+  /** Stored transposed relative to the files (BERT's Linear weights: [out, in] → [in, out]). */
+  transposed?: boolean;
 }
 
 export function assignNamedParams(params: NamedParam[], weights: { name: string; data: Float32Array }[]): void {

@@ -57,5 +57,11 @@ export interface TextEncoder {
   forward(ids: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor2D;
   /** The variables of the top `k` layers (k = numLayers: every encoder variable). */
   trainableVariables(k: number): tf.Variable[];
+  /** Every weight under its name in the encoder's own files (export, checkpoints, overlays). */
+  namedWeights(): { name: string; tensor: tf.Tensor }[];
+  /** Overwrites weights by file name, sizes asserted (fine-tuned layers from a checkpoint or a bundle). */
+  assignWeights(weights: { name: string; data: Float32Array }[]): void;
+  /** Recomputes (and returns) weightsHash from the current values. */
+  rehash(): Promise<string>;
   dispose(): void;
 }

@@ -16,11 +16,11 @@
 // the files with its shape asserted, and every float weight in the files must be used.
 
 import * as tf from '@tensorflow/tfjs-core';
-import { assignNamedParams, hashNamedParams, type NamedParam } from './params';
-import { dense, embeddingLookup } from './ops';
-import { chunkTokens, windowSpan, padBatch } from '../tokenizers/batch';
+import { EncoderBase, meanOfWindows } from './base';
+import { attention, dense, embeddingLookup, l2Normalize, layerNorm, maskedSum, paddingBias } from './ops';
+import { chunkTokens, windowSpan } from '../tokenizers/batch';
 import { SentencePieceTokenizer, type SentencePieceVocab } from '../tokenizers/sentencepiece';
-import type { EncodeOptions, EncoderFiles, LongTextOptions, LongTextPolicy, TextEncoder } from './types';
+import type { EncoderFiles, LongTextOptions, LongTextPolicy } from './types';
 import { sha256Hex } from '../sha256';
 import { readWeights, takeScalar, takeWeight, WeightsError, type NamedArray } from './weights';
 import { ArgumentError } from '../errors';
@@ -63,7 +63,7 @@ interface LayerParams {
 }
 
 
-export class UseLiteEncoder implements TextEncoder {
+export class UseLiteEncoder extends EncoderBase {
   readonly id = USE_LITE_ID;
   readonly dim: number;
   readonly numLayers: number;
@@ -71,7 +71,6 @@ export class UseLiteEncoder implements TextEncoder {
   readonly longText: LongTextPolicy;
   readonly tokenizer: SentencePieceTokenizer;
   readonly tokenizerName = 'sentencepiece (USE-lite vocabulary)';
-  weightsHash: string;
 
   private readonly embeddings: tf.Variable;
   private readonly timingInverseScales: Float32Array;
@@ -83,9 +82,9 @@ export class UseLiteEncoder implements TextEncoder {
   private readonly epsilon: number;
   private readonly paddingBias: number;
   private readonly l2Epsilon: number;
-  private readonly params: NamedParam[] = [];
 
   constructor(weights: Map<string, NamedArray>, vocab: SentencePieceVocab, weightsHash: string, options: UseLiteOptions = {}) {
+    super();
     this.tokenizer = new SentencePieceTokenizer(vocab);
     this.weightsHash = weightsHash;
     const used = new Set<string>();
@@ -97,14 +96,7 @@ export class UseLiteEncoder implements TextEncoder {
       used.add(name);
       return takeScalar(weights, name);
     };
-    const variable = (name: string, shape: number[], as?: number[]): tf.Variable => {
-      const w = take(name, shape);
-      const initial = tf.tensor(w.data, as ?? shape, 'float32');
-      const v = tf.variable(initial, false, `${USE_LITE_ID}/${this.params.length}/${Math.random().toString(36).slice(2)}`);
-      initial.dispose();
-      this.params.push({ name, variable: v });
-      return v;
-    };
+    const variable = (name: string, shape: number[], as?: number[]): tf.Variable => this.addParam(name, take(name, shape).data, as ?? shape);
 
     const embeddingShape = weights.get('module/Embeddings_en')?.shape;
     const tanhShape = weights.get('module/Encoder_en/hidden_layers/tanh_layer_0/weights')?.shape;
@@ -197,25 +189,16 @@ export class UseLiteEncoder implements TextEncoder {
       const e = tf.reshape(embeddingLookup(this.embeddings, tf.reshape(ids, [-1])), [batch, seq, embDim]);
       const x0 = tf.add(e, tf.add(e, this.timingSignal(seq)));
       let x: tf.Tensor2D = tf.reshape(x0, [batch * seq, embDim]);
-      const bias = tf.reshape(tf.mul(tf.sub(1, mask), this.paddingBias), [batch, 1, 1, seq]);
+      const bias = paddingBias(mask, this.paddingBias);
       const last = this.layers[this.layers.length - 1];
       for (const layer of this.layers.slice(0, -1)) x = this.layer(layer, x, bias, batch, seq);
       const pooled = this.lastLayerPooled(last, x, bias, mask, batch, seq);
-      const t = tf.tanh(dense(pooled, this.tanhKernel, this.tanhBias));
-      const norm = tf.rsqrt(tf.maximum(tf.sum(tf.square(t), 1, true), this.l2Epsilon));
-      return tf.mul(t, norm) as tf.Tensor2D;
+      return l2Normalize(tf.tanh(dense(pooled, this.tanhKernel, this.tanhBias)), this.l2Epsilon);
     });
   }
 
   private timingSignal(seq: number): tf.Tensor2D {
     return tf.slice(this.timingTable, [0, 0], [seq, -1]);
-  }
-
-  private layerNorm(x: tf.Tensor2D, scale: tf.Tensor, bias: tf.Tensor): tf.Tensor2D {
-    const mean = tf.mean(x, -1, true);
-    const centered = tf.sub(x, mean);
-    const variance = tf.mean(tf.square(centered), -1, true);
-    return tf.add(tf.mul(tf.mul(scale, tf.rsqrt(tf.add(variance, this.epsilon))), centered), bias);
   }
 
   private layer(p: LayerParams, x: tf.Tensor2D, bias: tf.Tensor, batch: number, seq: number): tf.Tensor2D {
@@ -230,28 +213,22 @@ export class UseLiteEncoder implements TextEncoder {
    */
   private lastLayerPooled(p: LayerParams, x: tf.Tensor2D, bias: tf.Tensor, mask: tf.Tensor2D, batch: number, seq: number): tf.Tensor2D {
     const { y, inner } = this.layerUpToFfn(p, x, bias, batch, seq);
-    const weights = tf.expandDims(mask, 2);
     const counts = tf.sum(mask, 1, true);
-    const sumInner = tf.sum(tf.mul(tf.reshape(inner, [batch, seq, -1]), weights), 1);
-    const sumY = tf.sum(tf.mul(tf.reshape(y, [batch, seq, -1]), weights), 1);
+    const sumInner = maskedSum(tf.reshape(inner, [batch, seq, -1]), mask);
+    const sumY = maskedSum(tf.reshape(y, [batch, seq, -1]), mask);
     // Σ_t (h_t·W + b) = (Σ_t h_t)·W + count·b; an empty text pools to 0, as in the graph.
     const sumOut = tf.add(tf.matMul(sumInner, p.ffn2Kernel), tf.mul(counts, p.ffn2Bias));
     return tf.div(tf.add(sumOut, sumY), tf.maximum(counts, 1));
   }
 
   private layerUpToFfn(p: LayerParams, x: tf.Tensor2D, bias: tf.Tensor, batch: number, seq: number): { y: tf.Tensor2D; inner: tf.Tensor2D } {
-    const width = p.heads * p.headDim;
-    const normed = this.layerNorm(x, p.ln1Scale, p.ln1Bias);
-    const qkv = dense(normed, p.qkvKernel, p.qkvBias);
-    const [q, k, v] = tf.split(qkv, 3, 1);
-    const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [batch, seq, p.heads, p.headDim]), [0, 2, 1, 3]);
-    const scores = tf.add(tf.matMul(tf.mul(heads(q), p.queryScale), heads(k), false, true), bias);
-    const context = tf.matMul(tf.softmax(scores), heads(v));
-    const merged: tf.Tensor2D = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch * seq, width]);
+    const normed = layerNorm(x, p.ln1Scale, p.ln1Bias, this.epsilon);
+    const [q, k, v] = tf.split(dense(normed, p.qkvKernel, p.qkvBias), 3, 1) as tf.Tensor2D[];
+    const merged = attention(q!, k!, v!, bias, { batch, seq, heads: p.heads, headDim: p.headDim, queryScale: p.queryScale });
     const attended = dense(merged, p.outKernel, p.outBias);
     const residual = p.residualKernel && p.residualBias ? dense(x, p.residualKernel, p.residualBias) : x;
     const y: tf.Tensor2D = tf.add(attended, residual);
-    const ffnIn = this.layerNorm(y, p.ln2Scale, p.ln2Bias);
+    const ffnIn = layerNorm(y, p.ln2Scale, p.ln2Bias, this.epsilon);
     return { y, inner: dense(ffnIn, p.ffn1Kernel, p.ffn1Bias, 'relu') };
   }
 
@@ -274,39 +251,13 @@ export class UseLiteEncoder implements TextEncoder {
     return { windows, owner: Int32Array.from(owners) };
   }
 
-  async embedTexts(texts: string[], options: EncodeOptions = {}): Promise<Float32Array> {
-    const batchSize = options.batchSize ?? 32;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`batchSize must be a positive integer; received ${batchSize}`);
-    const longText = options.longText ?? { policy: this.longText, maxWindows: Infinity };
-    const { windows, owner } = this.tokenize(texts, longText);
-    // Longest first, so each batch pads to a similar length and the first batch shows the worst case.
-    const order = Array.from(windows.keys()).sort((a, b) => windows[b].length - windows[a].length);
-    const out = new Float32Array(texts.length * this.dim);
-    const pieces = new Int32Array(texts.length);
-    const finished = new Set<number>();
-    for (let start = 0; start < order.length; start += batchSize) {
-      const rows = order.slice(start, start + batchSize);
-      const padded = padBatch(rows.map((r) => windows[r]), this.maxSeqLength);
-      const ids = tf.tensor2d(padded.ids, [padded.batch, padded.seqLength], 'int32');
-      const mask = tf.tensor2d(padded.mask, [padded.batch, padded.seqLength], 'float32');
-      let embedded: tf.Tensor2D | null = null;
-      try {
-        embedded = this.forward(ids, mask);
-        const data = (await embedded.data()) as Float32Array;
-        rows.forEach((r, j) => {
-          const text = owner[r];
-          pieces[text]++;
-          for (let d = 0; d < this.dim; d++) out[text * this.dim + d] += data[j * this.dim + d];
-          finished.add(text);
-        });
-      } finally {
-        tf.dispose([ids, mask]);
-        if (embedded) embedded.dispose();
-      }
-      options.onProgress?.(finished.size, texts.length);
-    }
-    if (longText.policy === 'chunk') normalizeRows(out, pieces, this.dim);
-    return out;
+  protected windowIds(texts: string[], longText: LongTextOptions | undefined): { windows: number[][]; owner: Int32Array } {
+    return this.tokenize(texts, longText);
+  }
+
+  /** The windows' mean, re-normalised: the graph's output is unit length, so is a long text's. */
+  protected poolWindows(sums: Float32Array, counts: Int32Array): void {
+    meanOfWindows(sums, counts, this.dim, true);
   }
 
   /** The variables of the top k transformer layers (plus the tanh projection above them); k =
@@ -326,25 +277,8 @@ export class UseLiteEncoder implements TextEncoder {
     return vars;
   }
 
-  /** Every weight under its name in the shipped files (for export and re-import). */
-  namedWeights(): { name: string; tensor: tf.Tensor }[] {
-    return this.params.map((p) => ({ name: p.name, tensor: p.variable }));
-  }
-
-  /** Overwrites weights by file name (shapes asserted), e.g. fine-tuned layers from a bundle. */
-  assignWeights(weights: { name: string; data: Float32Array }[]): void {
-    assignNamedParams(this.params, weights);
-  }
-
-  /** Recomputes weightsHash from the current variable values (after fine-tuning). */
-  async rehash(): Promise<string> {
-    this.weightsHash = await hashNamedParams(this.params);
-    return this.weightsHash;
-  }
-
   dispose(): void {
-    for (const p of this.params) p.variable.dispose();
-    this.params.length = 0;
+    super.dispose();
     this.timingTable.dispose();
   }
 }
@@ -365,16 +299,6 @@ function timingTable(inverseScales: Float32Array, length: number): tf.Tensor2D {
     }
   }
   return tf.tensor2d(table, [length, 2 * half]);
-}
-
-function normalizeRows(out: Float32Array, counts: Int32Array, dim: number): void {
-  for (let i = 0; i < counts.length; i++) {
-    if (counts[i] <= 1) continue;
-    let sq = 0;
-    for (let d = 0; d < dim; d++) sq += out[i * dim + d] ** 2;
-    const inv = 1 / Math.sqrt(Math.max(sq, 1e-24));
-    for (let d = 0; d < dim; d++) out[i * dim + d] *= inv;
-  }
 }
 
 /** Loads the encoder from its files (model.json, vocab.json, shards); asserts every name and shape. */
