@@ -1,4 +1,5 @@
 import type { Misclassified } from './protocol';
+import { argmaxRow } from '../core/train/scores';
 
 const MAX_MISCLASSIFIED = 50;
 
@@ -13,8 +14,7 @@ export function misclassifiedRows(
   const k = labels.length;
   const out: Misclassified[] = [];
   valRows.forEach((row, i) => {
-    let arg = 0;
-    for (let j = 1; j < k; j++) if (probs[i * k + j]! > probs[i * k + arg]!) arg = j;
+    const arg = argmaxRow(probs, i, k);
     if (arg !== valY[i]) {
       out.push({ text: rows.texts[row]!, line: rows.lines[row]!, trueLabel: labels[valY[i]!]!, predictedLabel: labels[arg]!, confidence: probs[i * k + arg]! });
     }

@@ -7,6 +7,7 @@
 // validation rows the fitted log T is shrunk towards 0 (T = 1) by n / (n + 30): 15 rows are too
 // few to trust a strong correction, and a validation set without a single error would otherwise
 // push T towards 0 and make the model *more* certain.
+import { argmaxRow, logLoss } from './scores';
 
 export const ECE_BINS = 10;
 
@@ -29,12 +30,7 @@ export function applyTemperature(probs: Float32Array, k: number, temperature: nu
   return probs;
 }
 
-/** Mean negative log-likelihood of the true labels. */
-export function logLoss(probs: Float32Array, y: ArrayLike<number>, k: number): number {
-  let loss = 0;
-  for (let i = 0; i < y.length; i++) loss -= Math.log(Math.max(probs[i * k + y[i]!]!, 1e-7));
-  return y.length ? loss / y.length : 0;
-}
+export { logLoss };
 
 /**
  * Expected calibration error: rows binned by their top probability into ECE_BINS equal-width
@@ -47,8 +43,7 @@ export function expectedCalibrationError(probs: Float32Array, y: ArrayLike<numbe
   const conf = new Float64Array(bins);
   const correct = new Float64Array(bins);
   for (let i = 0; i < n; i++) {
-    let arg = 0;
-    for (let c = 1; c < k; c++) if (probs[i * k + c]! > probs[i * k + arg]!) arg = c;
+    const arg = argmaxRow(probs, i, k);
     const p = probs[i * k + arg]!;
     const b = Math.min(bins - 1, Math.floor(p * bins));
     count[b]!++;

@@ -12,6 +12,7 @@ import { DEFAULT_FINETUNE_CONFIG, FineTuner, NonFiniteLossError, type FineTuneCo
 import { evaluate, type Metrics } from './metrics';
 import { warmupLinearDecay } from './schedule';
 import { TrainError } from './errors';
+import { argmaxRow, BestEpoch, rowLoss } from './scores';
 
 export interface FineTuneRunConfig extends FineTuneConfig {
   epochs: number;
@@ -145,9 +146,7 @@ export async function fineTune(
   const history: FineTuneEpochLog[] = resumeFrom ? resumeFrom.history.slice() : [];
   const batchesPerEpoch = Math.ceil(trainIds.length / config.batchSize);
   const totalSteps = batchesPerEpoch * config.epochs;
-  let bestEpoch = resumeFrom?.bestEpoch ?? 0;
-  let bestF1 = resumeFrom?.bestMacroF1 ?? -1;
-  let bestLoss = resumeFrom?.bestValLoss ?? Infinity;
+  const tracker = new BestEpoch(config.patience, resumeFrom && resumeFrom.bestEpoch > 0 ? { epoch: resumeFrom.bestEpoch, f1: resumeFrom.bestMacroF1, loss: resumeFrom.bestValLoss } : null);
   let stopReason: StopReason = 'completed';
   let message: string | null = null;
 
@@ -216,12 +215,7 @@ export async function fineTune(
       }
       history.push(log);
       hooks.onEpoch?.(log);
-      const improved = val.metrics.macroF1 > bestF1 || (val.metrics.macroF1 === bestF1 && val.loss < bestLoss);
-      if (improved) {
-        bestF1 = val.metrics.macroF1;
-        bestLoss = val.loss;
-        bestEpoch = epoch;
-      }
+      const improved = tracker.offer(epoch, { f1: val.metrics.macroF1, loss: val.loss });
       latest = await currentWeights();
       if (improved) best = latest;
       await hooks.onCheckpoint?.({
@@ -229,14 +223,14 @@ export async function fineTune(
         config,
         ...latest,
         history: history.slice(),
-        bestEpoch,
-        bestMacroF1: bestF1,
-        bestValLoss: bestLoss,
+        bestEpoch: tracker.best!.epoch,
+        bestMacroF1: tracker.best!.f1,
+        bestValLoss: tracker.best!.loss,
         bestWeights: best === latest ? null : best,
         optimizer: await tuner.optimizerState(nameOf),
       });
       if (stopReason === 'user') break;
-      if (config.patience > 0 && epoch - bestEpoch >= config.patience && epoch < config.epochs) {
+      if (tracker.shouldStop(epoch, config.epochs)) {
         stopReason = 'early-stopping';
         break;
       }
@@ -254,7 +248,7 @@ export async function fineTune(
     const final = await evaluateSplit(tuner, encoder, valIds, data.valY, data.numClasses, config.batchSize);
     return {
       history,
-      bestEpoch: restore === best ? bestEpoch : history.length,
+      bestEpoch: restore === best ? tracker.best!.epoch : history.length,
       stopReason,
       message,
       metrics: final.metrics,
@@ -294,10 +288,8 @@ async function evaluateSplit(
     const p = padBatch(rows.map((r) => ids[r]), encoder.maxSeqLength);
     const probs = await tuner.predict(p.ids, p.mask, p.batch, p.seqLength);
     rows.forEach((r, j) => {
-      let arg = 0;
-      for (let c = 1; c < numClasses; c++) if (probs[j * numClasses + c] > probs[j * numClasses + arg]) arg = c;
-      predicted[r] = arg;
-      loss -= Math.log(Math.max(probs[j * numClasses + labels[r]], 1e-12));
+      predicted[r] = argmaxRow(probs, j, numClasses);
+      loss += rowLoss(probs[j * numClasses + labels[r]!]!);
     });
   }
   return { loss: ids.length ? loss / ids.length : NaN, metrics: evaluate(labels, predicted, numClasses) };

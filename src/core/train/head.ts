@@ -6,6 +6,7 @@ import { mulberry32, shuffleInPlace } from '../data/random';
 import { balancedClassWeights } from './class-weights';
 import { TrainError } from './errors';
 import { evaluate, type Metrics } from './metrics';
+import { argmaxRows, BestEpoch, logLoss } from './scores';
 import { checkHeadConfig, checkHeadData } from './head-checks';
 import type { HeadTrainConfig } from '../model/config';
 import { DEFAULT_HEAD_TRAIN_CONFIG } from '../model/specs';
@@ -135,7 +136,6 @@ function predictShape(model: tf.LayersModel, x: Float32Array, dim: number): { n:
   return { n: x.length / dim, k: model.outputs[0]!.shape[1] as number };
 }
 
-const F1_EPSILON = 1e-9;
 const YIELD_EVERY_MS = 50;
 
 export async function trainHead(data: HeadTrainData, cfg: Partial<HeadTrainConfig> = {}, hooks: HeadTrainHooks = {}): Promise<HeadTrainResult> {
@@ -151,8 +151,8 @@ export async function trainHead(data: HeadTrainData, cfg: Partial<HeadTrainConfi
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const rng = mulberry32(c.seed ^ 0x5bd1e995);
   const history: EpochLog[] = [];
-  let best: { weights: tf.Tensor[]; epoch: number; f1: number; loss: number; metrics: Metrics } | null = null;
-  let sinceBest = 0;
+  const tracker = new BestEpoch(c.patience);
+  let best: { weights: tf.Tensor[]; metrics: Metrics } | null = null;
   let stoppedEarly = false;
   let stoppedByUser = false;
   let lastYield = performance.now();
@@ -214,17 +214,15 @@ export async function trainHead(data: HeadTrainData, cfg: Partial<HeadTrainConfi
       };
       history.push(log);
       hooks.onEpoch?.(log);
-      const f1 = val.metrics.macroF1;
-      if (!best || f1 > best.f1 + F1_EPSILON || (Math.abs(f1 - best.f1) <= F1_EPSILON && val.loss < best.loss)) {
+      if (tracker.offer(epoch, { f1: val.metrics.macroF1, loss: val.loss })) {
         if (best) tf.dispose(best.weights);
-        best = { weights: model.getWeights().map((w) => w.clone()), epoch, f1, loss: val.loss, metrics: val.metrics };
-        sinceBest = 0;
-      } else if (c.patience > 0 && ++sinceBest >= c.patience) {
+        best = { weights: model.getWeights().map((w) => w.clone()), metrics: val.metrics };
+      } else if (tracker.shouldStop(epoch, c.epochs)) {
         stoppedEarly = true;
       }
     }
     model.setWeights(best!.weights);
-    return { model, history, bestEpoch: best!.epoch, stoppedEarly, stoppedByUser, metrics: best!.metrics };
+    return { model, history, bestEpoch: tracker.best!.epoch, stoppedEarly, stoppedByUser, metrics: best!.metrics };
   } catch (err) {
     model.dispose();
     throw err;
@@ -237,16 +235,7 @@ export async function trainHead(data: HeadTrainData, cfg: Partial<HeadTrainConfi
 async function validate(model: tf.LayersModel, data: HeadTrainData): Promise<{ loss: number; metrics: Metrics }> {
   const k = data.numClasses;
   const probs = await predictProbaAsync(model, data.valX, data.dim);
-  const n = data.valY.length;
-  const pred = new Int32Array(n);
-  let loss = 0;
-  for (let i = 0; i < n; i++) {
-    let arg = 0;
-    for (let j = 1; j < k; j++) if (probs[i * k + j]! > probs[i * k + arg]!) arg = j;
-    pred[i] = arg;
-    loss -= Math.log(Math.max(probs[i * k + data.valY[i]!]!, 1e-7));
-  }
-  return { loss: loss / n, metrics: evaluate(data.valY, pred, k) };
+  return { loss: logLoss(probs, data.valY, k), metrics: evaluate(data.valY, argmaxRows(probs, k), k) };
 }
 
 /**

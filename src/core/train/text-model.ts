@@ -18,6 +18,9 @@ import { evaluate, type Metrics } from './metrics';
 import { fitVectorizer, sparseRows, transform, type NgramConfig, type NgramVectorizer, type SparseRows } from './ngram';
 import { mulberry32, shuffleInPlace } from '../data/random';
 import { balancedClassWeights } from './class-weights';
+import { argmaxRows, better } from './scores';
+
+export { argmaxRows };
 
 export type ModelKind = 'baseline' | 'encoder' | 'hybrid' | 'blend';
 export const MODEL_KINDS: readonly ModelKind[] = ['baseline', 'encoder', 'hybrid', 'blend'];
@@ -133,22 +136,6 @@ export const HYBRID_EMBEDDING_SCALE = 1;
 const TIE = 1e-9;
 
 export class StoppedError extends TrainError {}
-
-/** a better than b: higher macro-F1, ties broken by lower log-loss. */
-function better(a: { f1: number; loss: number }, b: { f1: number; loss: number } | null): boolean {
-  return !b || a.f1 > b.f1 + TIE || (Math.abs(a.f1 - b.f1) <= TIE && a.loss < b.loss);
-}
-
-export function argmaxRows(probs: ArrayLike<number>, k: number): Int32Array {
-  const n = probs.length / k;
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let arg = 0;
-    for (let c = 1; c < k; c++) if (probs[i * k + c]! > probs[i * k + arg]!) arg = c;
-    out[i] = arg;
-  }
-  return out;
-}
 
 function score(probs: Float32Array, y: Int32Array, k: number): { metrics: Metrics; loss: number; f1: number } {
   const metrics = evaluate(y, argmaxRows(probs, k), k);
