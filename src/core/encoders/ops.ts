@@ -3,6 +3,7 @@
 // than without (measured: 3.0 s vs 0.12 s for 2048×512 · 512×1536), and its default gradients
 // use exactly those flags. An explicit transpose is memory-bound and cheap in comparison.
 import * as tf from '@tensorflow/tfjs-core';
+import { isRecordingGradients } from '../tfjs-internals';
 
 type GradFn = Parameters<typeof tf.customGrad>[0];
 
@@ -42,15 +43,10 @@ function denseGrad(relu: boolean) {
 const denseLinear = denseGrad(false);
 const denseRelu = denseGrad(true);
 
-/** Whether a gradient tape is recording (inside tf.grads / variableGrads / optimizer.minimize). */
-function recording(): boolean {
-  return (tf.engine() as unknown as { state: { activeTape: unknown } }).state.activeTape != null;
-}
-
 /** x·W + b (W stored [in, out]), optionally ReLU'd, in one fused kernel; fast gradients. */
 export function dense(x: tf.Tensor2D, kernel: tf.Tensor, bias: tf.Tensor, activation?: 'relu'): tf.Tensor2D {
   // Outside a tape the custom-gradient wrapper only costs (it keeps its saved tensors): ~10%.
-  if (!recording()) return tf.fused.matMul({ a: x, b: kernel as tf.Tensor2D, bias, activation }) as tf.Tensor2D;
+  if (!isRecordingGradients()) return tf.fused.matMul({ a: x, b: kernel as tf.Tensor2D, bias, activation }) as tf.Tensor2D;
   return activation === 'relu' ? denseRelu(x, kernel, bias) : denseLinear(x, kernel, bias);
 }
 

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FormatError } from './errors';
 import { assertFiniteWeights } from './safetensors';
+import { disposeVariablesSince, variableNames } from '../tfjs-internals';
 
 export interface HeadArtifacts {
   /** model.json: {format, generatedBy, convertedBy, modelTopology, weightsManifest}. */
@@ -76,11 +77,11 @@ export async function artifactsToHead(modelJson: object, weightsBin: Uint8Array)
   const { topology, weightSpecs, weightData } = checkHeadArtifacts(modelJson, weightsBin);
   // checkTopology makes tfjs allocate exactly the weights listed; should loading still fail,
   // dispose whatever variables it created, so a refused file leaks nothing.
-  const before = new Set(Object.keys(tf.engine().registeredVariables));
+  const before = variableNames();
   try {
     return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology, weightSpecs, weightData }));
   } catch (err) {
-    for (const [name, v] of Object.entries(tf.engine().registeredVariables)) if (!before.has(name)) v.dispose();
+    disposeVariablesSince(before);
     throw new FormatError('invalid-model', `artifactsToHead: tfjs could not build the head (${(err as Error).message})`);
   }
 }

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TextEncoder } from '../encoders/types';
 import { DEFAULT_FINETUNE_SETTINGS } from '../model/specs';
 import { TrainError } from './errors';
+import { adamInternals, setLearningRate } from '../tfjs-internals';
 
 export interface FineTuneConfig {
   /** Encoder layers unfrozen from the top (0 = head only, on the fly). */
@@ -140,8 +141,7 @@ export class FineTuner {
         }
         if (Object.keys(headGrads).length > 0) this.headOptimizer.applyGradients(headGrads);
         if (Object.keys(encoderGrads).length > 0) {
-          // Adam reads its (protected) learningRate on every update; this is how a schedule reaches it.
-          (this.encoderOptimizer as unknown as { learningRate: number }).learningRate = this.config.encoderLearningRate * encoderLrScale;
+          setLearningRate(this.encoderOptimizer, this.config.encoderLearningRate * encoderLrScale);
           this.encoderOptimizer.applyGradients(encoderGrads);
         }
       } finally {
@@ -273,12 +273,6 @@ export class FineTuner {
     this.headKernel.dispose();
     this.headBias.dispose();
   }
-}
-
-/** tfjs's Adam keeps β₁ᵗ, β₂ᵗ in private variables; read them when they are there (null otherwise). */
-function adamInternals(opt: tf.Optimizer): { accBeta1: tf.Variable; accBeta2: tf.Variable } | null {
-  const o = opt as unknown as { accBeta1?: unknown; accBeta2?: unknown };
-  return o.accBeta1 instanceof tf.Variable && o.accBeta2 instanceof tf.Variable ? { accBeta1: o.accBeta1, accBeta2: o.accBeta2 } : null;
 }
 
 /** Scales all gradients together so their global L2 norm is at most maxNorm. */
