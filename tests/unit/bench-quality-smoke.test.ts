@@ -23,4 +23,24 @@ describe('bench:quality (smoke)', () => {
     }
     expect(['baseline', 'encoder', 'hybrid', 'blend']).toContain(size.keptKinds[0]);
   });
+
+  it('--fewshot: baseline, frozen and contrastive per size and seed, and the promised JSON line', () => {
+    const out = execFileSync(
+      process.execPath,
+      ['node_modules/tsx/dist/cli.mjs', 'bench/quality.ts', '--train', '40', '--test', '24', '--fewshot', '3,5', '--seeds', '2', '--max-pairs', '8', '--batch', '4', '--tokens', '16', '--plot', 'bench/out/fewshot-smoke.svg'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 },
+    );
+    const result = JSON.parse(out.trim().split('\n').pop()!);
+    expect(result).toMatchObject({ dataset: 'imdb', test: 24, backend: 'wasm' });
+    expect(Object.keys(result.fewshot)).toEqual(['3', '5']);
+    for (const n of ['3', '5']) {
+      for (const key of ['baseline', 'frozen', 'contrastive']) {
+        const s = result.fewshot[n][key];
+        expect(s.runs, `${n} ${key}`).toBe(2);
+        for (const f of ['acc', 'macroF1', 'sd']) expect(s[f], `${n} ${key} ${f}`).toBeGreaterThanOrEqual(0);
+        expect(s.acc).toBeLessThanOrEqual(1);
+      }
+      for (const run of result.runs[n]) expect(run).toMatchObject({ pairs: 8, steps: 2 });
+    }
+  });
 });
