@@ -13,6 +13,7 @@ import type { EncoderId, EncoderInfo } from './protocol';
 import { EngineError, assertNever } from './errors';
 import { EncoderWeightState, type EncoderOverlay } from './encoder-weights';
 import { IMPORT_REVISION, bertFilesComplete, bertFromRecords, downloadHubModel, encoderSpec, licenseOf, type EncoderSpec } from './hub-encoders';
+import { EmbeddingCache } from '../core/encoders/embedding-cache';
 
 /** Bump when the served USE-lite files change, so caches of the old files are not mixed in. */
 const USE_LITE_REVISION = 'energetic-ai-0.2.0';
@@ -101,6 +102,11 @@ export class EncoderStore {
   /** Hub downloads in progress, so Cancel and Forget can end them (a stalled one used to stay pending). */
   private readonly downloads = new Map<EncoderId, AbortController>();
   private hubBaseUrl = HF_BASE_URL;
+  /**
+   * Per-text embeddings by (encoder, weights hash, long-text reading): a text embedded once for
+   * some weights is not embedded again, across datasets, training, batch predictions and the playground.
+   */
+  readonly embeddings = new EmbeddingCache();
 
   constructor(
     private readonly onDownload: (p: DownloadProgress) => void,

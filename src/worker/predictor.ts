@@ -151,7 +151,7 @@ export class Predictor {
   private embed(head: LoadedHead, texts: string[], onProgress?: (done: number, total: number) => void): Promise<{ x: Float32Array; dim: number }> {
     return this.encoders.use(head.encoderId, head.overlay, async ({ encoder }) => {
       checkHash(encoder, head);
-      const x = await encoder.embedTexts(texts, { batchSize: BATCH_EMBED, longText: head.longText ?? FIRST_WINDOW, ...(onProgress ? { onProgress } : {}) });
+      const x = await this.encoders.embeddings.embed(encoder, texts, { batchSize: BATCH_EMBED, longText: head.longText ?? FIRST_WINDOW, ...(onProgress ? { onProgress } : {}) });
       return { x, dim: encoder.dim };
     });
   }

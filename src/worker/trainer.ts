@@ -78,7 +78,7 @@ export class Trainer {
       if (!vectors || vectors.length !== n * dim) {
         const report = progressReporter(this.emit, 'embed');
         report(0, n);
-        vectors = await encoder.embedTexts(rows.texts, {
+        vectors = await this.encoders.embeddings.embed(encoder, rows.texts, {
           batchSize: EMBED_BATCH,
           longText,
           onProgress: (done, total) => {

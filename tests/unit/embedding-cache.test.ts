@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cacheKey, EmbeddingCache, type EmbeddingStore } from '../../src/core/encoders/embedding-cache';
 import type { EncodeOptions, TextEncoder } from '../../src/core/encoders/types';
+import { EncoderStore } from '../../src/worker/encoders';
 
 /** A fake encoder for speed (unit tests may use fakes): deterministic vectors, counts what it embeds. */
 function fakeEncoder(hash = 'h1'): TextEncoder & { embedded: string[] } {
@@ -50,6 +51,35 @@ describe('EmbeddingCache', () => {
     const fineTuned = fakeEncoder('h2-after-fine-tuning');
     await cache.embed(fineTuned, ['a']);
     expect(fineTuned.embedded).toEqual(['a']);
+  });
+
+  it('keys by the long-text reading too: more or overlapping windows embed a long text differently', async () => {
+    const e = { id: 'e', weightsHash: 'x' };
+    const chunk16 = cacheKey(e, 'a', { policy: 'chunk', maxWindows: 16 });
+    expect(cacheKey(e, 'a', { policy: 'chunk', maxWindows: 16, overlap: 0 })).toBe(chunk16);
+    expect(cacheKey(e, 'a', { policy: 'chunk', maxWindows: 4 })).not.toBe(chunk16);
+    expect(cacheKey(e, 'a', { policy: 'chunk', maxWindows: 16, overlap: 0.5 })).not.toBe(chunk16);
+    expect(cacheKey(e, 'a', { policy: 'truncate', maxWindows: 1 })).not.toBe(chunk16);
+    const cache = new EmbeddingCache();
+    const enc = fakeEncoder();
+    await cache.embed(enc, ['a'], { longText: { policy: 'chunk', maxWindows: 16 } });
+    await cache.embed(enc, ['a'], { longText: { policy: 'chunk', maxWindows: 16 } });
+    await cache.embed(enc, ['a'], { longText: { policy: 'truncate', maxWindows: 1 } });
+    expect(enc.embedded).toEqual(['a', 'a']);
+  });
+
+  it('embeds a call larger than the cache directly, keeping what it holds', async () => {
+    const cache = new EmbeddingCache(null, 3);
+    const enc = fakeEncoder();
+    await cache.embed(enc, ['a']);
+    await cache.embed(enc, ['a', 'b', 'c', 'd']);
+    expect(enc.embedded).toEqual(['a', 'a', 'b', 'c', 'd']);
+    await cache.embed(enc, ['a']);
+    expect(enc.embedded.length).toBe(5);
+  });
+
+  it('is wired into the worker: one cache per engine, used by training and prediction', () => {
+    expect(new EncoderStore(() => undefined, () => undefined).embeddings).toBeInstanceOf(EmbeddingCache);
   });
 
   it('reads through to and writes to a persistent store (a new cache, as after a reload)', async () => {

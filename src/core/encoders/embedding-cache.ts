@@ -1,7 +1,8 @@
-// Embeddings keyed by (encoder id + weights hash, normalised text): a text is embedded once per
-// set of encoder weights, whatever dataset or run it appears in. An optional store persists them
+// Embeddings keyed by (encoder id + weights hash, long-text reading, normalised text): a text is
+// embedded once per set of encoder weights, whatever dataset or run it appears in. The worker
+// keeps one in memory (worker/encoders.ts) for training, batch prediction and the playground. An optional store persists them
 // (the app backs it with IndexedDB); a bounded in-memory map sits in front of it.
-import type { EncodeOptions, TextEncoder } from './types';
+import type { EncodeOptions, LongTextOptions, TextEncoder } from './types';
 
 /** Persistence behind the cache (e.g. an IndexedDB object store). */
 export interface EmbeddingStore {
@@ -10,8 +11,10 @@ export interface EmbeddingStore {
 }
 
 /** NFKC only: every encoder here normalises with NFKC (or less) first, so equal keys embed equally. */
-export function cacheKey(encoder: Pick<TextEncoder, 'id' | 'weightsHash'>, text: string): string {
-  return `${encoder.id}|${encoder.weightsHash}|${text.normalize('NFKC')}`;
+export function cacheKey(encoder: Pick<TextEncoder, 'id' | 'weightsHash'>, text: string, longText?: LongTextOptions): string {
+  // A long text read in more windows (or overlapping ones) embeds differently: the reading is part of the key.
+  const reading = longText ? `${longText.policy}:${longText.maxWindows}:${longText.overlap ?? 0}` : 'default';
+  return `${encoder.id}|${encoder.weightsHash}|${reading}|${text.normalize('NFKC')}`;
 }
 
 export class EmbeddingCache {
@@ -26,7 +29,10 @@ export class EmbeddingCache {
 
   /** Embeds `texts` ([n, dim] row-major), computing only what neither memory nor the store holds. */
   async embed(encoder: TextEncoder, texts: string[], options: EncodeOptions = {}): Promise<Float32Array> {
-    const keys = texts.map((t) => cacheKey(encoder, t));
+    // More texts than the cache holds (a whole large dataset): caching them would evict everything
+    // else and hold a second copy of every vector, so they are embedded directly.
+    if (texts.length > this.maxMemoryEntries) return encoder.embedTexts(texts, options);
+    const keys = texts.map((t) => cacheKey(encoder, t, options.longText));
     const found = new Map<string, Float32Array>();
     const notInMemory = [...new Set(keys.filter((k) => !this.memory.has(k)))];
     for (const k of keys) if (this.memory.has(k)) found.set(k, this.memory.get(k)!);
