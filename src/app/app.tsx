@@ -1,8 +1,8 @@
-// The app shell: the worker client, the backend badge, and the tabs. Features never import
+// The app shell: the worker client, the backend badge, and the three steps (Data → Train → Try & export). Features never import
 // each other; what they share (selected dataset, run, encoder) lives here and goes down as props.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { createWorkerClient, type EngineClient } from '../worker/client';
-import type { BackendInfo, BackendRequest, EncoderId, StorageEstimate } from '../worker/protocol';
+import type { BackendInfo, BackendRequest, EncoderId, RunDetail, StorageEstimate } from '../worker/protocol';
 import { EngineProvider } from './engine-context';
 import { Header } from './header';
 import { DatasetsPage } from '../features/datasets/datasets-page';
@@ -11,24 +11,49 @@ import { EncoderPanel } from '../features/models/encoder-panel';
 import { TrainingPage } from '../features/training/training-page';
 import { PlaygroundPage } from '../features/playground/playground-page';
 import { ExportPage } from '../features/export/export-page';
-import { errorText } from '../components/format';
+import { errorText, pct, validationRows } from '../components/format';
+import { Disclosure, useDisclosure } from '../components/disclosure';
+import { ResultDetails, ResultSummary } from '../features/training/result-view';
+import { AnnouncerProvider, useAnnounce } from './announcer';
+import { Stepper, stepPanelId, stepTabId } from './stepper';
+import { useRunDetail } from './use-run-detail';
 import { ActivityClient } from './activity';
 import { useOfflineState } from './use-offline';
 import { UpdateBanner } from './update-banner';
 import { PageErrorBoundary } from '../components/error-boundary';
 
-const TABS = [
-  { id: 'datasets', title: 'Datasets' },
-  { id: 'train', title: 'Train' },
-  { id: 'playground', title: 'Playground' },
-  { id: 'export', title: 'Export / import' },
+/** The three steps; the old tab routes (#playground, #export) open step 3. */
+const STEPS = [
+  { id: 'datasets', title: 'Data', testId: 'tab-datasets' },
+  { id: 'train', title: 'Train', testId: 'tab-train' },
+  { id: 'try', title: 'Try & export', testId: 'tab-try' },
 ] as const;
-type TabId = (typeof TABS)[number]['id'];
+type StepId = (typeof STEPS)[number]['id'];
 
-function tabFromHash(): TabId {
+function stepFromHash(): StepId {
   const h = location.hash.replace(/^#\/?/, '');
-  return TABS.some((t) => t.id === h) ? (h as TabId) : 'datasets';
+  if (h === 'playground' || h === 'export') return 'try';
+  return STEPS.some((t) => t.id === h) ? (h as StepId) : 'datasets';
 }
+
+/** The selected run and dataset survive a reload. */
+function stored(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+function store(key: string, value: string | null): void {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // Storage refused: the choice is simply not remembered.
+  }
+}
+const RUN_KEY = 'texttune.runId';
+const DATASET_KEY = 'texttune.datasetId';
 
 function backendFromUrl(): BackendRequest {
   const b = new URLSearchParams(location.search).get('backend');
@@ -62,15 +87,41 @@ function sharedClient(): ActivityClient {
 }
 
 export function App() {
+  return (
+    <AnnouncerProvider>
+      <AppBody />
+    </AnnouncerProvider>
+  );
+}
+
+function AppBody() {
   const client = sharedClient();
-  const [tab, setTab] = useState<TabId>(tabFromHash);
+  const announce = useAnnounce();
+  const [step, setStep] = useState<StepId>(stepFromHash);
   const [backend, setBackend] = useState<BackendInfo | null>(null);
   const [backendError, setBackendError] = useState<string | null>(null);
   const [storage, setStorage] = useState<StorageEstimate | null>(null);
-  const [datasetId, setDatasetId] = useState<string | null>(null);
-  const [runId, setRunId] = useState<string | null>(null);
+  const [datasetId, setDatasetIdState] = useState<string | null>(() => stored(DATASET_KEY));
+  const [runId, setRunIdState] = useState<string | null>(() => stored(RUN_KEY));
   const [encoderId, setEncoderId] = useState<EncoderId>('use-lite');
+  /** Bumped when runs change outside the Train step (imports), so its table refetches. */
+  const [runsVersion, setRunsVersion] = useState(0);
+  const [improveSignal, setImproveSignal] = useState(0);
+  const [detailsOpen, setDetailsOpen] = useDisclosure('texttune.detailsOpen');
   const offline = useOfflineState(client, backend !== null);
+  const run = useRunDetail(client, runId, runsVersion);
+  /** Where focus goes once the next step (and the run it shows) is on screen. */
+  const pendingFocus = useRef<'panel' | 'result' | 'export' | null>(null);
+  const resultHeading = useRef<HTMLHeadingElement>(null);
+
+  const setDatasetId = useCallback((id: string | null) => {
+    setDatasetIdState(id);
+    store(DATASET_KEY, id);
+  }, []);
+  const setRunId = useCallback((id: string | null) => {
+    setRunIdState(id);
+    store(RUN_KEY, id);
+  }, []);
 
   useEffect(() => {
     // The auto backend may switch backends after measuring them (first use of an encoder).
@@ -83,65 +134,142 @@ export function App() {
 
   useEffect(() => {
     client.call('storage.estimate', null).then(setStorage, () => undefined);
-  }, [client, tab, runId, datasetId, offline.encoderStored]);
+  }, [client, step, runId, datasetId, offline.encoderStored]);
 
   useEffect(() => {
-    const onHash = () => setTab(tabFromHash());
+    const onHash = () => setStep(stepFromHash());
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
 
-  const go = useCallback((t: TabId) => {
-    location.hash = t;
-    setTab(t);
+  const go = useCallback((s: StepId, focus: 'panel' | 'result' | 'export' | null = null) => {
+    if (location.hash.replace(/^#\/?/, '') !== s) location.hash = s;
+    setStep(s);
+    pendingFocus.current = focus;
   }, []);
+
+  // Moves focus once the step is visible (and, for the result, once its run has loaded).
+  useEffect(() => {
+    const target = pendingFocus.current;
+    if (!target) return;
+    if (target === 'result') {
+      if (!run || run.id !== runId || !resultHeading.current) return;
+      resultHeading.current.focus();
+      resultHeading.current.scrollIntoView({ block: 'nearest' });
+    } else if (target === 'export') {
+      const h = document.getElementById('export-heading');
+      h?.focus();
+      h?.scrollIntoView({ block: 'start' });
+    } else {
+      document.getElementById(stepPanelId(step))?.querySelector<HTMLElement>('h2[tabindex]')?.focus();
+    }
+    pendingFocus.current = null;
+  }, [step, run, runId]);
+
   const trainOn = useCallback(
     (id: string) => {
       setDatasetId(id);
-      go('train');
+      go('train', 'panel');
     },
-    [go],
+    [go, setDatasetId],
   );
+  const showResult = useCallback(
+    (id: string) => {
+      setRunId(id);
+      go('try', 'result');
+    },
+    [go, setRunId],
+  );
+  const finished = useCallback(
+    (r: RunDetail) => {
+      setRunsVersion((v) => v + 1);
+      showResult(r.id);
+      announce(`Training finished: ${pct(r.metrics.accuracy)} right on ${validationRows(r.metrics.perClass)} held-out examples. The result and a box to try the model are shown.`);
+    },
+    [showResult, announce],
+  );
+
+  const summary = run && run.id === runId ? (
+    <ResultSummary
+      ref={resultHeading}
+      run={run}
+      onDetails={() => {
+        setDetailsOpen(true);
+        requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="result-details-panel-toggle"]')?.focus());
+      }}
+      onImprove={() => {
+        go('train');
+        setImproveSignal((n) => n + 1);
+      }}
+      onExport={() => go('try', 'export')}
+    />
+  ) : null;
 
   return (
     <EngineProvider client={client}>
       <div className="sticky">
         <Header backend={backend} backendError={backendError} storage={storage} offline={offline} />
         <UpdateBanner update={offline.update} busy={offline.busy} />
-        <nav className="tabs" role="tablist" aria-label="Sections">
-          {TABS.map((t) => (
-            <button key={t.id} role="tab" type="button" aria-selected={tab === t.id} data-testid={`tab-${t.id}`} onClick={() => go(t.id)}>
-              {t.title}
-            </button>
-          ))}
-        </nav>
+        <Stepper steps={STEPS} current={step} onSelect={(s) => go(s)} />
       </div>
-      {/* Panels stay mounted so a running training keeps its live view when you switch tabs. */}
+      {/* Panels stay mounted so a running training keeps its live view when you switch steps. */}
       <main>
-        <div role="tabpanel" hidden={tab !== 'datasets'}>
-          <PageErrorBoundary page="Datasets">
-            <DatasetsPage active={tab === 'datasets'} onTrain={trainOn} />
+        <div role="tabpanel" id={stepPanelId('datasets')} aria-labelledby={stepTabId('datasets')} hidden={step !== 'datasets'}>
+          <PageErrorBoundary page="Data">
+            <DatasetsPage active={step === 'datasets'} onTrain={trainOn} />
           </PageErrorBoundary>
         </div>
-        <div role="tabpanel" hidden={tab !== 'train'}>
-          <PageErrorBoundary page="Encoder">
-            <EncoderPanel value={encoderId} onChange={setEncoderId} active={tab === 'train'} hubBaseUrl={HUB_BASE_URL} />
-          </PageErrorBoundary>
-          <PageErrorBoundary page="Performance">
-            <PerformancePanel encoderId={encoderId} active={tab === 'train'} />
-          </PageErrorBoundary>
+        <div role="tabpanel" id={stepPanelId('train')} aria-labelledby={stepTabId('train')} hidden={step !== 'train'}>
           <PageErrorBoundary page="Train">
-            <TrainingPage active={tab === 'train'} encoderId={encoderId} datasetId={datasetId} onDatasetChange={setDatasetId} onRunSelected={setRunId} />
+            <TrainingPage
+              active={step === 'train'}
+              encoderId={encoderId}
+              datasetId={datasetId}
+              onDatasetChange={setDatasetId}
+              runsVersion={runsVersion}
+              selectedRunId={runId}
+              improveSignal={improveSignal}
+              onFinished={finished}
+              onShowRun={showResult}
+              onGoToData={() => go('datasets', 'panel')}
+              advanced={
+                <>
+                  <PageErrorBoundary page="Encoder">
+                    <EncoderPanel value={encoderId} onChange={setEncoderId} active={step === 'train'} hubBaseUrl={HUB_BASE_URL} />
+                  </PageErrorBoundary>
+                  <PageErrorBoundary page="Performance">
+                    <PerformancePanel encoderId={encoderId} active={step === 'train'} />
+                  </PageErrorBoundary>
+                </>
+              }
+            />
           </PageErrorBoundary>
         </div>
-        <div role="tabpanel" hidden={tab !== 'playground'}>
-          <PageErrorBoundary page="Playground">
-            <PlaygroundPage active={tab === 'playground'} runId={runId} onRunSelected={setRunId} />
+        <div role="tabpanel" id={stepPanelId('try')} aria-labelledby={stepTabId('try')} hidden={step !== 'try'}>
+          <PageErrorBoundary page="Try">
+            <PlaygroundPage
+              active={step === 'try'}
+              runId={runId}
+              onRunSelected={setRunId}
+              runsVersion={runsVersion}
+              lead={summary}
+              between={
+                run && run.id === runId ? (
+                  <Disclosure title="Details: every model compared, per-label scores, mistakes" open={detailsOpen} onToggle={setDetailsOpen} testId="result-details-panel">
+                    <ResultDetails run={run} />
+                  </Disclosure>
+                ) : null
+              }
+            />
           </PageErrorBoundary>
-        </div>
-        <div role="tabpanel" hidden={tab !== 'export'}>
           <PageErrorBoundary page="Export / import">
-            <ExportPage active={tab === 'export'} runId={runId} onRunSelected={setRunId} />
+            <ExportPage
+              active={step === 'try'}
+              runId={runId}
+              onRunSelected={setRunId}
+              runsVersion={runsVersion}
+              onImported={() => setRunsVersion((v) => v + 1)}
+            />
           </PageErrorBoundary>
         </div>
       </main>

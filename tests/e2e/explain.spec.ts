@@ -1,7 +1,7 @@
 // Results a person can trust: word highlighting on the sample model, honest numbers, the
 // low-confidence hint. Real training and prediction (no mocks), on WASM.
 import { assert, test } from './fixtures';
-import { download, openApp, predict, tab, train, useSampleAndSave } from './steps';
+import { download, openApp, predict, train, useSampleAndSave, trainSettings } from './steps';
 
 test('explain: on the sample model a clearly positive word is marked as pushing toward "positive"; numbers carry their validation size', async ({ env }) => {
   test.setTimeout(300_000);
@@ -88,7 +88,7 @@ test('explain: on the sample model a clearly positive word is marked as pushing 
   assert(/^3 rows predicted from the text column “column 1” of no-header\.csv/.test((await page.getByTestId('batch-summary').textContent()) ?? ''), 'the card says what was predicted');
 
   // Settings are checked as typed, in the field's own name; a cleared field does not become 0.
-  await tab(page, 'train');
+  await trainSettings(page);
   const batchSize = page.getByTestId('cfg-batchSize');
   await batchSize.fill('');
   assert((await batchSize.getAttribute('aria-invalid')) === 'true', 'a cleared Batch size is marked invalid');

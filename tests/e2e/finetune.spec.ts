@@ -4,7 +4,7 @@
 import { assert, test, type Page } from './fixtures';
 import { unzipSync } from 'fflate';
 import { decodeSafetensors } from '../../src/core/formats/safetensors';
-import { assertClose, exportAs, importBundle, openApp, predict, tab, uploadCsv, useSampleAndSave } from './steps';
+import { assertClose, exportAs, importBundle, openApp, predict, tab, uploadCsv, useSampleAndSave, trainSettings, fineTuneResult } from './steps';
 
 const TINY = [
   'text,label',
@@ -38,7 +38,7 @@ async function selectRun(page: Page, nameMatch: RegExp): Promise<void> {
 }
 
 async function finishedFineTune(page: Page, timeout: number): Promise<void> {
-  await page.getByTestId('ft-details').waitFor({ timeout });
+  await fineTuneResult(page, timeout);
 }
 
 async function numbers(page: Page, testId: string, attr: string): Promise<number[]> {
@@ -55,13 +55,13 @@ test('fine-tune on webgpu: loss falls, tensors flat, persists, prediction change
   await page.getByTestId('dataset-saved').waitFor();
 
   // Head-only first, linear, so fine-tuning starts from its head.
-  await tab(page, 'train');
+  await trainSettings(page);
   await fill(page, { 'cfg-epochs': 10, 'cfg-batchSize': 4, 'cfg-hiddenUnits': 0, 'cfg-learningRate': 0.01 });
   await page.getByTestId('train-button').click();
   await page.getByTestId('run-result').waitFor({ timeout: 240_000 });
   const headOnly = await predict(page, PROBE);
 
-  await tab(page, 'train');
+  await trainSettings(page);
   const init = page.getByTestId('ft-head-init');
   assert((await init.getAttribute('data-kind')) === 'head-run', `the UI says the head starts from the linear head-only run: "${await init.textContent()}"`);
   await fill(page, {
@@ -86,7 +86,7 @@ test('fine-tune on webgpu: loss falls, tensors flat, persists, prediction change
 
   await page.reload();
   await page.getByTestId('backend-name').waitFor();
-  await tab(page, 'train');
+  await trainSettings(page);
   await page.getByTestId('run-item').nth(1).waitFor();
   assert((await page.getByTestId('run-item').count()) === 2, 'both runs survived the reload');
   await selectRun(page, /fine-tuned/);
@@ -100,7 +100,7 @@ test('fine-tune resume after reload (wasm): continues from the checkpoint, histo
   const ctx = await env.newContext('finetune-resume');
   const page = await openApp(env, ctx, 'wasm');
   await useSampleAndSave(page);
-  await tab(page, 'train');
+  await trainSettings(page);
   await fill(page, { 'ft-unfreezeLayers': 1, 'ft-epochs': 5, 'ft-batchSize': 4, 'ft-patience': 0 });
   assert((await page.getByTestId('ft-head-init').getAttribute('data-kind')) === 'fresh', 'without a head-only run the UI says the head starts fresh');
 
@@ -114,7 +114,7 @@ test('fine-tune resume after reload (wasm): continues from the checkpoint, histo
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="ft-checkpoint"]')?.getAttribute('data-epoch') ?? 0) >= 1, null, { timeout: 180_000 });
   await page.reload();
   await page.getByTestId('backend-name').waitFor();
-  await tab(page, 'train');
+  await trainSettings(page);
   const job = page.getByTestId('ft-job').first();
   await job.waitFor();
   const done = Number(await job.getAttribute('data-epochs-done'));
@@ -146,7 +146,7 @@ test('fine-tune resume after reload (wasm): continues from the checkpoint, histo
 
   await page.reload();
   await page.getByTestId('backend-name').waitFor();
-  await tab(page, 'train');
+  await trainSettings(page);
   await page.getByTestId('run-item').first().waitFor();
   assert((await page.getByTestId('ft-job').count()) === 0, 'no unfinished run after a reload either');
   assertClose(await predict(page, PROBE), tuned, 1e-5, 'fine-tuned run after a reload');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import { assert, type Page } from './fixtures';
 import { E2E_HUB_PATH, REPO, test } from './hub-fixture';
-import { batchPredict, download, tab, uploadCsv, useSampleAndSave } from './steps';
+import { batchPredict, download, tab, uploadCsv, useSampleAndSave, trainSettings, fineTuneResult } from './steps';
 
 
 function hostileFiles(): Record<string, Buffer> {
@@ -78,7 +78,7 @@ test('hardening: hostile CSVs keep every row; a formula dataset exports escaped 
   await uploadCsv(page, 'formula-cells.csv', files['formula-cells.csv']!);
   await page.getByTestId('save-dataset').click();
   await page.getByTestId('dataset-saved').waitFor();
-  await tab(page, 'train');
+  await trainSettings(page);
   await page.getByTestId('cfg-epochs').fill('3');
   await page.getByTestId('cfg-batchSize').fill('4');
   await page.getByTestId('train-button').click();
@@ -119,7 +119,7 @@ test.describe.serial('hardening: the Hub', () => {
     const ctx = await env.newContext('hub-hostile');
     const page = await ctx.newPage();
     await open(page, hubApp.base, true);
-    await tab(page, 'train');
+    await trainSettings(page);
     await page.getByTestId('hub-model-input').fill(REPO);
     await page.getByTestId('hub-model-use').click();
 
@@ -141,7 +141,7 @@ test.describe.serial('hardening: the Hub', () => {
     await page.getByTestId('encoder-status').filter({ hasText: 'Loaded: 32-d, 2 layers' }).waitFor({ timeout: 60_000 });
     await page.reload();
     await page.getByTestId('backend-name').waitFor();
-    await tab(page, 'train');
+    await trainSettings(page);
     await page.getByTestId('encoder-select').selectOption(`hf:${REPO}@main`);
     await page.getByTestId('encoder-forget').click();
     await page.getByTestId('encoder-status').filter({ hasText: 'Not downloaded yet' }).waitFor();
@@ -153,11 +153,11 @@ test.describe.serial('hardening: the Hub', () => {
     // A head on the tiny Hub BERT, exported as a bundle from one profile…
     const first = await (await env.newContext('bundle-source')).newPage();
     await open(first, hubApp.base, true);
-    await tab(first, 'train');
+    await trainSettings(first);
     await first.getByTestId('hub-model-input').fill(REPO);
     await first.getByTestId('hub-model-use').click();
     await useSampleAndSave(first);
-    await tab(first, 'train');
+    await trainSettings(first);
     for (const [k, v] of Object.entries({ 'cfg-epochs': 3, 'cfg-batchSize': 8, 'cfg-hiddenUnits': 0 })) await first.getByTestId(k).fill(String(v));
     await first.getByTestId('train-button').click();
     await first.getByTestId('run-result').waitFor({ timeout: 120_000 });
@@ -193,11 +193,11 @@ test.describe.serial('hardening: the Hub', () => {
     const ctx = await env.newContext('two-pages');
     const a = await ctx.newPage();
     await open(a, hubApp.base, true);
-    await tab(a, 'train');
+    await trainSettings(a);
     await a.getByTestId('hub-model-input').fill(REPO);
     await a.getByTestId('hub-model-use').click();
     await useSampleAndSave(a);
-    await tab(a, 'train');
+    await trainSettings(a);
     // Enough epochs (the form's maximum) that the run is still going when its tab closes (the tiny model does several a second).
     for (const [k, v] of Object.entries({ 'ft-unfreezeLayers': 1, 'ft-epochs': 100, 'ft-batchSize': 8, 'ft-patience': 0 })) await a.getByTestId(k).fill(String(v));
     await a.getByTestId('ft-start').click();
@@ -209,7 +209,7 @@ test.describe.serial('hardening: the Hub', () => {
     const c = await ctx.newPage();
     for (const p of [b, c]) {
       await open(p, hubApp.base, true);
-      await tab(p, 'train');
+      await trainSettings(p);
       await p.getByTestId('ft-resume').first().waitFor();
     }
     await b.getByTestId('ft-resume').first().click();
@@ -219,10 +219,10 @@ test.describe.serial('hardening: the Hub', () => {
     const held = await c.evaluate(async () => (await navigator.locks.query()).held?.map((l) => l.name) ?? []);
     assert(held.filter((n) => n?.startsWith('texttune:finetune:')).length === 1, `one page holds the job's lock: ${held}`);
     await b.getByTestId('ft-stop').click();
-    await b.getByTestId('ft-details').waitFor({ timeout: 180_000 });
+    await fineTuneResult(b, 180_000);
     await c.reload();
     await c.getByTestId('backend-name').waitFor();
-    await tab(c, 'train');
+    await trainSettings(c);
     assert((await c.getByTestId('ft-resume').count()) === 0, 'the finished job is gone from the other page too');
   });
 });
@@ -253,7 +253,7 @@ test('hardening: a page that cannot render a stored record shows the error there
   env.pageProblems.length = 0;
   await page.reload();
   await page.getByTestId('backend-name').waitFor();
-  await tab(page, 'train');
+  await trainSettings(page);
   const error = page.getByTestId('page-error').filter({ hasText: /Train could not be shown/ });
   await error.waitFor();
   assert(/toFixed|undefined/.test((await error.textContent()) ?? ''), `the error says what broke: ${await error.textContent()}`);

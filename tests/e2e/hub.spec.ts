@@ -10,7 +10,7 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { assert, type Page } from './fixtures';
 import { E2E_HUB_PATH, REPO, test } from './hub-fixture';
-import { assertClose, download, predict, tab, useSampleAndSave } from './steps';
+import { assertClose, download, predict, tab, useSampleAndSave, trainSettings, fineTuneResult } from './steps';
 
 const ENCODER_ID = `hf:${REPO}@main`;
 const PROBE = 'the movie was great, I loved it';
@@ -56,7 +56,7 @@ test.describe.serial('hub encoders', () => {
     const ctx = await env.newContext('hub');
     const page = await ctx.newPage();
     await openWasm(page, hubApp.base, true);
-    await tab(page, 'train');
+    await trainSettings(page);
     assert(((await page.getByTestId('encoder-license').textContent()) ?? '').length > 0, 'the preset shows its license before downloading');
 
     // Validation and Hub errors are shown in words.
@@ -91,7 +91,7 @@ test.describe.serial('hub encoders', () => {
 
     // A linear head on the tiny BERT's embeddings.
     await useSampleAndSave(page);
-    await tab(page, 'train');
+    await trainSettings(page);
     for (const [k, v] of Object.entries({ 'cfg-epochs': 15, 'cfg-batchSize': 8, 'cfg-hiddenUnits': 0, 'cfg-learningRate': 0.01 })) await page.getByTestId(k).fill(String(v));
     // The Hugging Face export carries the encoder model: keep it, so the import can be compared with this run.
     await page.getByTestId('cfg-keepEncoder').check();
@@ -105,7 +105,7 @@ test.describe.serial('hub encoders', () => {
     checkHfZip(headZip.bytes, 'head-only export');
 
     // Fine-tune the top layer (helper UI from the fine-tuning feature), then export that run too.
-    await tab(page, 'train');
+    await trainSettings(page);
     // The head-only run is the default start; picking a fresh head sticks (it used to snap back).
     const init = page.getByTestId('ft-head-init');
     assert((await init.getAttribute('data-kind')) === 'head-run', `the fine-tune starts from the linear head-only run: "${await init.textContent()}"`);
@@ -116,7 +116,7 @@ test.describe.serial('hub encoders', () => {
     assert((await init.getAttribute('data-kind')) === 'head-run', `the head-only run can be picked again: "${await init.textContent()}"`);
     for (const [k, v] of Object.entries({ 'ft-unfreezeLayers': 1, 'ft-epochs': 2, 'ft-batchSize': 8, 'ft-patience': 0, 'ft-encoderLearningRate': 0.001, 'ft-headLearningRate': 0.01 })) await page.getByTestId(k).fill(String(v));
     await page.getByTestId('ft-start').click();
-    await page.getByTestId('ft-details').waitFor({ timeout: 180_000 });
+    await fineTuneResult(page, 180_000);
     const tuned = await predict(page, PROBE);
     const moved = Math.max(...Object.keys(tuned).map((k) => Math.abs(tuned[k]! - headOnly[k]!)));
     assert(moved > 1e-4, `fine-tuning changed the prediction: ${JSON.stringify(headOnly)} → ${JSON.stringify(tuned)}`);
@@ -134,7 +134,7 @@ test.describe.serial('hub encoders', () => {
     assertClose(await predict(page, PROBE), tuned, 1e-6, 'fine-tuned run, offline after reload');
     await selectRun(page, /^(?!.*fine-tuned)/);
     assertClose(await predict(page, PROBE), headOnly, 1e-6, 'head-only run, offline after reload');
-    await tab(page, 'train');
+    await trainSettings(page);
     await page.getByTestId('encoder-select').selectOption(ENCODER_ID);
     // The predictions above loaded it: from the browser cache, not the network.
     await page.getByTestId('encoder-status').filter({ hasText: 'from the browser cache' }).waitFor();

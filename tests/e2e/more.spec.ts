@@ -6,7 +6,7 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { decodeSafetensors } from '../../src/core/formats/safetensors';
 import { readBundle, writeBundle } from '../../src/core/formats/bundle';
 import { assert, test } from './fixtures';
-import { batchPredict, exportAs, importBundle, openApp, predict, tab, train, useSampleAndSave } from './steps';
+import { batchPredict, exportAs, importBundle, openApp, predict, tab, train, useSampleAndSave, trainSettings } from './steps';
 
 test('datasets: rename and delete survive a reload', async ({ env }) => {
   const ctx = await env.newContext('datasets');
@@ -32,14 +32,14 @@ test('train: Stop ends the run and keeps the best epoch', async ({ env }) => {
   const ctx = await env.newContext('stop');
   const page = await openApp(env, ctx, 'wasm');
   await useSampleAndSave(page);
-  await tab(page, 'train');
+  await trainSettings(page);
   // Stop is about the epoch-by-epoch hidden-layer head (the default logistic regression has no epochs).
   await page.getByTestId('cfg-hiddenUnits').fill('64');
   await page.getByTestId('cfg-epochs').fill('400');
   await page.getByTestId('cfg-batchSize').fill('4');
   await page.getByTestId('cfg-patience').fill('0');
   await page.getByTestId('train-button').click();
-  await page.waitForFunction(() => /^(\d+) epoch/.exec(document.querySelector('[data-testid="epoch-count"]')?.textContent ?? '')?.[1] !== undefined && Number(/^(\d+)/.exec(document.querySelector('[data-testid="epoch-count"]')!.textContent!)![1]) >= 3, null, { timeout: 120_000 });
+  await page.waitForFunction(() => /^(\d+) epoch/.exec(document.querySelector('[data-testid="live-epoch-count"]')?.textContent ?? '')?.[1] !== undefined && Number(/^(\d+)/.exec(document.querySelector('[data-testid="live-epoch-count"]')!.textContent!)![1]) >= 3, null, { timeout: 120_000 });
   await page.getByTestId('stop-button').click();
   await page.getByTestId('run-result').waitFor({ timeout: 60_000 });
   const head = (await page.getByTestId('run-result').locator('h2').textContent()) ?? '';
@@ -57,7 +57,7 @@ test.describe.serial('exports, then a refused import', () => {
     const ctx = await env.newContext('exports');
     const page = await openApp(env, ctx, 'wasm');
     await useSampleAndSave(page);
-    await tab(page, 'train');
+    await trainSettings(page);
     await page.getByTestId('cfg-epochs').fill('5');
     await page.getByTestId('train-button').click();
     await page.getByTestId('run-result').waitFor({ timeout: 120_000 });
@@ -107,7 +107,7 @@ test.describe.serial('exports, then a refused import', () => {
     await importBundle(page, 'notes.txt', Buffer.from('hello'));
     await page.getByTestId('import-error').filter({ hasText: 'notes.txt' }).waitFor();
 
-    await tab(page, 'train');
+    await trainSettings(page);
     await page.getByText('No runs yet.').waitFor();
   });
 });

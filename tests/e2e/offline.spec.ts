@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assert, expect, test, type Page } from './fixtures';
-import { exportAs, openApp, predict, tab, train, useSampleAndSave } from './steps';
+import { exportAs, openApp, predict, tab, train, useSampleAndSave, trainSettings } from './steps';
 
 const HUB_MODEL = 'sentence-transformers/all-MiniLM-L6-v2';
 
@@ -17,7 +17,7 @@ async function datasetCount(page: Page): Promise<number> {
 }
 
 async function runCount(page: Page): Promise<number> {
-  await tab(page, 'train');
+  await trainSettings(page);
   await page.getByTestId('run-list').waitFor();
   return page.getByTestId('run-item').count();
 }
@@ -86,7 +86,7 @@ test('offline: visit once, go offline, reload → datasets listed, train on the 
   assert(bundle.name.endsWith('.texttune.zip') && bundle.bytes.length > 1000, `offline export (${bundle.name}, ${bundle.bytes.length} bytes)`);
 
   // A Hub model: the panel says it needs the network before anything is tried...
-  await tab(page, 'train');
+  await trainSettings(page);
   await page.getByTestId('hub-model-input').fill(HUB_MODEL);
   await page.getByTestId('hub-model-use').click();
   await expect(page.getByTestId('encoder-needs-network')).toContainText('needs the network');
@@ -167,7 +167,7 @@ test('update: a second build at the same origin is offered, held while a trainin
     server = await preview(port, outDir);
 
     // A long training (many small steps, no early stop) is running when the update arrives.
-    await tab(page, 'train');
+    await trainSettings(page);
     // A hidden-layer head trains epoch by epoch (the default logistic regression is done in seconds).
     for (const [k, v] of Object.entries({ 'cfg-hiddenUnits': 64, 'cfg-epochs': 500, 'cfg-batchSize': 1, 'cfg-patience': 0 })) await page.getByTestId(k).fill(String(v));
     await page.getByTestId('train-button').click();

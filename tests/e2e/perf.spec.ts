@@ -3,7 +3,7 @@
 // the auto backend measures WebGPU against WASM and keeps the faster; training never blocks
 // the page.
 import { assert, test, type Page } from './fixtures';
-import { backendOf, openApp, predict, tab, train, useSampleAndSave } from './steps';
+import { backendOf, openApp, predict, train, useSampleAndSave, trainSettings, fineTuneResult } from './steps';
 import { staticHost } from './static-host';
 
 /** Records the longest main-thread task from now on (PerformanceObserver 'longtask'). */
@@ -29,7 +29,7 @@ test('isolation: COOP/COEP make the page cross-origin isolated, WASM runs on one
   assert(threads === `· ${expected} ${expected === 1 ? 'thread' : 'threads'}`, `the header shows "${threads}", expected ${expected} thread(s) on ${cores} cores`);
   assert((await page.getByTestId('threads-fallback').count()) === 0, 'no threads fallback notice');
   await useSampleAndSave(page);
-  await tab(page, 'train');
+  await trainSettings(page);
   await watchLongTasks(page);
   await train(page, { epochs: 5, batchSize: 8 });
   const longest = await longestTask(page);
@@ -92,7 +92,7 @@ test('auto backend: on first use WebGPU (SwiftShader) and WASM are timed, WASM w
   const ctx = await env.newContext('auto');
   const page = await openApp(env, ctx, null);
   await useSampleAndSave(page);
-  await tab(page, 'train');
+  await trainSettings(page);
   await page.getByTestId('perf-none').waitFor();
   await train(page, { epochs: 2, batchSize: 8 });
   const table = page.getByTestId('perf-table');
@@ -108,14 +108,14 @@ test('auto backend: on first use WebGPU (SwiftShader) and WASM are timed, WASM w
   await page.getByTestId('backend-name').waitFor();
   const after = await backendOf(page);
   assert(after.name === 'wasm' && !after.fellBack, `after a reload the remembered WASM runs from the start (header: ${after.name})`);
-  await tab(page, 'train');
+  await trainSettings(page);
   await page.getByTestId('perf-table').waitFor();
 
   // First fine-tune: steps are timed per backend too; WebGPU, ~70× slower at embedding, is not
   // even timed (minutes per step on SwiftShader) and WASM is chosen.
   for (const [key, v] of Object.entries({ 'ft-unfreezeLayers': 1, 'ft-epochs': 1, 'ft-batchSize': 4 })) await page.getByTestId(key).fill(String(v));
   await page.getByTestId('ft-start').click();
-  await page.getByTestId('ft-details').waitFor({ timeout: 240_000 });
+  await fineTuneResult(page, 240_000);
   await page.getByTestId('perf-ft-table').waitFor();
   const ftWasm = Number(await page.getByTestId('perf-ft-speed-wasm').textContent());
   assert(ftWasm > 0, `fine-tuning steps were timed on WASM (${ftWasm} texts/s)`);

@@ -20,8 +20,29 @@ export async function backendOf(page: Page): Promise<{ name: string; adapter: st
   return { name, adapter, fellBack };
 }
 
-export async function tab(page: Page, id: 'datasets' | 'train' | 'playground' | 'export'): Promise<void> {
-  await page.getByTestId(`tab-${id}`).click();
+/** Opens a step. The playground and export live in step 3 (Try & export). */
+export async function tab(page: Page, id: 'datasets' | 'train' | 'playground' | 'export' | 'try'): Promise<void> {
+  await page.getByTestId(`tab-${id === 'playground' || id === 'export' ? 'try' : id}`).click();
+}
+
+/** Opens a collapsed section (Advanced, Improve, Details) by its toggle; an open one stays open. */
+export async function expand(page: Page, testId: 'train-advanced' | 'finetune-panel' | 'result-details-panel'): Promise<void> {
+  const toggle = page.getByTestId(`${testId}-toggle`);
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+}
+
+/** The Train step with every setting shown: the encoder, performance and head settings (Advanced) and fine-tuning (Improve). */
+export async function trainSettings(page: Page): Promise<void> {
+  await tab(page, 'train');
+  await expand(page, 'train-advanced');
+  await expand(page, 'finetune-panel');
+}
+
+/** Waits for a fine-tuned run's result (step 3) and opens its details. */
+export async function fineTuneResult(page: Page, timeout: number): Promise<void> {
+  await page.getByTestId('ft-details').waitFor({ state: 'attached', timeout });
+  await expand(page, 'result-details-panel');
+  await page.getByTestId('ft-details').waitFor();
 }
 
 export async function uploadCsv(page: Page, name: string, content: string | Buffer): Promise<void> {
@@ -43,7 +64,7 @@ export async function useSampleAndSave(page: Page): Promise<void> {
 }
 
 export async function train(page: Page, cfg: { epochs: number; batchSize: number }): Promise<void> {
-  await tab(page, 'train');
+  await trainSettings(page);
   await page.getByTestId('cfg-epochs').fill(String(cfg.epochs));
   await page.getByTestId('cfg-batchSize').fill(String(cfg.batchSize));
   await page.getByTestId('train-button').click();

@@ -122,8 +122,8 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
         {saved && (
           <p className="ok" data-testid="dataset-saved">
             Saved “{saved.name}”: {saved.rowCount} rows, {saved.labels.length} labels.{' '}
-            <button type="button" className="link" onClick={() => onTrain(saved.id)}>
-              Train on it →
+            <button type="button" className="primary" data-testid="dataset-saved-train" onClick={() => onTrain(saved.id)}>
+              Next: train on it →
             </button>
           </p>
         )}

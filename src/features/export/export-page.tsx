@@ -17,9 +17,18 @@ const FORMATS: { format: ExportFormat; title: string; about: string }[] = [
   { format: 'safetensors', title: 'safetensors (.safetensors)', about: 'The head weights (and a fine-tuned run’s encoder layers) by name, readable by Python’s safetensors.' },
 ];
 
-export function ExportPage({ active, runId, onRunSelected }: { active: boolean; runId: string | null; onRunSelected(id: string): void }) {
+export interface ExportPageProps {
+  active: boolean;
+  runId: string | null;
+  onRunSelected(id: string): void;
+  /** Changes when runs were added (a finished training, an import): the list refetches. */
+  runsVersion: number;
+  /** A run was imported: the app bumps runsVersion. */
+  onImported(): void;
+}
+
+export function ExportPage({ active, runId, onRunSelected, runsVersion, onImported }: ExportPageProps) {
   const engine = useEngine();
-  const [runsVersion, setRunsVersion] = useState(0);
   const [runs, runsError] = useRuns(active, runsVersion);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -66,7 +75,7 @@ export function ExportPage({ active, runId, onRunSelected }: { active: boolean; 
       const run = await engine.call('import.hf', { name, files: entries });
       setImported(run);
       onRunSelected(run.id);
-      setRunsVersion((v) => v + 1);
+      onImported();
     } catch (err) {
       setImportError(err);
     } finally {
@@ -92,7 +101,7 @@ export function ExportPage({ active, runId, onRunSelected }: { active: boolean; 
       }
       setImported(run);
       onRunSelected(run.id);
-      setRunsVersion((v) => v + 1);
+      onImported();
     } catch (err) {
       setImportError(err);
     } finally {
@@ -102,8 +111,10 @@ export function ExportPage({ active, runId, onRunSelected }: { active: boolean; 
 
   return (
     <div className="page">
-      <section className="card">
-        <h2>Export</h2>
+      <section className="card" aria-labelledby="export-heading">
+        <h2 id="export-heading" tabIndex={-1}>
+          Export
+        </h2>
         {runs && runs.length === 0 ? (
           <p className="muted">No trained model yet.</p>
         ) : (

@@ -1,5 +1,5 @@
 // Live predictions while typing, and batch prediction of a CSV file.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useEngine, useEngineEvents } from '../../app/engine-context';
 import type { BatchChoice, BatchPreview, Explanation, Prediction } from '../../worker/protocol';
 import { Bars } from '../../components/bars';
@@ -19,9 +19,21 @@ const DEBOUNCE_MS = 250;
  */
 const AUTO_EXPLAIN_BUDGET_MS = 1000;
 
-export function PlaygroundPage({ active, runId, onRunSelected }: { active: boolean; runId: string | null; onRunSelected(id: string): void }) {
+export interface PlaygroundPageProps {
+  active: boolean;
+  runId: string | null;
+  onRunSelected(id: string): void;
+  /** Shown beside the playground box (the selected run's result summary). */
+  lead?: ReactNode;
+  /** Shown between the playground and batch prediction (the result's details). */
+  between?: ReactNode;
+  /** Changes when runs were added elsewhere (a finished training, an import): the model list refetches. */
+  runsVersion?: number;
+}
+
+export function PlaygroundPage({ active, runId, onRunSelected, lead, between, runsVersion = 0 }: PlaygroundPageProps) {
   const engine = useEngine();
-  const [runs, runsError, runsFresh] = useRuns(active);
+  const [runs, runsError, runsFresh] = useRuns(active, runsVersion);
   const [text, setText] = useState('');
   /** The latest answer and the run it is for. */
   const [answer, setAnswer] = useState<{ runId: string; prediction: Prediction } | null>(null);
@@ -135,8 +147,10 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
   const shownExplanation = explanation && explanation.runId === runId && explanation.text === text ? explanation : null;
   return (
     <div className="page">
-      <section className="card">
-        <h2>Playground</h2>
+      <div className={lead ? 'try-top' : undefined}>
+      {lead}
+      <section className="card playground" aria-labelledby="playground-heading">
+        <h2 id="playground-heading">Try it</h2>
         {runs && runs.length === 0 ? (
           <p className="muted">Train a model (or import one) first.</p>
         ) : (
@@ -206,8 +220,10 @@ export function PlaygroundPage({ active, runId, onRunSelected }: { active: boole
         </p>
         <ErrorMessage error={error ?? runsError} testId="playground-error" />
       </section>
-      <section className="card">
-        <h2>Batch predict</h2>
+      </div>
+      {between}
+      <section className="card" aria-labelledby="batch-heading">
+        <h2 id="batch-heading">Predict a whole file</h2>
         <p className="muted">
           Upload a CSV with a text column; check how it is read, then get it back with <code>predicted_label</code> and one probability column per label.
         </p>

@@ -1,6 +1,6 @@
 // Fine-tune the top K encoder layers with a linear head: a measured time estimate, live progress
 // and curves, Stop, and Resume for runs a reload or crash interrupted (checkpointed per epoch).
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useEngine, useEngineEvents } from '../../app/engine-context';
 import type { EncoderId, EpochLog, FineTuneEstimate, FineTuneJob, FineTuneSettings, ProgressTask, RunDetail, RunSummary } from '../../worker/protocol';
 import { ProgressBar } from '../../components/progress-bar';
@@ -9,6 +9,7 @@ import { LineChart } from '../../components/line-chart';
 import { formatBytes, formatSeconds } from '../../components/format';
 import { DEFAULT_FINETUNE_SETTINGS, FineTuneForm } from './finetune-form';
 import { headInitFor, headInitText } from '../../core/model/head-init';
+import { Disclosure, useDisclosure } from '../../components/disclosure';
 
 export interface FineTunePanelProps {
   active: boolean;
@@ -17,6 +18,8 @@ export interface FineTunePanelProps {
   runs: RunSummary[];
   /** A head-only training run is in progress. */
   disabled: boolean;
+  /** Changes when the user asks to improve a result: the section opens and its button takes focus. */
+  openSignal: number;
   onRunningChange(running: boolean): void;
   onFinished(run: RunDetail): void;
 }
@@ -24,7 +27,16 @@ export interface FineTunePanelProps {
 type Progress = { task: ProgressTask; done: number; total: number; eta: number | null };
 const TASKS: Partial<Record<ProgressTask, string>> = { 'load-encoder': 'Loading encoder', estimate: 'Timing steps', finetune: 'Fine-tuning', save: 'Saving' };
 
-export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, onRunningChange, onFinished }: FineTunePanelProps) {
+export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, openSignal, onRunningChange, onFinished }: FineTunePanelProps) {
+  const [openState, setOpen] = useDisclosure();
+  const sectionRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (openSignal === 0) return;
+    setOpen(true);
+    // After the step's panel is shown: focus the section's button so the keyboard lands here.
+    requestAnimationFrame(() => sectionRef.current?.querySelector<HTMLButtonElement>('[aria-expanded]')?.focus());
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new signal opens it
+  }, [openSignal]);
   const engine = useEngine();
   const [settings, setSettings] = useState<FineTuneSettings>(DEFAULT_FINETUNE_SETTINGS);
   const [numLayers, setNumLayers] = useState<number | null>(null);
@@ -143,13 +155,30 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, on
 
   // The engine's own decision (core/model/head-init.ts), so the text never promises a head it will not use.
   const headInit = headInitFor(headRuns.find((r) => r.id === headRunId), { encoderId, encoderHash, labels: null });
+  const hasResult = headRuns.length > 0;
+  // An unfinished run to resume, or one in progress, keeps the section open.
+  const open = openState || busy !== null || jobs.some((j) => !j.running);
   const estimateMatches = estimate && estimate.epochs === settings.epochs && estimate.batchSize <= settings.batchSize;
   return (
-    <section className="card" aria-label="Fine-tune the encoder" data-testid="finetune-panel">
-      <h2>Fine-tune the encoder</h2>
+    <div ref={sectionRef}>
+    <Disclosure
+      title={hasResult ? 'Improve: fine-tune the encoder' : 'Fine-tune the encoder (slower; best after a first Train)'}
+      hint={
+        estimate ? (
+          <>
+            Estimated {formatSeconds(estimate.totalSeconds)} on {estimate.backend} with these settings.
+          </>
+        ) : (
+          <>Often a few points better than Train alone, and much slower: minutes to hours depending on the encoder and your device. Estimate time measures it here first.</>
+        )
+      }
+      open={open}
+      onToggle={setOpen}
+      testId="finetune-panel"
+    >
       <p className="muted small">
-        Transfer learning, step 3: unfreeze the top K encoder layers and train them with a linear head on token ids, a low encoder learning rate with warm-up and
-        decay, and gradient clipping. Each epoch is checkpointed in this browser, so an interrupted run can be resumed.
+        Unfreezes the top layers of the encoder and trains them with a linear head on your texts (a low encoder learning rate with warm-up and decay, and
+        gradient clipping). Each epoch is checkpointed in this browser, so an interrupted run can be resumed.
       </p>
       <label>
         Start the head from
@@ -246,7 +275,8 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, on
           </ul>
         </div>
       )}
-    </section>
+    </Disclosure>
+    </div>
   );
 }
 

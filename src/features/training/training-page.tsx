@@ -1,18 +1,17 @@
-// Train a head on frozen embeddings: configure, watch live charts, stop, read the results.
-import { useCallback, useEffect, useState } from 'react';
+// Step 2, Train: a dataset and one Train button (the defaults work for most data); the encoder,
+// speed and training settings under "Advanced"; fine-tuning offered as "Improve"; the runs table.
+// The finished run's result is shown by step 3 (the app navigates there), next to the playground.
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useEngine, useEngineEvents } from '../../app/engine-context';
+import { useAnnounce } from '../../app/announcer';
 import type { DatasetMeta, EncoderId, EpochLog, ProgressTask, RunDetail, RunSummary, TrainConfig } from '../../worker/protocol';
 import { ProgressBar } from '../../components/progress-bar';
 import { ErrorMessage } from '../../components/error-message';
-import { LineChart } from '../../components/line-chart';
-import { MetricsView } from '../../components/metrics-view';
-import { ComparisonView } from '../../components/comparison-view';
-import { pct, validationRows } from '../../components/format';
+import { Disclosure, useDisclosure } from '../../components/disclosure';
 import { DEFAULT_CONFIG, TrainForm } from './train-form';
 import { FineTunePanel } from './finetune-panel';
-import { FineTuneDetails } from './finetune-details';
-import { FewShotPanel } from './fewshot-panel';
-import { LabelNextPanel } from './label-next-panel';
+import { RunCurves } from './result-view';
+import { RunsTable } from './runs-table';
 
 const PHASE_LABEL: Partial<Record<ProgressTask, string>> = {
   download: 'Downloading encoder',
@@ -22,26 +21,68 @@ const PHASE_LABEL: Partial<Record<ProgressTask, string>> = {
   save: 'Saving',
 };
 
+/** The last training settings, remembered across reloads (a missing or older key falls back to its default). */
+const CONFIG_KEY = 'texttune.trainConfig';
+function loadConfig(): TrainConfig {
+  try {
+    const raw = localStorage.getItem(CONFIG_KEY);
+    if (!raw) return DEFAULT_CONFIG;
+    const saved = JSON.parse(raw) as Partial<TrainConfig>;
+    const out: Record<string, unknown> = { ...DEFAULT_CONFIG };
+    // Only known keys with the default's type: a stale or hand-edited entry cannot inject junk.
+    for (const [k, v] of Object.entries(saved)) {
+      const d = (DEFAULT_CONFIG as unknown as Record<string, unknown>)[k];
+      if ((d === undefined && k === 'keepEncoder' && typeof v === 'boolean') || (d !== undefined && typeof v === typeof d && (typeof v !== 'number' || Number.isFinite(v)))) out[k] = v;
+    }
+    return out as unknown as TrainConfig;
+  } catch {
+    return DEFAULT_CONFIG;
+  }
+}
+function saveConfig(c: TrainConfig): void {
+  try {
+    localStorage.setItem(CONFIG_KEY, JSON.stringify(c));
+  } catch {
+    // Not remembered when storage refuses; training is unaffected.
+  }
+}
+
 export interface TrainingPageProps {
   active: boolean;
   encoderId: EncoderId;
   datasetId: string | null;
+  /** The encoder and performance panels, shown under "Advanced" with the settings. */
+  advanced: ReactNode;
+  /** Changes when the user asks to improve the result: the fine-tune section opens and takes focus. */
+  improveSignal: number;
+  /** Changes when another step changed the runs (an import, a rename). */
+  runsVersion: number;
+  selectedRunId: string | null;
   onDatasetChange(id: string): void;
-  onRunSelected(id: string): void;
+  /** A run finished (train or fine-tune): the app shows its result. */
+  onFinished(run: RunDetail): void;
+  /** The user asked to see a stored run's result. */
+  onShowRun(id: string): void;
+  onGoToData(): void;
 }
 
-export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, onRunSelected }: TrainingPageProps) {
+export function TrainingPage({ active, encoderId, datasetId, advanced, improveSignal, runsVersion, selectedRunId, onDatasetChange, onFinished, onShowRun, onGoToData }: TrainingPageProps) {
   const engine = useEngine();
+  const announce = useAnnounce();
   const [datasets, setDatasets] = useState<DatasetMeta[]>([]);
   const [runs, setRuns] = useState<RunSummary[]>([]);
-  const [config, setConfig] = useState<TrainConfig>(DEFAULT_CONFIG);
+  const [config, setConfigState] = useState<TrainConfig>(loadConfig);
+  const setConfig = (c: TrainConfig) => {
+    setConfigState(c);
+    saveConfig(c);
+  };
   /** Labels of settings fields holding an invalid entry: Train waits until they are fixed. */
   const [invalidFields, setInvalidFields] = useState<string[]>([]);
+  const [advancedOpen, setAdvancedOpen] = useDisclosure('texttune.advancedOpen');
   const [running, setRunning] = useState(false);
   const [stopping, setStopping] = useState(false);
   const [progress, setProgress] = useState<{ task: ProgressTask; done: number; total: number; eta: number | null } | null>(null);
   const [epochs, setEpochs] = useState<EpochLog[]>([]);
-  const [shown, setShown] = useState<RunDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
   /** A warning the engine sent during the run (e.g. embeddings not cached: storage full). */
   const [warning, setWarning] = useState<string | null>(null);
@@ -56,31 +97,38 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
   }, [engine, datasetId, onDatasetChange]);
   useEffect(() => {
     if (active) refresh();
-  }, [active, refresh]);
+  }, [active, refresh, runsVersion]);
 
   useEngineEvents((e) => {
     if (!running) return;
-    if (e.type === 'progress' && PHASE_LABEL[e.task]) setProgress({ task: e.task, done: e.done, total: e.total, eta: e.etaSeconds });
+    if (e.type === 'progress' && PHASE_LABEL[e.task]) {
+      // Announce each phase once, not every tick.
+      if (progress?.task !== e.task) announce(`${PHASE_LABEL[e.task]}…`);
+      setProgress({ task: e.task, done: e.done, total: e.total, eta: e.etaSeconds });
+    }
     if (e.type === 'epoch') setEpochs((prev) => [...prev, e.log]);
-    if (e.type === 'log' && e.level === 'warn') setWarning(e.message);
+    if (e.type === 'log' && e.level === 'warn') {
+      setWarning(e.message);
+      announce(e.message);
+    }
   });
 
   const start = async () => {
     if (!datasetId) return;
     setError(null);
     setEpochs([]);
-    setShown(null);
     setWarning(null);
     setRunning(true);
     setStopping(false);
     setProgress(null);
+    announce('Training started.');
     try {
       const run = await engine.call('train.start', { datasetId, encoderId, config });
-      setShown(run);
-      onRunSelected(run.id);
       refresh();
+      onFinished(run);
     } catch (err) {
       setError(err);
+      announce('Training failed.');
     } finally {
       setRunning(false);
       setProgress(null);
@@ -92,24 +140,20 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
     void engine.call('train.stop', null);
   };
 
-  const showRun = async (id: string) => {
-    try {
-      const run = await engine.call('runs.get', { id });
-      setShown(run);
-      setEpochs(run.history);
-      onRunSelected(id);
-    } catch (err) {
-      setError(err);
-    }
-  };
-
-  const history = shown ? shown.history : epochs;
+  const encoderName = encoderId === 'use-lite' ? 'the built-in encoder (USE-lite)' : encoderId.replace(/^hf:/, '').replace(/@main$/, '');
   return (
     <div className="page">
-      <section className="card">
-        <h2>Train a classifier</h2>
+      <section className="card train-main" aria-labelledby="train-heading">
+        <h2 id="train-heading" tabIndex={-1}>
+          Train a classifier
+        </h2>
         {datasets.length === 0 ? (
-          <p className="muted">Add a dataset first (Datasets tab).</p>
+          <p className="muted">
+            No dataset yet.{' '}
+            <button type="button" className="link" onClick={onGoToData}>
+              Add one in step 1 (Data)
+            </button>
+          </p>
         ) : (
           <label>
             Dataset
@@ -122,24 +166,29 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
             </select>
           </label>
         )}
-        <TrainForm value={config} onChange={setConfig} onInvalid={setInvalidFields} disabled={running} />
+        <p className="muted small" data-testid="train-defaults">
+          The defaults work for most data: one click trains a few kinds of model on the same rows, holds {Math.round(config.valFraction * 100)}% of them out to
+          check them, and keeps the best. It reads texts with {encoderName}; encoder and settings are under Advanced.
+        </p>
         <div className="row">
           <button
             type="button"
-            className="primary"
+            className="primary big-button"
             data-testid="train-button"
             disabled={running || fineTuning || !datasetId || invalidFields.length > 0}
             aria-describedby={invalidFields.length > 0 ? 'train-invalid' : undefined}
             onClick={() => void start()}
           >
-            Train
+            {running ? 'Training…' : 'Train'}
           </button>
-          <button type="button" data-testid="stop-button" disabled={!running || stopping} onClick={stop}>
-            {stopping ? 'Stopping…' : 'Stop (keep best epoch)'}
-          </button>
+          {running && (
+            <button type="button" data-testid="stop-button" disabled={stopping} onClick={stop}>
+              {stopping ? 'Stopping…' : 'Stop (keep best epoch)'}
+            </button>
+          )}
           {invalidFields.length > 0 && (
             <span className="field-error small" id="train-invalid" data-testid="train-invalid">
-              Fix {invalidFields.join(', ')} first.
+              Fix {invalidFields.join(', ')} first (under Advanced).
             </span>
           )}
         </div>
@@ -155,142 +204,31 @@ export function TrainingPage({ active, encoderId, datasetId, onDatasetChange, on
         {running && !progress && <p className="muted">Starting…</p>}
         <ErrorMessage error={error} testId="train-error" />
         {warning && (
-          <p className="muted small" role="status" data-testid="train-warning">
+          <p className="muted small" data-testid="train-warning">
             {warning}
           </p>
         )}
+        {/* Live curves of the hidden-layer head while it trains; the finished run's are in its details. */}
+        {running && epochs.length > 1 && <RunCurves history={epochs} testIdPrefix="live-" />}
       </section>
-      <LabelNextPanel
-        run={shown}
-        dataset={datasets.find((d) => d.id === datasetId) ?? null}
-        runs={runs}
-        disabled={running || fineTuning}
-        onLabelled={(meta) => setDatasets((prev) => prev.map((d) => (d.id === meta.id ? meta : d)))}
-        onRetrain={() => void start()}
-      />
-      <FewShotPanel
-        encoderId={encoderId}
-        dataset={datasets.find((d) => d.id === datasetId) ?? null}
-        frozenRun={shown}
-        disabled={running || fineTuning}
-        onRunningChange={setFineTuning}
-        onFinished={(run, keptRunId) => {
-          setShown(run);
-          setEpochs(run.history);
-          onRunSelected(keptRunId);
-          refresh();
-        }}
-      />
+      <Disclosure title="Advanced: encoder, speed and training settings" open={advancedOpen} onToggle={setAdvancedOpen} testId="train-advanced">
+        {advanced}
+        <TrainForm value={config} onChange={setConfig} onInvalid={setInvalidFields} disabled={running} />
+      </Disclosure>
       <FineTunePanel
         active={active}
         encoderId={encoderId}
         datasetId={datasetId}
         runs={runs}
         disabled={running}
+        openSignal={improveSignal}
         onRunningChange={setFineTuning}
         onFinished={(run) => {
-          setShown(run);
-          setEpochs(run.history);
-          onRunSelected(run.id);
           refresh();
+          onFinished(run);
         }}
       />
-      {/* A converged logistic regression has one line of validation scores, no curve to draw. */}
-      {history.length > 1 && (
-        <section className="card" aria-label="Training curves">
-          <h2>Training curves</h2>
-          <div className="charts">
-            <LineChart
-              title="Loss"
-              testId="chart-loss"
-              series={[
-                { name: 'train', className: 's-train', values: history.map((h) => h.trainLoss) },
-                { name: 'validation', className: 's-val', values: history.map((h) => h.valLoss) },
-              ]}
-            />
-            <LineChart
-              title="Accuracy"
-              testId="chart-accuracy"
-              yMax={1}
-              series={[
-                { name: 'train', className: 's-train', values: history.map((h) => h.trainAcc) },
-                { name: 'validation', className: 's-val', values: history.map((h) => h.valAcc) },
-                // Fine-tuning runs measure no training accuracy (NaN): leave that line out.
-              ].filter((s) => s.values.some((v) => Number.isFinite(v)))}
-            />
-          </div>
-          <p className="muted small" data-testid="epoch-count">
-            {history.length} epoch(s)
-            {history.length > 0 && ` · last: val acc ${pct(history[history.length - 1]!.valAcc)}, val macro-F1 ${history[history.length - 1]!.valMacroF1.toFixed(3)}`}
-          </p>
-        </section>
-      )}
-      {shown && (
-        <section className="card" data-testid="run-result" aria-label="Results">
-          <h2>
-            Results: {shown.name}
-            <span className="muted small">
-              {' '}
-              best epoch {shown.bestEpoch} of {shown.epochsRun}
-              {shown.stoppedByUser ? ' · stopped by you' : shown.stoppedEarly ? ' · stopped early' : ''} · {shown.backend}
-            </span>
-          </h2>
-          <FineTuneDetails run={shown} />
-          {shown.comparison && <ComparisonView comparison={shown.comparison} />}
-          <MetricsView labels={shown.labels} metrics={shown.metrics} misclassified={shown.misclassified} />
-        </section>
-      )}
-      <section className="card">
-        <h2>Past runs</h2>
-        {runs.length === 0 ? (
-          <p className="muted">No runs yet.</p>
-        ) : (
-          <table className="table" data-testid="run-list">
-            <thead>
-              <tr>
-                <th scope="col">run</th>
-                <th scope="col">dataset</th>
-                <th scope="col">accuracy (validation rows)</th>
-                <th scope="col">macro-F1</th>
-                <th scope="col">kept model</th>
-                <th scope="col">when</th>
-                <th scope="col" />
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => (
-                <tr key={r.id} data-testid="run-item" data-run-id={r.id}>
-                  <td>
-                    {r.name}
-                    {r.imported ? ' (imported)' : ''}
-                  </td>
-                  <td>{r.datasetName}</td>
-                  <td>
-                    {pct(r.metrics.accuracy)} <span className="muted small">on {validationRows(r.metrics.perClass)}</span>
-                  </td>
-                  <td>{r.metrics.macroF1.toFixed(3)}</td>
-                  <td>{r.comparison?.kept ?? (r.fineTune ? 'fine-tuned encoder' : 'encoder')}</td>
-                  <td>{new Date(r.createdAt).toLocaleString()}</td>
-                  <td className="row">
-                    <button type="button" onClick={() => void showRun(r.id)}>
-                      Show
-                    </button>
-                    <button
-                      type="button"
-                      className="danger"
-                      onClick={() => {
-                        if (confirm(`Delete run “${r.name}”?`)) void engine.call('runs.delete', { id: r.id }).then(refresh, setError);
-                      }}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <RunsTable runs={runs} selectedRunId={selectedRunId} onShow={onShowRun} onChanged={refresh} onError={setError} />
     </div>
   );
 }

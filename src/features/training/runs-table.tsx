@@ -1,0 +1,150 @@
+// The stored runs: what each was trained with (encoder, settings, validation size) and how it
+// scored, sortable by any column; Show opens its result in step 3. The table scrolls inside its
+// card on narrow screens.
+import { useState } from 'react';
+import { useEngine } from '../../app/engine-context';
+import type { RunSummary } from '../../worker/protocol';
+import { pct, validationRows } from '../../components/format';
+
+type SortKey = 'name' | 'dataset' | 'encoder' | 'accuracy' | 'f1' | 'rows' | 'when';
+
+const KEPT_SHORT = { baseline: 'word patterns', encoder: 'language model', hybrid: 'both, one model', blend: 'both, averaged' } as const;
+
+function keptShort(r: RunSummary): string {
+  if (r.fineTune) return 'fine-tuned language model';
+  return r.comparison ? KEPT_SHORT[r.comparison.kept] : 'language model';
+}
+
+function encoderShort(id: string): string {
+  return id === 'use-lite' ? 'USE-lite (built in)' : id.replace(/^hf:/, '').replace(/@main$/, '');
+}
+
+/** The settings that differ between runs, in a few words. */
+export function settingsText(r: RunSummary): string {
+  if (r.fineTune) {
+    const s = r.fineTune.settings;
+    return `top ${s.unfreezeLayers} layer(s), ${s.epochs} epochs, batch ${s.batchSize}`;
+  }
+  const c = r.config;
+  const head = c.hiddenUnits > 0 ? `${c.hiddenUnits} hidden units, ${c.epochs} epochs, lr ${c.learningRate}` : 'linear head';
+  return `${head}; ${Math.round(c.valFraction * 100)}% held out, seed ${c.seed}`;
+}
+
+const VALUE: Record<SortKey, (r: RunSummary) => string | number> = {
+  name: (r) => r.name.toLowerCase(),
+  dataset: (r) => r.datasetName.toLowerCase(),
+  encoder: (r) => encoderShort(r.encoderId).toLowerCase(),
+  accuracy: (r) => r.metrics.accuracy,
+  f1: (r) => r.metrics.macroF1,
+  rows: (r) => validationRows(r.metrics.perClass),
+  when: (r) => r.createdAt,
+};
+
+const COLUMNS: { key: SortKey | null; title: string }[] = [
+  { key: 'name', title: 'run' },
+  { key: 'dataset', title: 'dataset' },
+  { key: 'encoder', title: 'encoder' },
+  { key: null, title: 'settings' },
+  { key: 'rows', title: 'validation rows' },
+  { key: 'accuracy', title: 'accuracy' },
+  { key: 'f1', title: 'macro-F1' },
+  { key: null, title: 'kept model' },
+  { key: 'when', title: 'when' },
+];
+
+export interface RunsTableProps {
+  runs: RunSummary[];
+  selectedRunId: string | null;
+  onShow(id: string): void;
+  onChanged(): void;
+  onError(err: unknown): void;
+}
+
+export function RunsTable({ runs, selectedRunId, onShow, onChanged, onError }: RunsTableProps) {
+  const engine = useEngine();
+  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'when', desc: true });
+  const sorted = [...runs].sort((a, b) => {
+    const x = VALUE[sort.key](a);
+    const y = VALUE[sort.key](b);
+    const c = x < y ? -1 : x > y ? 1 : 0;
+    return sort.desc ? -c : c;
+  });
+  return (
+    <section className="card" aria-labelledby="runs-heading">
+      <h2 id="runs-heading">Your runs</h2>
+      {runs.length === 0 ? (
+        <p className="muted">No runs yet.</p>
+      ) : (
+        <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="runs-heading">
+          <table className="table" data-testid="run-list">
+            <thead>
+              <tr>
+                {COLUMNS.map((c) =>
+                  c.key === null ? (
+                    <th key={c.title} scope="col">
+                      {c.title}
+                    </th>
+                  ) : (
+                    <th key={c.title} scope="col" aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : undefined}>
+                      <button
+                        type="button"
+                        className="sort-button"
+                        data-testid={`sort-${c.key}`}
+                        onClick={() => setSort((s) => ({ key: c.key!, desc: s.key === c.key ? !s.desc : c.key === 'when' || c.key === 'accuracy' || c.key === 'f1' }))}
+                      >
+                        {c.title}
+                        <span aria-hidden="true">{sort.key === c.key ? (sort.desc ? ' ▼' : ' ▲') : ''}</span>
+                      </button>
+                    </th>
+                  ),
+                )}
+                <th scope="col">
+                  <span className="sr-only">actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((r) => (
+                <tr key={r.id} data-testid="run-item" data-run-id={r.id} className={r.id === selectedRunId ? 'selected' : undefined}>
+                  <td data-testid="run-name">
+                    {r.name}
+                    {r.imported ? ' (imported)' : ''}
+                  </td>
+                  <td>{r.datasetName}</td>
+                  <td>{encoderShort(r.encoderId)}</td>
+                  <td className="small">{settingsText(r)}</td>
+                  <td data-testid="run-val-rows">{validationRows(r.metrics.perClass)}</td>
+                  <td data-testid="run-accuracy" data-value={r.metrics.accuracy}>
+                    {pct(r.metrics.accuracy)}
+                  </td>
+                  <td data-testid="run-f1" data-value={r.metrics.macroF1}>
+                    {r.metrics.macroF1.toFixed(3)}
+                  </td>
+                  <td>{keptShort(r)}</td>
+                  <td className="small">{new Date(r.createdAt).toLocaleString()}</td>
+                  <td>
+                    <div className="row nowrap">
+                      <button type="button" data-testid="run-show" aria-label={`Show the result of ${r.name}`} onClick={() => onShow(r.id)}>
+                        Show
+                      </button>
+                      <button
+                        type="button"
+                        className="danger"
+                        aria-label={`Delete ${r.name}`}
+                        onClick={() => {
+                          if (confirm(`Delete run “${r.name}”?`)) void engine.call('runs.delete', { id: r.id }).then(onChanged, onError);
+                        }}
+                      >
+                        Delete
+                      </button>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
