@@ -110,8 +110,9 @@ function AppBody() {
   const [detailsOpen, setDetailsOpen] = useDisclosure('texttune.detailsOpen');
   const offline = useOfflineState(client, backend !== null);
   const run = useRunDetail(client, runId, runsVersion);
-  /** Where focus goes once the next step (and the run it shows) is on screen. */
-  const pendingFocus = useRef<'panel' | 'result' | 'export' | null>(null);
+  /** Where focus goes once the next step (and the run it shows) is on screen; a new object each request. */
+  const [focusRequest, setFocusRequest] = useState<{ target: 'panel' | 'result' | 'export' } | null>(null);
+  const focusHandled = useRef<object | null>(null);
   const resultHeading = useRef<HTMLHeadingElement>(null);
 
   const setDatasetId = useCallback((id: string | null) => {
@@ -145,13 +146,13 @@ function AppBody() {
   const go = useCallback((s: StepId, focus: 'panel' | 'result' | 'export' | null = null) => {
     if (location.hash.replace(/^#\/?/, '') !== s) location.hash = s;
     setStep(s);
-    pendingFocus.current = focus;
+    setFocusRequest(focus ? { target: focus } : null);
   }, []);
 
   // Moves focus once the step is visible (and, for the result, once its run has loaded).
   useEffect(() => {
-    const target = pendingFocus.current;
-    if (!target) return;
+    if (!focusRequest || focusHandled.current === focusRequest) return;
+    const { target } = focusRequest;
     if (target === 'result') {
       if (!run || run.id !== runId || !resultHeading.current) return;
       resultHeading.current.focus();
@@ -163,8 +164,9 @@ function AppBody() {
     } else {
       document.getElementById(stepPanelId(step))?.querySelector<HTMLElement>('h2[tabindex]')?.focus();
     }
-    pendingFocus.current = null;
-  }, [step, run, runId]);
+    // Done: a later render (another run loading) must not pull focus back.
+    focusHandled.current = focusRequest;
+  }, [focusRequest, step, run, runId]);
 
   const trainOn = useCallback(
     (id: string) => {

@@ -67,3 +67,131 @@ test('first-time user at 1280×900: Use sample → Save → Train → result sum
   const runId = await page.evaluate(() => localStorage.getItem('texttune.runId'));
   assert(runId && (await page.getByTestId('playground-run').inputValue()) === runId, 'the selected run is the same after the reload');
 });
+
+/** The page does not scroll sideways: its content is no wider than the viewport. */
+async function noSideScroll(page: Page, where: string): Promise<void> {
+  const { sw, cw } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth }));
+  assert(sw <= cw, `${where}: the page is ${sw} px wide in a ${cw} px viewport`);
+}
+
+test('phone at 390×844: no step scrolls sideways (collapsed and expanded), the header is not sticky', async ({ env }) => {
+  test.setTimeout(240_000);
+  const ctx = await env.newContext('guided-phone');
+  const page = await openApp(env, ctx, 'wasm');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await noSideScroll(page, 'Data, empty');
+  assert((await page.locator('.sticky').evaluate((el) => getComputedStyle(el).position)) !== 'sticky', 'the header scrolls away on a phone');
+  await page.getByTestId('use-sample').click();
+  await page.getByTestId('valid-count').waitFor();
+  await noSideScroll(page, 'Data, reviewing the sample');
+  await page.getByTestId('save-dataset').click();
+  await page.getByTestId('dataset-saved-train').click();
+  await noSideScroll(page, 'Train');
+  await expand(page, 'train-advanced');
+  await expand(page, 'finetune-panel');
+  await noSideScroll(page, 'Train with Advanced and Improve open');
+  await page.getByTestId('train-button').click();
+  await page.getByTestId('run-result').waitFor({ timeout: 180_000 });
+  await noSideScroll(page, 'Try & export');
+  await page.getByTestId('playground-input').fill(POSITIVE);
+  await page.getByTestId('prediction').waitFor({ timeout: 60_000 });
+  await expand(page, 'result-details-panel');
+  await noSideScroll(page, 'Try & export with the details open');
+  await tab(page, 'train');
+  await page.getByTestId('run-item').first().waitFor();
+  await noSideScroll(page, 'Train with a run in the table');
+  await tab(page, 'datasets');
+  await page.getByTestId('dataset-item').first().waitFor();
+  await noSideScroll(page, 'Data with a saved dataset');
+});
+
+/** Serious or critical axe violations, in words. */
+async function axeProblems(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+}
+
+test('accessibility: an axe scan of every step (sections expanded, with a result) finds nothing serious or critical', async ({ env }) => {
+  test.setTimeout(240_000);
+  const ctx = await env.newContext('guided-axe');
+  const page = await openApp(env, ctx, 'wasm');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const problems: string[] = [];
+  const scan = async (where: string) => problems.push(...(await axeProblems(page)).map((p) => `${where}: ${p}`));
+  await scan('Data, empty');
+  await useSampleAndSave(page);
+  await page.getByTestId('use-sample').click();
+  await page.getByTestId('valid-count').waitFor();
+  await scan('Data, reviewing an import');
+  await tab(page, 'train');
+  await expand(page, 'train-advanced');
+  await expand(page, 'finetune-panel');
+  await scan('Train, everything open');
+  await page.getByTestId('train-button').click();
+  await page.getByTestId('run-result').waitFor({ timeout: 180_000 });
+  await page.getByTestId('playground-input').fill(POSITIVE);
+  await page.getByTestId('prediction').waitFor({ timeout: 60_000 });
+  await expand(page, 'result-details-panel');
+  await scan('Try & export, with a result, a prediction and details');
+  await tab(page, 'train');
+  await page.getByTestId('run-item').first().waitFor();
+  await scan('Train, with a run');
+  assert(problems.length === 0, `axe found:\n${problems.join('\n')}`);
+});
+
+test('keyboard only: Tab, Enter, Space and arrows drive Data → Train → Try & export, focus follows each new step and result', async ({ env }) => {
+  test.setTimeout(240_000);
+  const ctx = await env.newContext('guided-keyboard');
+  const page = await openApp(env, ctx, 'wasm');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.id ?? document.activeElement?.tagName ?? '');
+  /** Presses Tab until the element is focused (the user's way to reach it without a mouse). */
+  const tabTo = async (testId: string) => {
+    for (let i = 0; i < 80; i++) {
+      if ((await focused()) === testId) return;
+      await page.keyboard.press('Tab');
+    }
+    throw new Error(`Tab never reached ${testId} (focus is on ${await focused()})`);
+  };
+
+  // The steps: one Tab stop (roving tabindex), arrows move and select.
+  await tabTo('tab-datasets');
+  await page.keyboard.press('ArrowRight');
+  assert((await focused()) === 'tab-train' && (await page.getByTestId('tab-train').getAttribute('aria-selected')) === 'true', 'ArrowRight selects and focuses step 2');
+  await page.keyboard.press('End');
+  assert((await focused()) === 'tab-try', 'End goes to the last step');
+  await page.keyboard.press('ArrowRight');
+  assert((await focused()) === 'tab-datasets', 'ArrowRight wraps to step 1');
+  const tabbable = await page.locator('[role="tab"]').evaluateAll((els) => els.map((e) => e.getAttribute('tabindex')));
+  assert(tabbable.join() === '0,-1,-1', `only the selected step is in the Tab order: ${tabbable}`);
+
+  await tabTo('use-sample');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('valid-count').waitFor();
+  await tabTo('save-dataset');
+  await page.keyboard.press('Space');
+  await page.getByTestId('dataset-saved').waitFor();
+  assert((await focused()) === 'dataset-saved', 'focus moves to the saved message');
+  await tabTo('dataset-saved-train');
+  await page.keyboard.press('Enter');
+  assert((await focused()) === 'train-heading', 'focus moves to the Train step');
+  await tabTo('train-button');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('run-result').waitFor({ timeout: 180_000 });
+  await page.waitForFunction(() => document.activeElement?.id === 'result-heading');
+  await tabTo('playground-input');
+  await page.keyboard.type(POSITIVE);
+  await page.getByTestId('prediction').waitFor({ timeout: 60_000 });
+  assert((await page.getByTestId('predicted-label').textContent()) === 'positive', 'a prediction by keyboard');
+  await tabTo('result-details-panel-toggle');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('candidates').waitFor();
+  await tabTo('result-export');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'export-heading');
+  await tabTo('export-bundle');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  assert(dl.suggestedFilename().endsWith('.texttune.zip'), `the bundle downloads by keyboard (${dl.suggestedFilename()})`);
+});

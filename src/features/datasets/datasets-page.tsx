@@ -1,5 +1,5 @@
 // Datasets: upload (parsed in the worker), review and save; list, rename, delete.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useEngine, useEngineEvents } from '../../app/engine-context';
 import type { ColumnMapping, DatasetMeta, ImportPreview, ImportReport } from '../../worker/protocol';
 import { ProgressBar } from '../../components/progress-bar';
@@ -20,6 +20,11 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<DatasetMeta | null>(null);
+  /** The saved message takes focus: the Save button it replaces is gone. */
+  const savedRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (saved) savedRef.current?.focus();
+  }, [saved]);
 
   const refresh = useCallback(() => {
     engine.call('datasets.list', null).then(setDatasets, setError);
@@ -93,8 +98,10 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
 
   return (
     <div className="page">
-      <section className="card">
-        <h2>Add a dataset</h2>
+      <section className="card" aria-labelledby="data-heading">
+        <h2 id="data-heading" tabIndex={-1}>
+          Add a dataset
+        </h2>
         <p className="muted">
           A CSV or TSV file with one text column and one label column. It is parsed and stored in this browser only.
         </p>
@@ -120,7 +127,7 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
         {parsing && <ProgressBar label="Parsing" done={parsing.done} total={parsing.total} etaSeconds={parsing.eta} testId="parse-progress" />}
         <ErrorMessage error={error} testId="dataset-error" />
         {saved && (
-          <p className="ok" data-testid="dataset-saved">
+          <p className="ok" data-testid="dataset-saved" tabIndex={-1} ref={savedRef}>
             Saved “{saved.name}”: {saved.rowCount} rows, {saved.labels.length} labels.{' '}
             <button type="button" className="primary" data-testid="dataset-saved-train" onClick={() => onTrain(saved.id)}>
               Next: train on it →
