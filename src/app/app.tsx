@@ -16,7 +16,8 @@ import { Disclosure, useDisclosure } from '../components/disclosure';
 import { ResultDetails, ResultSummary } from '../features/training/result-view';
 import { AnnouncerProvider, useAnnounce } from './announcer';
 import { Stepper, stepPanelId, stepTabId } from './stepper';
-import { useRunDetail } from './use-run-detail';
+import { useRunDetail, useDataset } from './use-run-detail';
+import { FewShotPanel } from '../features/training/fewshot-panel';
 import { ActivityClient } from './activity';
 import { useOfflineState } from './use-offline';
 import { UpdateBanner } from './update-banner';
@@ -107,9 +108,14 @@ function AppBody() {
   /** Bumped when runs change outside the Train step (imports), so its table refetches. */
   const [runsVersion, setRunsVersion] = useState(0);
   const [improveSignal, setImproveSignal] = useState(0);
+  const [advancedSignal, setAdvancedSignal] = useState(0);
   const [detailsOpen, setDetailsOpen] = useDisclosure('texttune.detailsOpen');
   const offline = useOfflineState(client, backend !== null);
   const run = useRunDetail(client, runId, runsVersion);
+  const runDataset = useDataset(client, run?.datasetId ?? null, runsVersion);
+  /** A training or fine-tuning job of the Train step, or a few-shot tuning of step 3, is running. */
+  const [trainBusy, setTrainBusy] = useState(false);
+  const [fewShotBusy, setFewShotBusy] = useState(false);
   /** Where focus goes once the next step (and the run it shows) is on screen; a new object each request. */
   const [focusRequest, setFocusRequest] = useState<{ target: 'panel' | 'result' | 'export' } | null>(null);
   const focusHandled = useRef<object | null>(null);
@@ -231,8 +237,11 @@ function AppBody() {
               runsVersion={runsVersion}
               selectedRunId={runId}
               improveSignal={improveSignal}
+              advancedSignal={advancedSignal}
               onFinished={finished}
               onShowRun={showResult}
+              otherBusy={fewShotBusy}
+              onBusyChange={setTrainBusy}
               onGoToData={() => go('datasets', 'panel')}
               advanced={
                 <>
@@ -257,9 +266,24 @@ function AppBody() {
               lead={summary}
               between={
                 run && run.id === runId ? (
+                  <>
+                  {/* Few labels: contrastive tuning is offered right under the result it would improve. */}
+                  <FewShotPanel
+                    encoderId={run.encoderId as EncoderId}
+                    dataset={runDataset}
+                    frozenRun={run}
+                    disabled={trainBusy}
+                    onRunningChange={setFewShotBusy}
+                    onFinished={(tuned, keptRunId) => {
+                      setRunsVersion((v) => v + 1);
+                      setRunId(keptRunId);
+                      announce(`Contrastive tuning finished: ${tuned.fineTune?.fewShot?.summary ?? 'compared with the frozen model'}.`);
+                    }}
+                  />
                   <Disclosure title="Details: every model compared, per-label scores, mistakes" open={detailsOpen} onToggle={setDetailsOpen} testId="result-details-panel">
                     <ResultDetails run={run} />
                   </Disclosure>
+                  </>
                 ) : null
               }
             />
@@ -271,6 +295,10 @@ function AppBody() {
               onRunSelected={setRunId}
               runsVersion={runsVersion}
               onImported={() => setRunsVersion((v) => v + 1)}
+              onFixHf={() => {
+                go('train');
+                setAdvancedSignal((n) => n + 1);
+              }}
             />
           </PageErrorBoundary>
         </div>

@@ -16,7 +16,7 @@ import { exportRun, importBundle } from './exporter';
 import { dropUnusedImportedEncoder, exportHfRun, importHfModel } from './hf-classifier';
 import { encoderSpec } from './hub-encoders';
 import { deleteDataset, getDatasetRows, labelRow, listDatasets, renameDataset } from '../storage/datasets';
-import { deleteRun, getRun, listRuns } from '../storage/runs';
+import { deleteRun, renameRun, getRun, listRuns } from '../storage/runs';
 import { listCachedEncoders } from '../storage/encoder-files';
 import { rejectedToCsv } from '../core/data/validate';
 
@@ -193,6 +193,9 @@ export function createEngine(emit: Emit): Handlers {
     },
     async 'runs.get'({ id }) {
       return getRun(id);
+    },
+    async 'runs.rename'({ id, name }) {
+      return renameRun(id, name);
     },
     async 'runs.delete'({ id }) {
       predictor.forget(id);

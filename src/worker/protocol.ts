@@ -206,6 +206,7 @@ export interface EngineApi {
   'runs.list': { args: null; result: RunSummary[] };
   'runs.get': { args: { id: string }; result: RunDetail };
   'runs.delete': { args: { id: string }; result: null };
+  'runs.rename': { args: { id: string; name: string }; result: RunSummary };
   'finetune.estimate': { args: { datasetId: string; encoderId: EncoderId; settings: FineTuneSettings }; result: FineTuneEstimate };
   'finetune.start': {
     args: { datasetId: string; encoderId: EncoderId; settings: FineTuneSettings; headRunId: string | null };

@@ -195,3 +195,64 @@ test('keyboard only: Tab, Enter, Space and arrows drive Data → Train → Try &
   const [dl] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
   assert(dl.suggestedFilename().endsWith('.texttune.zip'), `the bundle downloads by keyboard (${dl.suggestedFilename()})`);
 });
+
+test('runs you can compare and export by goal: rename, sort, overlaid curves; the last settings survive a reload; the Hugging Face option says why it is off and leads to the fix', async ({ env }) => {
+  test.setTimeout(300_000);
+  const ctx = await env.newContext('guided-runs');
+  const page = await openApp(env, ctx, 'wasm');
+  await useSampleAndSave(page);
+  // Run 1: the defaults. Run 2: a hidden-layer head, trained epoch by epoch (a curve).
+  await tab(page, 'train');
+  await page.getByTestId('train-button').click();
+  await page.getByTestId('run-result').waitFor({ timeout: 180_000 });
+  await tab(page, 'train');
+  await expand(page, 'train-advanced');
+  for (const [k, v] of Object.entries({ 'cfg-hiddenUnits': 16, 'cfg-epochs': 6, 'cfg-patience': 0 })) await page.getByTestId(k).fill(String(v));
+  await page.getByTestId('train-button').click();
+  await page.getByTestId('run-result').filter({ hasText: 'best epoch' }).waitFor({ timeout: 180_000 });
+
+  await page.reload();
+  await page.getByTestId('backend-name').waitFor();
+  await tab(page, 'train');
+  assert((await page.getByTestId('train-advanced-toggle').getAttribute('aria-expanded')) === 'true', 'Advanced stays open after a reload');
+  assert((await page.getByTestId('cfg-hiddenUnits').inputValue()) === '16' && (await page.getByTestId('cfg-epochs').inputValue()) === '6', 'the last training settings are remembered');
+
+  const items = page.getByTestId('run-item');
+  await items.nth(1).waitFor();
+  const settings = (await page.getByTestId('run-list').textContent()) ?? '';
+  assert(/16 hidden units, 6 epochs/.test(settings) && /linear head/.test(settings) && /USE-lite/.test(settings), `the table shows encoder and settings: ${settings.slice(0, 300)}`);
+
+  // Rename the newest run; the name is stored.
+  await items.first().getByTestId('run-rename').click();
+  await page.getByTestId('run-rename-input').fill('hidden-16');
+  await page.getByTestId('run-rename-save').click();
+  await page.getByTestId('run-name').filter({ hasText: 'hidden-16' }).waitFor();
+
+  // Sort by name, ascending then descending.
+  await page.getByTestId('sort-name').click();
+  const names = async () => (await page.getByTestId('run-name').allTextContents()).map((t) => t.trim());
+  const asc = await names();
+  const byName = (a: string, b: string) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0);
+  assert(asc.join('|') === [...asc].sort(byName).join('|'), `sorted by name: ${asc}`);
+  await page.getByTestId('sort-name').click();
+  assert((await names()).join('|') === [...asc].reverse().join('|'), `sorted by name, descending: ${await names()}`);
+
+  // Two runs' validation curves, overlaid.
+  for (const box of await page.getByTestId('run-compare').all()) await box.check();
+  const curves = page.getByTestId('compare-curves');
+  await curves.waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="compare-f1"] polyline').length === 2);
+  const legend = (await curves.locator('[data-testid="compare-f1"] .legend').textContent()) ?? '';
+  assert(legend.includes('hidden-16'), `the curves are named by run: "${legend}"`);
+
+  // Export by goal; Hugging Face is off for USE-lite, with the reason and the way to fix it.
+  await tab(page, 'export');
+  for (const goal of ['goal-browser', 'goal-python', 'goal-hf']) await page.getByTestId(goal).waitFor();
+  assert(((await page.getByTestId('snippet-python').textContent()) ?? '').includes('safe_open'), 'the Python goal has a snippet that loads the file');
+  assert(await page.getByTestId('export-hf').isDisabled(), 'Hugging Face export is off for a USE-lite run');
+  const why = (await page.getByTestId('export-hf-why').textContent()) ?? '';
+  assert(/USE-lite/.test(why) && /BERT-family/.test(why), `it says why and what would fix it: "${why}"`);
+  await page.getByTestId('export-hf-fix').click();
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'encoder-select');
+  assert(await page.getByTestId('encoder-select').isVisible(), 'the fix opens the encoder choice under Advanced');
+});

@@ -253,7 +253,7 @@ test('hardening: a page that cannot render a stored record shows the error there
   env.pageProblems.length = 0;
   await page.reload();
   await page.getByTestId('backend-name').waitFor();
-  await trainSettings(page);
+  await tab(page, 'train');
   const error = page.getByTestId('page-error').filter({ hasText: /Train could not be shown/ });
   await error.waitFor();
   assert(/toFixed|undefined/.test((await error.textContent()) ?? ''), `the error says what broke: ${await error.textContent()}`);

@@ -7,15 +7,71 @@ import { ErrorMessage } from '../../components/error-message';
 import { downloadFile } from '../../components/download';
 import { pct, validationRows } from '../../components/format';
 
-const FORMATS: { format: ExportFormat; title: string; about: string }[] = [
-  { format: 'bundle', title: 'Single-file bundle (.texttune.zip)', about: 'Everything needed to import the model back into TextTune, in any browser.' },
-  {
-    format: 'tfjs-zip',
-    title: 'TensorFlow.js Layers (zip)',
-    about: 'model.json + weights.bin + metadata.json (labels, encoder id and hash, tokenizer, max length, metrics); encoder-weights.safetensors for a fine-tuned run.',
-  },
-  { format: 'safetensors', title: 'safetensors (.safetensors)', about: 'The head weights (and a fine-tuned run’s encoder layers) by name, readable by Python’s safetensors.' },
-];
+/** What each goal's files are for and a snippet that loads them (shown beside its downloads). */
+const SNIPPETS = {
+  browser: `// Your own web page, with the TensorFlow.js zip unzipped next to it.
+// The head classifies embeddings: embed each text with the same encoder first
+// (metadata.json names it, with its weights hash and tokenizer).
+import * as tf from '@tensorflow/tfjs';
+const head = await tf.loadLayersModel('model/model.json');
+const meta = await (await fetch('model/metadata.json')).json();
+const probs = head.predict(embeddings); // [texts, meta.labels.length]`,
+  python: `# pip install safetensors numpy
+import json
+from safetensors import safe_open
+with safe_open("MODEL.safetensors", framework="numpy") as f:
+    meta = json.loads(f.metadata()["texttune"])
+    head = {name: f.get_tensor(name) for name in meta["head"]}
+print(meta["labels"], {k: v.shape for k, v in head.items()})`,
+  hf: `# pip install torch transformers; unzip the export into ./texttune-hf
+import sys; sys.path.insert(0, "texttune-hf")
+from train import TextTuneBertForSequenceClassification  # pools as TextTune did
+from transformers import AutoTokenizer
+tok = AutoTokenizer.from_pretrained("texttune-hf")
+model = TextTuneBertForSequenceClassification.from_pretrained("texttune-hf").eval()
+probs = model(**tok(["your text"], return_tensors="pt")).logits.softmax(-1)
+print(dict(zip(model.config.id2label.values(), probs[0].tolist())))
+# Train further on your GPU: python texttune-hf/train.py --epochs 3`,
+} as const;
+
+/** Why the Hugging Face export is not available for a run, and what would make it so; null when it is. */
+export function hfBlocker(run: RunSummary | null): { why: string; fix: string } | null {
+  if (!run) return { why: 'Choose a model first.', fix: '' };
+  if (run.encoderId === 'use-lite')
+    return {
+      why: 'This model reads texts with the built-in USE-lite encoder, which Hugging Face’s BertForSequenceClassification cannot hold.',
+      fix: 'Train again on a BERT-family encoder (for example all-MiniLM-L6-v2, under Advanced → Encoder) with a linear head (hidden units 0).',
+    };
+  if (!run.fineTune && run.config.hiddenUnits > 0)
+    return {
+      why: `This model’s head has a ${run.config.hiddenUnits}-unit hidden layer; the Hugging Face format holds a linear classifier.`,
+      fix: 'Train again with hidden units 0 (under Advanced), or fine-tune.',
+    };
+  return null;
+}
+
+function Snippet({ code, testId }: { code: string; testId: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="snippet">
+      <pre data-testid={testId} tabIndex={0}>
+        <code>{code}</code>
+      </pre>
+      <button
+        type="button"
+        className="small-button"
+        onClick={() =>
+          void navigator.clipboard.writeText(code).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          )
+        }
+      >
+        {copied ? 'Copied' : 'Copy'}
+      </button>
+    </div>
+  );
+}
 
 export interface ExportPageProps {
   active: boolean;
@@ -25,9 +81,11 @@ export interface ExportPageProps {
   runsVersion: number;
   /** A run was imported: the app bumps runsVersion. */
   onImported(): void;
+  /** Take the user to where the Hugging Face export's fix is made (Train → Advanced). */
+  onFixHf(): void;
 }
 
-export function ExportPage({ active, runId, onRunSelected, runsVersion, onImported }: ExportPageProps) {
+export function ExportPage({ active, runId, onRunSelected, runsVersion, onImported, onFixHf }: ExportPageProps) {
   const engine = useEngine();
   const [runs, runsError] = useRuns(active, runsVersion);
   const [busy, setBusy] = useState(false);
@@ -84,7 +142,7 @@ export function ExportPage({ active, runId, onRunSelected, runsVersion, onImport
   };
 
   const selectedRun = runs?.find((r) => r.id === runId) ?? null;
-  const bertRun = !!selectedRun && selectedRun.encoderId !== 'use-lite';
+  const hf = hfBlocker(selectedRun);
 
   const doImport = async (file: File) => {
     setBusy(true);
@@ -139,31 +197,76 @@ export function ExportPage({ active, runId, onRunSelected, runsVersion, onImport
                 {selectedRun.comparison.candidates.find((c) => c.kind === 'encoder')?.metrics.macroF1.toFixed(3) ?? '–'} instead of {selectedRun.metrics.macroF1.toFixed(3)}).
               </p>
             )}
-            <ul className="list">
-              {FORMATS.map((f) => (
-                <li key={f.format}>
-                  <div>
-                    <strong>{f.title}</strong>
-                    <div className="muted small">{f.about}</div>
-                  </div>
-                  <button type="button" data-testid={`export-${f.format}`} disabled={busy || !runId} onClick={() => void doExport(f.format)}>
-                    Download
+            <div className="goals">
+              <section className="goal" aria-labelledby="goal-browser" data-testid="goal-browser">
+                <h3 id="goal-browser">For this browser (or another one)</h3>
+                <p className="small">
+                  <strong>Bundle</strong>: keep the model, move it to another browser or computer, or share it. It holds everything the model uses (also
+                  n-grams and combinations) and imports back below, checked before anything is stored; it predicts the same to 1e-5.
+                </p>
+                <div className="row">
+                  <button type="button" className="primary" data-testid="export-bundle" disabled={busy || !runId} onClick={() => void doExport('bundle')}>
+                    Download bundle (.texttune.zip)
                   </button>
-                </li>
-              ))}
-              <li>
-                <div>
-                  <strong>Hugging Face (BertForSequenceClassification zip)</strong>
-                  <div className="muted small">
-                    config.json, model.safetensors (encoder + classifier), tokenizer files, the training data as train.csv and a train.py that continues
-                    training with transformers. For runs on a BERT-family encoder with a linear head (hidden units 0) or fine-tuned.
-                  </div>
                 </div>
-                <button type="button" data-testid="export-hf" disabled={busy || !bertRun} onClick={() => void doExportHf()}>
-                  Download
-                </button>
-              </li>
-            </ul>
+                <p className="small">
+                  <strong>TensorFlow.js</strong>: the classifier head for your own web page (model.json + weights.bin + metadata.json; a fine-tuned run adds its
+                  encoder layers). It classifies the encoder’s embeddings:
+                </p>
+                <div className="row">
+                  <button type="button" data-testid="export-tfjs-zip" disabled={busy || !runId} onClick={() => void doExport('tfjs-zip')}>
+                    Download TensorFlow.js (zip)
+                  </button>
+                </div>
+                <Snippet code={SNIPPETS.browser} testId="snippet-browser" />
+              </section>
+              <section className="goal" aria-labelledby="goal-python" data-testid="goal-python">
+                <h3 id="goal-python">For Python</h3>
+                <p className="small">
+                  <strong>safetensors</strong>: every trained tensor by name (the head, and a fine-tuned run’s encoder layers under their original names), with the
+                  labels and encoder in its metadata: for NumPy, PyTorch or JAX code of your own.
+                </p>
+                <div className="row">
+                  <button type="button" data-testid="export-safetensors" disabled={busy || !runId} onClick={() => void doExport('safetensors')}>
+                    Download .safetensors
+                  </button>
+                </div>
+                <Snippet code={SNIPPETS.python} testId="snippet-python" />
+              </section>
+              <section className="goal" aria-labelledby="goal-hf" data-testid="goal-hf">
+                <h3 id="goal-hf">For Hugging Face</h3>
+                <p className="small">
+                  A BertForSequenceClassification folder (config, weights, tokenizer) with your data as train.csv and a train.py that continues training on a GPU
+                  with transformers — or push it to the Hub.
+                </p>
+                <div className="row">
+                  <button
+                    type="button"
+                    data-testid="export-hf"
+                    disabled={busy || hf !== null}
+                    aria-describedby={hf ? 'hf-why' : undefined}
+                    onClick={() => void doExportHf()}
+                  >
+                    Download Hugging Face (zip)
+                  </button>
+                </div>
+                {hf ? (
+                  <div className="notice" id="hf-why" data-testid="export-hf-why">
+                    <p>{hf.why}</p>
+                    {hf.fix && (
+                      <p>
+                        {hf.fix}{' '}
+                        <button type="button" className="link" data-testid="export-hf-fix" onClick={onFixHf}>
+                          Set it up in Train →
+                        </button>
+                      </p>
+                    )}
+                  </div>
+                ) : (
+                  <Snippet code={SNIPPETS.hf} testId="snippet-hf" />
+                )}
+              </section>
+            </div>
           </>
         )}
         <ErrorMessage error={error ?? runsError} testId="export-error" />

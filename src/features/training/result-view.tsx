@@ -76,7 +76,11 @@ export const ResultSummary = forwardRef<HTMLHeadingElement, ResultSummaryProps>(
       </p>
       <p data-testid="summary-kept">
         It uses {keptInWords(run)}
-        {gain ? `: ${gain}` : ''}. Trained on “{run.datasetName}” ({run.labels.length} labels: {run.labels.join(', ')}).
+        {gain ? `: ${gain}` : ''}. Trained on “{run.datasetName}” ({run.labels.length} labels: {run.labels.join(', ')}){' '}
+        <span className="muted small" data-testid="summary-backend">
+          in this browser ({run.imported ? 'imported' : run.backend})
+        </span>
+        .
       </p>
       <div className="row">
         <button type="button" data-testid="result-details-button" onClick={onDetails}>

@@ -1,10 +1,14 @@
 // The stored runs: what each was trained with (encoder, settings, validation size) and how it
 // scored, sortable by any column; Show opens its result in step 3. The table scrolls inside its
 // card on narrow screens.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useEngine } from '../../app/engine-context';
-import type { RunSummary } from '../../worker/protocol';
+import type { EpochLog, RunSummary } from '../../worker/protocol';
 import { pct, validationRows } from '../../components/format';
+import { LineChart } from '../../components/line-chart';
+
+/** Runs whose validation curves are drawn together, at most this many (one colour each). */
+const MAX_COMPARED = 6;
 
 type SortKey = 'name' | 'dataset' | 'encoder' | 'accuracy' | 'f1' | 'rows' | 'when';
 
@@ -63,6 +67,24 @@ export interface RunsTableProps {
 export function RunsTable({ runs, selectedRunId, onShow, onChanged, onError }: RunsTableProps) {
   const engine = useEngine();
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'when', desc: true });
+  const [editing, setEditing] = useState<{ id: string; name: string } | null>(null);
+  const [compared, setCompared] = useState<string[]>([]);
+  const [histories, setHistories] = useState<Record<string, EpochLog[]>>({});
+  // Histories are not in the list: fetch each compared run's once.
+  const requested = useRef(new Set<string>());
+  useEffect(() => {
+    for (const id of compared) {
+      if (requested.current.has(id)) continue;
+      requested.current.add(id);
+      engine.call('runs.get', { id }).then((r) => setHistories((h) => ({ ...h, [id]: r.history })), onError);
+    }
+  }, [compared, engine, onError]);
+  const rename = (id: string, name: string) =>
+    engine.call('runs.rename', { id, name }).then(() => {
+      setEditing(null);
+      onChanged();
+    }, onError);
+  const shownCompared = compared.filter((id) => runs.some((r) => r.id === id));
   const sorted = [...runs].sort((a, b) => {
     const x = VALUE[sort.key](a);
     const y = VALUE[sort.key](b);
@@ -107,8 +129,28 @@ export function RunsTable({ runs, selectedRunId, onShow, onChanged, onError }: R
               {sorted.map((r) => (
                 <tr key={r.id} data-testid="run-item" data-run-id={r.id} className={r.id === selectedRunId ? 'selected' : undefined}>
                   <td data-testid="run-name">
-                    {r.name}
-                    {r.imported ? ' (imported)' : ''}
+                    {editing?.id === r.id ? (
+                      <form
+                        className="row nowrap"
+                        onSubmit={(e) => {
+                          e.preventDefault();
+                          void rename(r.id, editing.name);
+                        }}
+                      >
+                        <input aria-label={`New name for ${r.name}`} data-testid="run-rename-input" value={editing.name} onChange={(e) => setEditing({ id: r.id, name: e.target.value })} />
+                        <button type="submit" data-testid="run-rename-save" disabled={editing.name.trim() === ''}>
+                          Save
+                        </button>
+                        <button type="button" onClick={() => setEditing(null)}>
+                          Cancel
+                        </button>
+                      </form>
+                    ) : (
+                      <>
+                        {r.name}
+                        {r.imported ? ' (imported)' : ''}
+                      </>
+                    )}
                   </td>
                   <td>{r.datasetName}</td>
                   <td>{encoderShort(r.encoderId)}</td>
@@ -124,6 +166,21 @@ export function RunsTable({ runs, selectedRunId, onShow, onChanged, onError }: R
                   <td className="small">{new Date(r.createdAt).toLocaleString()}</td>
                   <td>
                     <div className="row nowrap">
+                      <label className="checkbox small">
+                        <input
+                          type="checkbox"
+                          data-testid="run-compare"
+                          checked={compared.includes(r.id)}
+                          disabled={!compared.includes(r.id) && compared.length >= MAX_COMPARED}
+                          onChange={(e) => setCompared((c) => (e.target.checked ? [...c, r.id] : c.filter((x) => x !== r.id)))}
+                        />
+                        <span>
+                          compare<span className="sr-only"> {r.name}</span>
+                        </span>
+                      </label>
+                      <button type="button" data-testid="run-rename" aria-label={`Rename ${r.name}`} onClick={() => setEditing({ id: r.id, name: r.name })}>
+                        Rename
+                      </button>
                       <button type="button" data-testid="run-show" aria-label={`Show the result of ${r.name}`} onClick={() => onShow(r.id)}>
                         Show
                       </button>
@@ -145,6 +202,24 @@ export function RunsTable({ runs, selectedRunId, onShow, onChanged, onError }: R
           </table>
         </div>
       )}
+      {runs.length > 1 && shownCompared.length < 2 && <p className="muted small">Tick “compare” on two or more runs to draw their validation curves together.</p>}
+      {shownCompared.length >= 2 && <ComparedCurves runs={shownCompared.map((id) => runs.find((r) => r.id === id)!)} histories={histories} />}
     </section>
+  );
+}
+
+/** Validation macro-F1 and loss per epoch of the compared runs, one colour each (a converged
+ * logistic regression has one point: its final scores). */
+function ComparedCurves({ runs, histories }: { runs: RunSummary[]; histories: Record<string, EpochLog[]> }) {
+  const series = (pick: (h: EpochLog) => number) =>
+    runs.map((r, i) => ({ name: r.name, className: `s-c${i}`, values: (histories[r.id] ?? []).map(pick) }));
+  return (
+    <div data-testid="compare-curves" data-runs={runs.map((r) => r.id).join(',')}>
+      <h3>Validation curves of {runs.length} runs</h3>
+      <div className="charts">
+        <LineChart title="Validation macro-F1" testId="compare-f1" yMax={1} series={series((h) => h.valMacroF1)} />
+        <LineChart title="Validation loss" testId="compare-loss" series={series((h) => h.valLoss)} />
+      </div>
+    </div>
   );
 }

@@ -55,6 +55,8 @@ export interface TrainingPageProps {
   advanced: ReactNode;
   /** Changes when the user asks to improve the result: the fine-tune section opens and takes focus. */
   improveSignal: number;
+  /** Changes when another step sends the user to the settings: Advanced opens, the encoder choice takes focus. */
+  advancedSignal: number;
   /** Changes when another step changed the runs (an import, a rename). */
   runsVersion: number;
   selectedRunId: string | null;
@@ -64,9 +66,12 @@ export interface TrainingPageProps {
   /** The user asked to see a stored run's result. */
   onShowRun(id: string): void;
   onGoToData(): void;
+  /** Another job (few-shot tuning in step 3) holds the engine: Train and fine-tune wait. */
+  otherBusy: boolean;
+  onBusyChange(busy: boolean): void;
 }
 
-export function TrainingPage({ active, encoderId, datasetId, advanced, improveSignal, runsVersion, selectedRunId, onDatasetChange, onFinished, onShowRun, onGoToData }: TrainingPageProps) {
+export function TrainingPage({ active, encoderId, datasetId, advanced, improveSignal, advancedSignal, runsVersion, selectedRunId, onDatasetChange, onFinished, onShowRun, onGoToData, otherBusy, onBusyChange }: TrainingPageProps) {
   const engine = useEngine();
   const announce = useAnnounce();
   const [datasets, setDatasets] = useState<DatasetMeta[]>([]);
@@ -79,6 +84,12 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
   /** Labels of settings fields holding an invalid entry: Train waits until they are fixed. */
   const [invalidFields, setInvalidFields] = useState<string[]>([]);
   const [advancedOpen, setAdvancedOpen] = useDisclosure('texttune.advancedOpen');
+  useEffect(() => {
+    if (advancedSignal === 0) return;
+    setAdvancedOpen(true);
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="encoder-select"]')?.focus());
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new signal opens it
+  }, [advancedSignal]);
   const [running, setRunning] = useState(false);
   const [stopping, setStopping] = useState(false);
   const [progress, setProgress] = useState<{ task: ProgressTask; done: number; total: number; eta: number | null } | null>(null);
@@ -87,6 +98,7 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
   /** A warning the engine sent during the run (e.g. embeddings not cached: storage full). */
   const [warning, setWarning] = useState<string | null>(null);
   const [fineTuning, setFineTuning] = useState(false);
+  useEffect(() => onBusyChange(running || fineTuning), [running, fineTuning, onBusyChange]);
 
   const refresh = useCallback(() => {
     engine.call('datasets.list', null).then((ds) => {
@@ -175,7 +187,7 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
             type="button"
             className="primary big-button"
             data-testid="train-button"
-            disabled={running || fineTuning || !datasetId || invalidFields.length > 0}
+            disabled={running || fineTuning || otherBusy || !datasetId || invalidFields.length > 0}
             aria-describedby={invalidFields.length > 0 ? 'train-invalid' : undefined}
             onClick={() => void start()}
           >
@@ -220,7 +232,7 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
         encoderId={encoderId}
         datasetId={datasetId}
         runs={runs}
-        disabled={running}
+        disabled={running || otherBusy}
         openSignal={improveSignal}
         onRunningChange={setFineTuning}
         onFinished={(run) => {
