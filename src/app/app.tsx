@@ -18,6 +18,8 @@ import { AnnouncerProvider, useAnnounce } from './announcer';
 import { Stepper, stepPanelId, stepTabId } from './stepper';
 import { useRunDetail, useDataset } from './use-run-detail';
 import { FewShotPanel } from '../features/training/fewshot-panel';
+import { LabelNextPanel } from '../features/training/label-next-panel';
+import { useRuns } from './use-runs';
 import { ActivityClient } from './activity';
 import { useOfflineState } from './use-offline';
 import { UpdateBanner } from './update-banner';
@@ -89,9 +91,11 @@ function sharedClient(): ActivityClient {
 
 export function App() {
   return (
-    <AnnouncerProvider>
-      <AppBody />
-    </AnnouncerProvider>
+    <EngineProvider client={sharedClient()}>
+      <AnnouncerProvider>
+        <AppBody />
+      </AnnouncerProvider>
+    </EngineProvider>
   );
 }
 
@@ -109,10 +113,13 @@ function AppBody() {
   const [runsVersion, setRunsVersion] = useState(0);
   const [improveSignal, setImproveSignal] = useState(0);
   const [advancedSignal, setAdvancedSignal] = useState(0);
+  const [retrainSignal, setRetrainSignal] = useState(0);
   const [detailsOpen, setDetailsOpen] = useDisclosure('texttune.detailsOpen');
   const offline = useOfflineState(client, backend !== null);
   const run = useRunDetail(client, runId, runsVersion);
   const runDataset = useDataset(client, run?.datasetId ?? null, runsVersion);
+  // The label-next panel plots the rounds (this dataset's runs) of step 3.
+  const [allRuns] = useRuns(step === 'try', runsVersion);
   /** A training or fine-tuning job of the Train step, or a few-shot tuning of step 3, is running. */
   const [trainBusy, setTrainBusy] = useState(false);
   const [fewShotBusy, setFewShotBusy] = useState(false);
@@ -214,7 +221,7 @@ function AppBody() {
   ) : null;
 
   return (
-    <EngineProvider client={client}>
+    <>
       <div className="sticky">
         <Header backend={backend} backendError={backendError} storage={storage} offline={offline} />
         <UpdateBanner update={offline.update} busy={offline.busy} />
@@ -238,6 +245,7 @@ function AppBody() {
               selectedRunId={runId}
               improveSignal={improveSignal}
               advancedSignal={advancedSignal}
+              retrainSignal={retrainSignal}
               onFinished={finished}
               onShowRun={showResult}
               otherBusy={fewShotBusy}
@@ -265,11 +273,24 @@ function AppBody() {
               runsVersion={runsVersion}
               lead={summary}
               between={
-                run && run.id === runId ? (
-                  <>
+                <>
+                  {/* Unlabelled rows: the least-sure are offered for labelling right under the result.
+                      Both panels stay mounted while the selected run changes (their results persist). */}
+                  <LabelNextPanel
+                    run={run}
+                    dataset={runDataset}
+                    runs={allRuns ?? []}
+                    disabled={trainBusy || fewShotBusy}
+                    onLabelled={() => setRunsVersion((v) => v + 1)}
+                    onRetrain={() => {
+                      if (run?.datasetId) setDatasetId(run.datasetId);
+                      go('train');
+                      setRetrainSignal((n) => n + 1);
+                    }}
+                  />
                   {/* Few labels: contrastive tuning is offered right under the result it would improve. */}
                   <FewShotPanel
-                    encoderId={run.encoderId as EncoderId}
+                    encoderId={(run?.encoderId ?? encoderId) as EncoderId}
                     dataset={runDataset}
                     frozenRun={run}
                     disabled={trainBusy}
@@ -280,11 +301,12 @@ function AppBody() {
                       announce(`Contrastive tuning finished: ${tuned.fineTune?.fewShot?.summary ?? 'compared with the frozen model'}.`);
                     }}
                   />
-                  <Disclosure title="Details: every model compared, per-label scores, mistakes" open={detailsOpen} onToggle={setDetailsOpen} testId="result-details-panel">
-                    <ResultDetails run={run} />
-                  </Disclosure>
-                  </>
-                ) : null
+                  {run && (
+                    <Disclosure title="Details: every model compared, per-label scores, mistakes" open={detailsOpen} onToggle={setDetailsOpen} testId="result-details-panel">
+                      <ResultDetails run={run} />
+                    </Disclosure>
+                  )}
+                </>
               }
             />
           </PageErrorBoundary>
@@ -303,6 +325,6 @@ function AppBody() {
           </PageErrorBoundary>
         </div>
       </main>
-    </EngineProvider>
+    </>
   );
 }

@@ -98,6 +98,8 @@ test('label the next examples on wasm: least-sure rows proposed, labelled by key
   await second.getByTestId('label-next-done').waitFor();
   const labelled = [(await first.getByTestId('label-next-done').textContent())!, (await second.getByTestId('label-next-done').textContent())!];
   assert(labelled[0] === 'labelled: negative' && labelled[1] === 'labelled: positive', `the labels given: ${labelled}`);
+  // The Train step (hidden now: labelling happens beside the result in step 3) lists the new count.
+  await page.getByTestId('train-dataset').locator('option:checked').filter({ hasText: '26 rows' }).waitFor({ state: 'attached', timeout: 10_000 }).catch(() => undefined);
   const option = (await page.getByTestId('train-dataset').locator('option:checked').textContent()) ?? '';
   assert(option.includes('26 rows'), `the dataset now has 26 labelled rows: "${option}"`);
 

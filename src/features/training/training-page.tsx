@@ -1,7 +1,7 @@
 // Step 2, Train: a dataset and one Train button (the defaults work for most data); the encoder,
 // speed and training settings under "Advanced"; fine-tuning offered as "Improve"; the runs table.
 // The finished run's result is shown by step 3 (the app navigates there), next to the playground.
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useEffectEvent, useState, type ReactNode } from 'react';
 import { useEngine, useEngineEvents } from '../../app/engine-context';
 import { useAnnounce } from '../../app/announcer';
 import type { DatasetMeta, EncoderId, EpochLog, ProgressTask, RunDetail, RunSummary, TrainConfig } from '../../worker/protocol';
@@ -57,6 +57,8 @@ export interface TrainingPageProps {
   improveSignal: number;
   /** Changes when another step sends the user to the settings: Advanced opens, the encoder choice takes focus. */
   advancedSignal: number;
+  /** Changes when step 3 asks to train again on the current dataset (after labelling more rows). */
+  retrainSignal: number;
   /** Changes when another step changed the runs (an import, a rename). */
   runsVersion: number;
   selectedRunId: string | null;
@@ -71,7 +73,7 @@ export interface TrainingPageProps {
   onBusyChange(busy: boolean): void;
 }
 
-export function TrainingPage({ active, encoderId, datasetId, advanced, improveSignal, advancedSignal, runsVersion, selectedRunId, onDatasetChange, onFinished, onShowRun, onGoToData, otherBusy, onBusyChange }: TrainingPageProps) {
+export function TrainingPage({ active, encoderId, datasetId, advanced, improveSignal, advancedSignal, retrainSignal, runsVersion, selectedRunId, onDatasetChange, onFinished, onShowRun, onGoToData, otherBusy, onBusyChange }: TrainingPageProps) {
   const engine = useEngine();
   const announce = useAnnounce();
   const [datasets, setDatasets] = useState<DatasetMeta[]>([]);
@@ -109,7 +111,12 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
   }, [engine, datasetId, onDatasetChange]);
   useEffect(() => {
     if (active) refresh();
-  }, [active, refresh, runsVersion]);
+  }, [active, refresh]);
+  // Runs or datasets changed elsewhere (a label given in step 3, an import): refetch even while hidden.
+  useEffect(() => {
+    if (runsVersion > 0) refresh();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new version refetches
+  }, [runsVersion]);
 
   useEngineEvents((e) => {
     if (!running) return;
@@ -146,6 +153,15 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
       setProgress(null);
     }
   };
+
+  // Step 3's "train again" (after labelling rows): the same Train, with the current settings.
+  const retrain = useEffectEvent(() => void start());
+  useEffect(() => {
+    if (retrainSignal === 0) return;
+    // After this render (the dataset the signal came with is set by then), not inside the effect.
+    const t = setTimeout(retrain, 0);
+    return () => clearTimeout(t);
+  }, [retrainSignal]);
 
   const stop = () => {
     setStopping(true);
