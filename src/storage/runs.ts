@@ -40,13 +40,13 @@ export async function deleteRun(id: string): Promise<void> {
 /** Renames a run (its record only: the weights are keyed by id). */
 export async function renameRun(id: string, name: string): Promise<RunSummary> {
   const trimmed = name.trim();
-  if (!trimmed) throw new EngineError('BAD_ARGUMENT', 'a run name cannot be empty');
-  if (trimmed.length > 200) throw new EngineError('BAD_ARGUMENT', `a run name has at most 200 characters, got ${trimmed.length}`);
+  if (!trimmed) throw new StorageError('BAD_ARGUMENT', 'a run name cannot be empty');
+  if (trimmed.length > 200) throw new StorageError('BAD_ARGUMENT', `a run name has at most 200 characters, got ${trimmed.length}`);
   const db = await openTextTuneDB();
   return withQuota(async () => {
     const tx = db.transaction('runs', 'readwrite');
     const run = await tx.store.get(id);
-    if (!run) throw new EngineError('NOT_FOUND', `no run with id "${id}"`);
+    if (!run) throw new StorageError('NOT_FOUND', `no run with id "${id}"`);
     const renamed = { ...run, name: trimmed };
     await tx.store.put(renamed);
     await tx.done;
