@@ -28,6 +28,8 @@ test('first-time user at 1280×900: Use sample → Save → Train → result sum
 
   await click('use-sample');
   await page.getByTestId('valid-count').waitFor();
+  const saveBox = await inFirstScreen(page, 'save-dataset');
+  assert(saveBox.inView, `Save dataset is in the first screen (y ${saveBox.top}–${saveBox.bottom})`);
   await click('save-dataset');
   await page.getByTestId('dataset-saved').waitFor();
   await click('dataset-saved-train');
@@ -255,4 +257,13 @@ test('runs you can compare and export by goal: rename, sort, overlaid curves; th
   await page.getByTestId('export-hf-fix').click();
   await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'encoder-select');
   assert(await page.getByTestId('encoder-select').isVisible(), 'the fix opens the encoder choice under Advanced');
+
+  // "Improve" from a result opens fine-tuning on the Train step and measures its time there.
+  await tab(page, 'try');
+  await page.getByTestId('result-improve').click();
+  assert((await page.getByTestId('finetune-panel-toggle').getAttribute('aria-expanded')) === 'true', 'Improve opens the fine-tuning section');
+  const estimate = page.getByTestId('ft-estimate');
+  await estimate.waitFor({ timeout: 180_000 });
+  assert(Number(await estimate.getAttribute('data-seconds')) > 0, `the estimated time is shown: "${await estimate.textContent()}"`);
+  assert(/Estimated/.test((await page.getByTestId('finetune-panel').textContent()) ?? ''), 'and in the section’s summary line');
 });

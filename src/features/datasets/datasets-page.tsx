@@ -137,6 +137,28 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
       </section>
       {preview && (
         <>
+          {/* Save comes first, in the first screen; the review it rests on follows. */}
+          <section className="card save-card" aria-label="Save this dataset">
+            <div className="row">
+              <label>
+                Name
+                <input data-testid="dataset-name" value={name} onChange={(e) => setName(e.target.value)} />
+              </label>
+              <button type="button" className="primary" data-testid="save-dataset" disabled={busy || !report?.canSave} onClick={() => void save()}>
+                Save dataset
+              </button>
+              <button type="button" onClick={() => void cancel()}>
+                Cancel
+              </button>
+            </div>
+            <p className="muted small" data-testid="save-summary">
+              {report
+                ? report.canSave
+                  ? 'Check the columns and the rows below, then save: it stays in this browser.'
+                  : 'Nothing can be saved yet: see the problems listed below (the columns can be changed there).'
+                : 'Reading the file…'}
+            </p>
+          </section>
           <ImportReview
             preview={preview}
             report={report}
@@ -147,18 +169,6 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
                 .then(({ csv }) => downloadFile(csv, `${name || 'dataset'}-rejected.csv`, 'text/csv'), setError)
             }
           />
-          <section className="card row">
-            <label>
-              Name
-              <input data-testid="dataset-name" value={name} onChange={(e) => setName(e.target.value)} />
-            </label>
-            <button type="button" className="primary" data-testid="save-dataset" disabled={busy || !report?.canSave} onClick={() => void save()}>
-              Save dataset
-            </button>
-            <button type="button" onClick={() => void cancel()}>
-              Cancel
-            </button>
-          </section>
         </>
       )}
       <DatasetList

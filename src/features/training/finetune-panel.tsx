@@ -1,6 +1,6 @@
 // Fine-tune the top K encoder layers with a linear head: a measured time estimate, live progress
 // and curves, Stop, and Resume for runs a reload or crash interrupted (checkpointed per epoch).
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { useEngine, useEngineEvents } from '../../app/engine-context';
 import type { EncoderId, EpochLog, FineTuneEstimate, FineTuneJob, FineTuneSettings, ProgressTask, RunDetail, RunSummary } from '../../worker/protocol';
 import { ProgressBar } from '../../components/progress-bar';
@@ -152,6 +152,17 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, op
       setProgress(null);
     }
   };
+
+  const autoMeasure = useEffectEvent(() => {
+    if (estimate || busy !== null || disabled || !datasetId || invalidFields.length > 0) return;
+    void measure();
+  });
+  // The user asked to improve a result: its time is measured (a few real steps) unless known.
+  useEffect(() => {
+    if (openSignal === 0) return;
+    const t = setTimeout(autoMeasure, 0);
+    return () => clearTimeout(t);
+  }, [openSignal]);
 
   // The engine's own decision (core/model/head-init.ts), so the text never promises a head it will not use.
   const headInit = headInitFor(headRuns.find((r) => r.id === headRunId), { encoderId, encoderHash, labels: null });
