@@ -431,18 +431,23 @@ export class FineTuneJobs {
     const model = linearHead(encoder, result.head, data.numClasses, job.settings.seed);
     try {
       const valX = await encoder.embedTexts(data.valTexts, { batchSize: EMBED_BATCH });
+      // "Keep the encoder model" on the Train run whose head this one starts from carries over.
+      const headRun = job.headInit.kind === 'head-run' ? await getRun(job.headInit.runId).catch(() => null) : null;
       // The fine-tuned encoder competes with the n-gram baseline and their blend on the same validation rows.
       const compared = trainTextModels({
         trainTexts: data.trainTexts, valTexts: data.valTexts, trainY: data.trainY, valY: data.valY, numClasses: data.numClasses,
         trainEmb: null, valEmb: null, dim: encoder.dim, encoderValProbs: await predictProbaAsync(model, valX, encoder.dim), classWeights: job.settings.classWeights,
-        // The user asked for a fine-tuned encoder: it is the model; n-grams and the blend are shown beside it.
-        keep: 'encoder',
+        // Kept as in Train: the best on validation. A fine-tuned encoder that loses to the n-grams (few
+        // rows, long texts it reads only the first window of) must not become the model the user gets;
+        // it stays in the run, shown beside them, and its head-only exports still carry it.
+        ...(headRun?.config.keepEncoder ? { keep: 'encoder' as const } : {}),
       });
       const kept = compared.comparison.candidates.find((c) => c.kind === compared.comparison.kept)!;
       const misclassified = misclassifiedRows(compared.valProbs, data.valY, split.val, rows, meta.labels);
-      // The fine-tuned encoder is the kept model: its temperature goes into the head (see trainer.ts).
-      foldTemperatureIntoHead(model, compared.model.temperature);
-      const textModel = { ...compared.model, temperature: 1 };
+      // When the fine-tuned encoder is kept, its temperature goes into the head (see trainer.ts).
+      const encoderKept = compared.model.kept === 'encoder';
+      if (encoderKept) foldTemperatureIntoHead(model, compared.model.temperature);
+      const textModel = encoderKept ? { ...compared.model, temperature: 1 } : compared.model;
       const artifacts = await headToArtifacts(model);
       const encoderWeights = encoderWeightsToSafetensors(result.encoderWeights, {
         texttune: JSON.stringify({ encoder: job.encoderId, baseWeightsHash: job.baseEncoderHash, weightsHash }),
