@@ -5,6 +5,7 @@
 // weights that get overwritten, so switching runs restores them exactly.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { TextEncoder } from '../core/encoders/types';
+import { tunedWeightsHash } from '../core/encoders/params';
 import type { NamedWeight } from '../core/formats/encoder-weights';
 import { EngineError } from './errors';
 
@@ -51,6 +52,8 @@ export class EncoderWeightState {
           await this.capture(tuning.names);
           for (const n of tuning.names) this.dirty.add(n);
           this.applied = TUNED;
+          // Weights about to change: no cache may take them for the pristine ones meanwhile.
+          this.encoder.weightsHash = `${this.pristineHash}${TUNED}`;
         }
         return await fn(this.encoder);
       } finally {
@@ -74,7 +77,11 @@ export class EncoderWeightState {
       await this.capture(names);
       for (const n of names) this.dirty.add(n);
       encoder.assignWeights(overlay.weights);
-      const hash = await encoder.rehash();
+      // Runs record H(base ‖ tuned weights) (tunedWeightsHash): cheap, from the CPU copies. Runs
+      // and bundles made before that record the whole encoder's hash: checked the old way.
+      let hash = await tunedWeightsHash(this.pristineHash, overlay.weights);
+      if (hash !== overlay.hash) hash = await encoder.rehash();
+      encoder.weightsHash = hash;
       if (hash !== overlay.hash) {
         throw new EngineError(
           'BUNDLE_MISMATCH',
@@ -94,8 +101,8 @@ export class EncoderWeightState {
     const encoder = this.encoder;
     encoder.assignWeights([...this.dirty].map((n) => this.pristine.get(n)!));
     this.dirty.clear();
-    const hash = await encoder.rehash();
-    if (hash !== this.pristineHash) throw new EngineError('INTERNAL', `restoring the pristine encoder weights gave hash ${hash.slice(0, 12)}…, expected ${this.pristineHash.slice(0, 12)}…`);
+    // The exact pristine values are back (copied before they were first overwritten): so is their hash.
+    encoder.weightsHash = this.pristineHash;
   }
 
   /** Copies pristine values of names not yet copied (called only while they are pristine). */

@@ -20,6 +20,7 @@ import { EngineError } from './errors';
 import { CodedError } from '../core/errors';
 import type { EncoderStore } from './encoders';
 import { unfrozenWeightNames } from './encoder-weights';
+import { tunedWeightsHash } from '../core/encoders/params';
 import type { TextEncoder as TunableEncoder } from '../core/encoders/types';
 import type { Predictor } from './predictor';
 import { asEncoderId } from './predictor';
@@ -356,7 +357,8 @@ export class FineTuneJobs {
   private async saveContrastive(job: FineTuneJobRecord, prepared: PreparedData, encoder: TunableEncoder, tuned: ContrastiveResult, names: string[]): Promise<RunDetail> {
     this.emit({ type: 'progress', task: 'save', done: 0, total: 1, etaSeconds: null, detail: null });
     const { meta, rows, split, data } = prepared;
-    const weightsHash = await encoder.rehash();
+    const weightsHash = await tunedWeightsHash(job.baseEncoderHash, tuned.encoderWeights);
+    encoder.weightsHash = weightsHash;
     const trainX = await encoder.embedTexts(data.trainTexts, { batchSize: EMBED_BATCH });
     const valX = await encoder.embedTexts(data.valTexts, { batchSize: EMBED_BATCH });
     const s = job.settings;
@@ -427,7 +429,8 @@ export class FineTuneJobs {
   private async save(job: FineTuneJobRecord, prepared: PreparedData, encoder: TunableEncoder, result: FineTuneResult, names: string[]): Promise<RunDetail> {
     this.emit({ type: 'progress', task: 'save', done: 0, total: 1, etaSeconds: null, detail: null });
     const { meta, rows, split, data } = prepared;
-    const weightsHash = await encoder.rehash();
+    const weightsHash = await tunedWeightsHash(job.baseEncoderHash, result.encoderWeights);
+    encoder.weightsHash = weightsHash;
     const model = linearHead(encoder, result.head, data.numClasses, job.settings.seed);
     try {
       const valX = await encoder.embedTexts(data.valTexts, { batchSize: EMBED_BATCH });

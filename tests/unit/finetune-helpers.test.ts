@@ -4,6 +4,7 @@ import { estimateFineTuneSeconds, medianLengthBatch } from '../../src/core/train
 import { encoderWeightsFromSafetensors, encoderWeightsToSafetensors } from '../../src/core/formats/encoder-weights';
 import { encodeSafetensors } from '../../src/core/formats/safetensors';
 import { EncoderWeightState, unfrozenWeightNames } from '../../src/worker/encoder-weights';
+import { tunedWeightsHash } from '../../src/core/encoders/params';
 import type { TextEncoder as TunableEncoder } from '../../src/core/encoders/types';
 import { toEpochLog } from '../../src/worker/finetune-jobs';
 
@@ -99,6 +100,29 @@ describe('EncoderWeightState', () => {
     await expect(state.use(wrong, async () => 'unreachable')).rejects.toMatchObject({ code: 'BUNDLE_MISMATCH' });
     expect(await state.use(null, async (e) => e.weightsHash)).toBe(pristine);
     expect(tf.memory().numTensors).toBe(before);
+    enc.dispose();
+  });
+
+  it('checks a run recorded with H(base ‖ tuned weights) without hashing the whole encoder, and restores without hashing', async () => {
+    await tf.setBackend('cpu');
+    const enc = fakeEncoder();
+    const pristine = await enc.rehash();
+    let rehashes = 0;
+    const full = enc.rehash.bind(enc);
+    enc.rehash = async () => {
+      rehashes++;
+      return full();
+    };
+    const state = new EncoderWeightState(enc, pristine);
+    const weights = [{ name: 'b', shape: [2], data: Float32Array.from([11, 22]) }];
+    const hash = await tunedWeightsHash(pristine, weights);
+    expect(hash).not.toBe(await tunedWeightsHash(pristine, [{ ...weights[0]!, data: Float32Array.from([11, 23]) }]));
+    expect(hash).not.toBe(await tunedWeightsHash('other base', weights));
+    expect(await state.use({ key: 'run-1', hash, weights }, async (e) => e.weightsHash)).toBe(hash);
+    expect(await state.use(null, async (e) => e.weightsHash)).toBe(pristine);
+    expect(rehashes).toBe(0);
+    // The values really went back.
+    expect(Array.from(enc.namedWeights()[1]!.tensor.dataSync())).toEqual([10, 20]);
     enc.dispose();
   });
 

@@ -40,8 +40,11 @@ export const DEFAULT_LONG_TEXT: Readonly<LongTextOptions> = Object.freeze({ poli
 export interface TextEncoder {
   /** Stable id of the architecture + weights, e.g. "use-lite". */
   readonly id: string;
-  /** Hex digest of the weights the encoder was loaded with (changes when fine-tuned). */
-  readonly weightsHash: string;
+  /**
+   * Hex digest of the weights it holds: set on load, by rehash(), and by whoever swaps weights in
+   * and knows their hash (worker/encoder-weights.ts: pristine, or a run's tunedWeightsHash).
+   */
+  weightsHash: string;
   /** Embedding width. */
   readonly dim: number;
   readonly maxSeqLength: number;
