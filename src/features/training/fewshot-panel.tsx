@@ -10,6 +10,7 @@ import { FEW_SHOT_MAX_ROWS_PER_LABEL, fewShotOffered } from '../../worker/fewsho
 import { ProgressBar } from '../../components/progress-bar';
 import { ErrorMessage } from '../../components/error-message';
 import { NumberFields, type NumberFieldSpec } from '../../components/number-fields';
+import { FINETUNE_SPEC } from '../../core/model/specs';
 import { formatSeconds, pct, validationRows } from '../../components/format';
 
 /** What the user can change here; the rest comes from the core's defaults. */
@@ -27,11 +28,18 @@ export const DEFAULT_FEW_SHOT_KNOBS: Readonly<FewShotKnobs> = Object.freeze({
   encoderLearningRate: DEFAULT_CONTRASTIVE_CONFIG.encoderLearningRate,
 });
 
+/** A knob's field from the fine-tuning spec table (core/model/specs.ts): its bounds are the engine's; `words` where a knob means pairs. */
+function knob(key: keyof FewShotKnobs, words: Partial<NumberFieldSpec<keyof FewShotKnobs>> = {}): NumberFieldSpec<keyof FewShotKnobs> {
+  const s = FINETUNE_SPEC[key];
+  return { key, label: s.label, step: s.step, min: s.min, ...(s.max !== undefined ? { max: s.max } : {}), help: s.help, integer: s.integer, ...words };
+}
+
 const KNOB_FIELDS: NumberFieldSpec<keyof FewShotKnobs>[] = [
-  { key: 'pairIterations', label: 'Pairs per row (R)', step: 1, min: 1, max: 100, help: 'each labelled row anchors R same-label and R other-label pairs (SetFit uses 20)' },
-  { key: 'maxPairs', label: 'Most pairs', step: 2, min: 2, max: 100_000, help: 'cap on the pairs: the time grows with them' },
-  { key: 'batchSize', label: 'Pairs per step', step: 1, min: 1, max: 128, help: 'pairs per optimisation step (two texts each)' },
-  { key: 'encoderLearningRate', label: 'Encoder learning rate', step: 0.00001, min: 0.000001, max: 0.01, help: 'low, after a warm-up: the pre-trained encoder should move a little' },
+  knob('pairIterations'),
+  knob('maxPairs'),
+  // Each pair is two texts: half the fine-tuning batch cap.
+  knob('batchSize', { label: 'Pairs per step', max: 128, help: 'pairs per optimisation step (two texts each)' }),
+  knob('encoderLearningRate', { help: 'low, after a warm-up: the pre-trained encoder should move a little' }),
 ];
 
 /** The contrastive step's settings for a Train run: its split (same validation rows), the knobs, the core's defaults for the rest. */
