@@ -51,9 +51,9 @@ export class EncoderWeightState {
         if (tuning) {
           await this.capture(tuning.names);
           for (const n of tuning.names) this.dirty.add(n);
+          // The tuning fn changes them; nothing else runs meanwhile (BUSY), and the next use restores
+          // them before it starts, so their hash is not touched here (the run checks it's pristine).
           this.applied = TUNED;
-          // Weights about to change: no cache may take them for the pristine ones meanwhile.
-          this.encoder.weightsHash = `${this.pristineHash}${TUNED}`;
         }
         return await fn(this.encoder);
       } finally {
