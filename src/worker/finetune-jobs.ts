@@ -287,7 +287,7 @@ export class FineTuneJobs {
               job.updatedAt = Date.now();
               job.error = null;
               await putFineTuneJob(job);
-              this.emit({ type: 'checkpoint', jobId: job.id, epoch: 0 });
+              this.emit({ type: 'checkpoint', jobId: job.id, epoch: 0, step: checkpoint.step });
             },
             shouldStop: () => current.stopRequested,
           }, job.contrastive ?? undefined);

@@ -248,7 +248,8 @@ export type ProgressTask = 'parse' | 'download' | 'load-encoder' | 'embed' | 'tr
 export type EngineEvent =
   | { type: 'progress'; task: ProgressTask; done: number; total: number; etaSeconds: number | null; detail: string | null }
   | { type: 'epoch'; log: EpochLog; totalEpochs: number }
-  | { type: 'checkpoint'; jobId: string; epoch: number }
+  /** step: contrastive runs, which checkpoint every few steps (epoch is then 0). */
+  | { type: 'checkpoint'; jobId: string; epoch: number; step?: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'backend'; info: BackendInfo }
   | { type: 'encoder'; info: EncoderInfo }

@@ -122,3 +122,33 @@ test('label the next examples on wasm: least-sure rows proposed, labelled by key
   const lines = await items.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-line'))));
   assert(lines.length === 5 && !lines.includes(firstLine) && !lines.includes(secondLine), `the labelled rows are not proposed again: ${lines} vs ${firstLine}, ${secondLine}`);
 });
+
+test('contrastive resume after reload (wasm): the job keeps its checkpointed step, Resume finishes it', async ({ env }) => {
+  test.setTimeout(600_000);
+  const ctx = await env.newContext('fewshot-resume');
+  const page = await openApp(env, ctx, 'wasm');
+  await uploadCsv(page, 'few-resume.csv', CSV);
+  await page.getByTestId('save-dataset').click();
+  await page.getByTestId('dataset-saved').waitFor();
+  await tab(page, 'train');
+  await page.getByTestId('train-button').click();
+  await page.getByTestId('run-result').waitFor({ timeout: 300_000 });
+  await page.getByTestId('fs-pairIterations').fill('20');
+  await page.getByTestId('fs-maxPairs').fill('600');
+  await page.getByTestId('fs-batchSize').fill('2');
+  await page.getByTestId('fewshot-start').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="fewshot-checkpoint"]')?.getAttribute('data-step') ?? 0) >= 10, null, { timeout: 180_000 });
+  await page.reload();
+  await page.getByTestId('backend-name').waitFor();
+  await tab(page, 'train');
+  const job = page.getByTestId('ft-job');
+  await job.waitFor();
+  const text = (await job.textContent()) ?? '';
+  const m = /contrastive \(few-shot\), step (\d+) of 300 checkpointed/.exec(text);
+  assert(m && Number(m[1]) >= 10 && Number(m[1]) < 300, `the unfinished contrastive run shows its checkpointed step: "${text}"`);
+  await job.getByTestId('ft-resume').click();
+  await page.getByTestId('ft-details').waitFor({ timeout: 300_000 });
+  const details = (await page.getByTestId('ft-details').textContent()) ?? '';
+  assert(/contrastively on 600 pairs \(300 steps/.test(details) && details.includes('resumed 1× from a checkpoint'), `the finished run says what ran and that it resumed: "${details}"`);
+  assert((await page.getByTestId('ft-job').count()) === 0, 'the finished run left no checkpoint behind');
+});

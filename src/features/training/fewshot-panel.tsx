@@ -79,6 +79,7 @@ export function FewShotPanel({ encoderId, dataset, frozenRun, disabled, onRunnin
   const [estimate, setEstimate] = useState<{ runId: string; value: FineTuneEstimate } | null>(null);
   const [running, setRunning] = useState(false);
   const [estimating, setEstimating] = useState(false);
+  const [checkpointStep, setCheckpointStep] = useState(0);
   const [knobs, setKnobs] = useState<FewShotKnobs>(DEFAULT_FEW_SHOT_KNOBS);
   const [invalid, setInvalid] = useState<string[]>([]);
   const [stopping, setStopping] = useState(false);
@@ -106,6 +107,7 @@ export function FewShotPanel({ encoderId, dataset, frozenRun, disabled, onRunnin
 
   useEngineEvents((e) => {
     if (running && e.type === 'progress' && e.task === 'finetune') setProgress({ done: e.done, total: e.total, eta: e.etaSeconds });
+    if (running && e.type === 'checkpoint' && e.step !== undefined) setCheckpointStep(e.step);
   });
 
   if (!offered && !result) return null;
@@ -117,6 +119,7 @@ export function FewShotPanel({ encoderId, dataset, frozenRun, disabled, onRunnin
     setRunning(true);
     setStopping(false);
     setProgress(null);
+    setCheckpointStep(0);
     onRunningChange(true);
     try {
       const run = await engine.call('finetune.start', { datasetId: frozenRun.datasetId!, encoderId, settings: fewShotSettings(frozenRun, knobs), headRunId: frozenRun.id });
@@ -172,6 +175,11 @@ export function FewShotPanel({ encoderId, dataset, frozenRun, disabled, onRunnin
         </button>
       </div>
       {running && progress && <ProgressBar label="Contrastive tuning (steps)" done={progress.done} total={progress.total} etaSeconds={progress.eta} testId="fewshot-progress" />}
+      {running && checkpointStep > 0 && (
+        <p className="muted small" data-testid="fewshot-checkpoint" data-step={checkpointStep}>
+          Checkpoint saved at step {checkpointStep}: after a reload, the fine-tuning card offers Resume.
+        </p>
+      )}
       <ErrorMessage error={error} testId="fewshot-error" />
       {fs && (
         <div data-testid="fewshot-result">

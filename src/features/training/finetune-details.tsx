@@ -15,13 +15,22 @@ export function FineTuneDetails({ run }: { run: RunDetail }) {
   const tensors = run.history.map((h) => h.numTensors).filter((n): n is number => n !== undefined);
   return (
     <div data-testid="ft-details">
-      <p>
-        Fine-tuned the top <strong>{ft.settings.unfreezeLayers}</strong> encoder layer(s) ({ft.encoderWeightNames.length} weight tensors) with a linear head;
-        encoder LR {ft.settings.encoderLearningRate}, head LR {ft.settings.headLearningRate}. Head:{' '}
-        {ft.headInit.kind === 'head-run' ? `started from the linear head of “${ft.headInit.runName}”` : `started fresh (${ft.headInit.reason})`}.{' '}
-        {STOP_TEXT[ft.stopReason]}
-        {ft.resumed > 0 ? ` · resumed ${ft.resumed}× from a checkpoint` : ''}.
-      </p>
+      {ft.fewShot ? (
+        <p>
+          Tuned the top <strong>{ft.settings.unfreezeLayers}</strong> encoder layer(s) ({ft.encoderWeightNames.length} weight tensors) contrastively on{' '}
+          {ft.fewShot.pairs} pairs ({ft.fewShot.steps} steps, encoder LR {ft.settings.encoderLearningRate}), then a logistic regression on the tuned
+          embeddings. {STOP_TEXT[ft.stopReason]}
+          {ft.resumed > 0 ? ` · resumed ${ft.resumed}× from a checkpoint` : ''}.
+        </p>
+      ) : (
+        <p>
+          Fine-tuned the top <strong>{ft.settings.unfreezeLayers}</strong> encoder layer(s) ({ft.encoderWeightNames.length} weight tensors) with a linear head;
+          encoder LR {ft.settings.encoderLearningRate}, head LR {ft.settings.headLearningRate}. Head:{' '}
+          {ft.headInit.kind === 'head-run' ? `started from the linear head of “${ft.headInit.runName}”` : `started fresh (${ft.headInit.reason})`}.{' '}
+          {STOP_TEXT[ft.stopReason]}
+          {ft.resumed > 0 ? ` · resumed ${ft.resumed}× from a checkpoint` : ''}.
+        </p>
+      )}
       {ft.message && (
         <p className="warning" data-testid="ft-message">
           {ft.message}
