@@ -147,7 +147,8 @@ test('contrastive resume after reload (wasm): the job keeps its checkpointed ste
   const m = /contrastive \(few-shot\), step (\d+) of 300 checkpointed/.exec(text);
   assert(m && Number(m[1]) >= 10 && Number(m[1]) < 300, `the unfinished contrastive run shows its checkpointed step: "${text}"`);
   await job.getByTestId('ft-resume').click();
-  await page.getByTestId('ft-details').waitFor({ timeout: 300_000 });
+  // The finished run opens in step 3; its fine-tuning details sit in the collapsed details there.
+  await page.getByTestId('ft-details').waitFor({ state: 'attached', timeout: 300_000 });
   const details = (await page.getByTestId('ft-details').textContent()) ?? '';
   assert(/contrastively on 600 pairs \(300 steps/.test(details) && details.includes('resumed 1× from a checkpoint'), `the finished run says what ran and that it resumed: "${details}"`);
   assert((await page.getByTestId('ft-job').count()) === 0, 'the finished run left no checkpoint behind');
