@@ -1,8 +1,9 @@
 // Export a trained head (tfjs Layers zip, single-file bundle, safetensors) and import bundles.
 import { useState } from 'react';
 import { useEngine } from '../../app/engine-context';
+import { useEngineTask } from '../../app/use-engine-task';
 import { useRuns } from '../../app/use-runs';
-import type { ExportFormat, RunSummary } from '../../worker/protocol';
+import type { ExportedFile, ExportFormat, RunSummary } from '../../worker/protocol';
 import { ErrorMessage } from '../../components/error-message';
 import { downloadFile } from '../../components/download';
 import { pct, validationRows } from '../../components/format';
@@ -88,84 +89,54 @@ export interface ExportPageProps {
 export function ExportPage({ active, runId, onRunSelected, runsVersion, onImported, onFixHf }: ExportPageProps) {
   const engine = useEngine();
   const [runs, runsError] = useRuns(active, runsVersion);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const exporting = useEngineTask();
+  const importing = useEngineTask();
+  const busy = exporting.running || importing.running;
   const [imported, setImported] = useState<RunSummary | null>(null);
-  const [importError, setImportError] = useState<unknown>(null);
 
-  const doExport = async (format: ExportFormat) => {
+  /** Every export is the same task: ask the engine for the file, hand it to the browser. */
+  const exportFile = (call: (runId: string) => Promise<ExportedFile>) => {
     if (!runId) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const file = await engine.call('export', { runId, format });
+    void exporting.run(async () => {
+      const file = await call(runId);
       downloadFile(file.bytes, file.fileName, file.mime);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
+  const doExport = (format: ExportFormat) => exportFile((id) => engine.call('export', { runId: id, format }));
+  const doExportHf = () => exportFile((id) => engine.call('export.hf', { runId: id }));
 
-  const doExportHf = async () => {
-    if (!runId) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const file = await engine.call('export.hf', { runId });
-      downloadFile(file.bytes, file.fileName, file.mime);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  /** A BertForSequenceClassification zip (one file) or folder (files with relative paths). */
-  const doImportHf = async (files: File[]) => {
-    if (files.length === 0) return;
-    setBusy(true);
-    setImportError(null);
+  /** Every import is the same task too: the engine stores the run, the page selects it. */
+  const importRun = (call: () => Promise<RunSummary>) => {
     setImported(null);
-    try {
-      const entries = files.map((f) => ({ path: f.webkitRelativePath || f.name, file: f as Blob }));
-      const name = files.length === 1 ? files[0]!.name.replace(/\.zip$/i, '') : (files[0]!.webkitRelativePath.split('/')[0] ?? 'model');
-      const run = await engine.call('import.hf', { name, files: entries });
+    void importing.run(async () => {
+      const run = await call();
       setImported(run);
       onRunSelected(run.id);
       onImported();
-    } catch (err) {
-      setImportError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
+  };
+
+  /** A BertForSequenceClassification zip (one file) or folder (files with relative paths). */
+  const doImportHf = (files: File[]) => {
+    if (files.length === 0) return;
+    const entries = files.map((f) => ({ path: f.webkitRelativePath || f.name, file: f as Blob }));
+    const name = files.length === 1 ? files[0]!.name.replace(/\.zip$/i, '') : (files[0]!.webkitRelativePath.split('/')[0] ?? 'model');
+    importRun(() => engine.call('import.hf', { name, files: entries }));
   };
 
   const selectedRun = runs?.find((r) => r.id === runId) ?? null;
   const hf = hfBlocker(selectedRun);
 
-  const doImport = async (file: File) => {
-    setBusy(true);
-    setImportError(null);
-    setImported(null);
-    try {
-      let run;
+  const doImport = (file: File) =>
+    importRun(async () => {
       try {
-        run = await engine.call('import.bundle', { file, fileName: file.name });
+        return await engine.call('import.bundle', { file, fileName: file.name });
       } catch (err) {
         // The bundle's encoder is a Hub model not in this browser: download only if the user says so.
         if ((err as { code?: string }).code !== 'CONFIRM_DOWNLOAD' || !window.confirm((err as Error).message)) throw err;
-        run = await engine.call('import.bundle', { file, fileName: file.name, allowDownload: true });
+        return engine.call('import.bundle', { file, fileName: file.name, allowDownload: true });
       }
-      setImported(run);
-      onRunSelected(run.id);
-      onImported();
-    } catch (err) {
-      setImportError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <div className="page">
@@ -269,7 +240,7 @@ export function ExportPage({ active, runId, onRunSelected, runsVersion, onImport
             </div>
           </>
         )}
-        <ErrorMessage error={error ?? runsError} testId="export-error" />
+        <ErrorMessage error={exporting.error ?? runsError} testId="export-error" />
       </section>
       <section className="card">
         <h2>Import a bundle</h2>
@@ -293,7 +264,7 @@ export function ExportPage({ active, runId, onRunSelected, runsVersion, onImport
             Imported “{imported.name}” ({imported.labels.length} labels: {imported.labels.join(', ')}). It is now selected in the Playground.
           </p>
         )}
-        <ErrorMessage error={importError} testId="import-error" />
+        <ErrorMessage error={importing.error} testId="import-error" />
       </section>
       <section className="card">
         <h2>Import a Hugging Face classifier</h2>
