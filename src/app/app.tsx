@@ -231,6 +231,15 @@ function AppBody() {
       <main>
         <div role="tabpanel" id={stepPanelId('datasets')} aria-labelledby={stepTabId('datasets')} hidden={step !== 'datasets'}>
           <PageErrorBoundary page="Data">
+            {/* Coming back (a bookmark, a new tab) lands on step 1: say that the last model is still here. */}
+            {run && run.id === runId && (
+              <p className="notice" data-testid="your-model">
+                Your last model, “{run.name}”, is saved in this browser.{' '}
+                <button type="button" className="link" data-testid="your-model-open" onClick={() => showResult(run.id)}>
+                  Open it in step 3 (Try &amp; export)
+                </button>
+              </p>
+            )}
             <DatasetsPage active={step === 'datasets'} onTrain={trainOn} />
           </PageErrorBoundary>
         </div>

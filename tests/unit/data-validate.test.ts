@@ -51,7 +51,7 @@ describe('buildDataset', () => {
     expect(r.rows[0]).toEqual({ text: 'Good movie', label: 'pos', line: 2 });
     expect(r.rejected.map((x) => [x.line, x.reason])).toEqual([
       [3, 'empty text'],
-      [5, 'ragged row (expected 2 fields, got 3)'],
+      [5, '3 fields where the header has 2: a comma inside a text that is not in double quotes? Quote the text ("like, this")'],
       [6, 'duplicate of line 2'],
       [7, 'conflicting label with line 2'],
     ]);
@@ -127,7 +127,7 @@ describe('rejectedToCsv', () => {
   it('writes line,reason,raw with quoting that round-trips through a CSV parser', () => {
     const rejected = [
       { line: 3, reason: 'empty text', raw: ',neg' },
-      { line: 7, reason: 'ragged row (expected 2 fields, got 3)', raw: 'say "hi"\nthere,a,b' },
+      { line: 7, reason: '3 fields where the header has 2: a comma inside a text that is not in double quotes? Quote the text ("like, this")', raw: 'say "hi"\nthere,a,b' },
     ];
     const csv = rejectedToCsv(rejected);
     expect(csv.startsWith('line,reason,raw\r\n')).toBe(true);
@@ -135,7 +135,7 @@ describe('rejectedToCsv', () => {
     expect(back).toEqual([
       ['line', 'reason', 'raw'],
       ['3', 'empty text', ',neg'],
-      ['7', 'ragged row (expected 2 fields, got 3)', 'say "hi"\nthere,a,b'],
+      ['7', '3 fields where the header has 2: a comma inside a text that is not in double quotes? Quote the text ("like, this")', 'say "hi"\nthere,a,b'],
     ]);
   });
 });

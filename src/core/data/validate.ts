@@ -130,7 +130,7 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
       result.rejected.push({ line, reason, raw: rawLine(row, table.delimiter) });
     };
     if (rowOfInvalidLine.has(i)) return reject('invalid UTF-8');
-    if (row.length !== width) return reject(`ragged row (expected ${width} fields, got ${row.length})`);
+    if (row.length !== width) return reject(fieldCountReason(row.length, width, table.delimiter));
     let text = row[textColumn]!;
     if (text.length > MAX_TEXT_CHARS) {
       text = cutText(text, MAX_TEXT_CHARS);
@@ -186,6 +186,16 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
 function cutText(text: string, max: number): string {
   const c = text.charCodeAt(max - 1);
   return text.slice(0, c >= 0xd800 && c <= 0xdbff ? max - 1 : max);
+}
+
+const DELIMITER_WORDS: Record<string, string> = { ',': 'comma', '\t': 'tab', ';': 'semicolon', '|': 'pipe' };
+
+/** Why a row with the wrong number of fields is rejected, and the likely fix, in the user's words. */
+export function fieldCountReason(got: number, expected: number, delimiter: string): string {
+  const d = DELIMITER_WORDS[delimiter] ?? `"${delimiter}"`;
+  return got > expected
+    ? `${got} fields where the header has ${expected}: a ${d} inside a text that is not in double quotes? Quote the text ("like, this")`
+    : `${got} field${got === 1 ? '' : 's'} where the header has ${expected}: a missing ${d}, or a line cut short?`;
 }
 
 function rawLine(row: string[], delimiter: string): string {

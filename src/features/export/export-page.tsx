@@ -16,6 +16,8 @@ const SNIPPETS = {
 import * as tf from '@tensorflow/tfjs';
 const head = await tf.loadLayersModel('model/model.json');
 const meta = await (await fetch('model/metadata.json')).json();
+// embeddings: a [texts, meta.embeddingDim] tf.Tensor2D from that encoder
+// (in TextTune's own code: src/core/encoders, embedTexts()).
 const probs = head.predict(embeddings); // [texts, meta.labels.length]`,
   python: `# pip install safetensors numpy
 import json
@@ -49,6 +51,15 @@ export function hfBlocker(run: RunSummary | null): { why: string; fix: string } 
       fix: 'Train again with hidden units 0 (under Advanced), or fine-tune.',
     };
   return null;
+}
+
+/** How the encoder model alone scored beside the kept model, in words (equal scores said as such). */
+function encoderAloneScore(run: RunSummary): string {
+  const alone = run.comparison?.candidates.find((c) => c.kind === 'encoder')?.metrics.macroF1;
+  if (alone === undefined) return 'its validation scores are in the run’s details';
+  const kept = run.metrics.macroF1;
+  if (Math.abs(alone - kept) < 5e-4) return `the same validation macro-F1, ${kept.toFixed(3)}; the kept model won on calibrated confidence`;
+  return `validation macro-F1 ${alone.toFixed(3)} instead of ${kept.toFixed(3)}`;
 }
 
 function Snippet({ code, testId }: { code: string; testId: string }) {
@@ -164,8 +175,7 @@ export function ExportPage({ active, runId, onRunSelected, runsVersion, onImport
             {selectedRun?.comparison && selectedRun.comparison.kept !== 'encoder' && (
               <p className="notice" data-testid="export-kept-note">
                 This run keeps the {selectedRun.comparison.kept === 'baseline' ? 'n-gram baseline' : `${selectedRun.comparison.kept} of n-grams and encoder`}: only the
-                bundle carries it whole. TensorFlow.js, safetensors and Hugging Face exports hold the encoder model alone (validation macro-F1{' '}
-                {selectedRun.comparison.candidates.find((c) => c.kind === 'encoder')?.metrics.macroF1.toFixed(3) ?? '–'} instead of {selectedRun.metrics.macroF1.toFixed(3)}).
+                bundle carries it whole. TensorFlow.js, safetensors and Hugging Face exports hold the encoder model alone ({encoderAloneScore(selectedRun)}).
               </p>
             )}
             <div className="goals">

@@ -114,12 +114,14 @@ export function LabelNextPanel({ run, dataset, runs, disabled, onLabelled, onRet
     }
   };
 
+  const unlabelled = dataset.unlabelledCount ?? 0;
   return (
     <section className="card" aria-labelledby="label-next-title" data-testid="label-next">
       <h2 id="label-next-title">Label the next examples</h2>
       <p className="muted small">
-        {dataset.unlabelledCount} row(s) of “{dataset.name}” have no label. These are the {PROPOSALS} the model is least sure about (smallest lead of
-        its first guess over its second): label them — focus a row, press a number ({dataset.labels.map((l, i) => `${i + 1} = ${l}`).join(', ')}),
+        {unlabelled === 1 ? `1 row of “${dataset.name}” has no label` : `${unlabelled} rows of “${dataset.name}” have no label`}.{' '}
+        {unlabelled <= PROPOSALS ? (unlabelled === 1 ? 'Here it is' : 'Here they are') : `These are the ${PROPOSALS} the model is least sure about`}{' '}
+        (least sure first: the smallest lead of its first guess over its second): label them — focus a row, press a number ({dataset.labels.map((l, i) => `${i + 1} = ${l}`).join(', ')}),
         then Enter; or click a label — and train again.
       </p>
       <ol className="label-next-list" data-testid="label-next-list">

@@ -30,9 +30,13 @@ function gainText(run: RunSummary): string | null {
   if (!c || c.kept === 'baseline') return null;
   const base = c.candidates.find((x) => x.kind === 'baseline');
   if (!base) return null;
-  const d = (run.metrics.macroF1 - base.metrics.macroF1) * 100;
-  if (Math.abs(d) < 0.05) return 'as good as word patterns alone on these examples';
-  return d > 0 ? `${d.toFixed(1)} points better than word patterns alone` : `${(-d).toFixed(1)} points below word patterns alone (kept as you asked)`;
+  // The difference the choice was made on (cross-validated when the validation rows are few: more
+  // rows, less noise), so the headline says what the details say.
+  const kept = c.candidates.find((x) => x.kind === c.kept);
+  const d = ((kept?.selectionF1 ?? run.metrics.macroF1) - base.selectionF1) * 100;
+  const on = c.crossValidated ? ` (balanced score, ${c.selectionRows} examples, each predicted by a model that had not seen it)` : ' (balanced score)';
+  if (Math.abs(d) < 0.05) return `as good as word patterns alone${on}`;
+  return d > 0 ? `${d.toFixed(1)} points better than word patterns alone${on}` : `${(-d).toFixed(1)} points below word patterns alone, kept as you asked${on}`;
 }
 
 export interface ResultSummaryProps {
