@@ -8,9 +8,10 @@ const AnnounceContext = createContext<(message: string) => void>(() => undefined
 export function AnnouncerProvider({ children }: { children: ReactNode }) {
   const [message, setMessage] = useState('');
   const announce = useCallback((m: string) => {
-    // The same text twice in a row would not be read again: clear first, then set.
+    // The same text twice in a row would not be read again: clear first, then set (a timer, not a
+    // frame: frames do not run in a background tab, and a finished training there must still be said).
     setMessage('');
-    requestAnimationFrame(() => setMessage(m));
+    setTimeout(() => setMessage(m), 50);
   }, []);
   return (
     <AnnounceContext.Provider value={announce}>

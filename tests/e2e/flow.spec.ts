@@ -35,8 +35,8 @@ for (const { backend, ...opts } of FLOWS) {
     assert(/^kept: /.test(summary), `the results say which model was kept and why: "${summary}"`);
     if (opts.screenshot) {
       mkdirSync('docs', { recursive: true });
-      // The header (backend + adapter) is sticky: scroll the curves and results under it.
-      await page.getByTestId('run-result').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      // Step 3 opens with the result at the top, under the header (backend + adapter): no scrolling.
+      await page.evaluate(() => scrollTo(0, 0));
       writeFileSync('docs/screenshot.png', await page.screenshot({ fullPage: false, type: 'png' }));
     }
 
