@@ -384,15 +384,8 @@ export class FineTuneJobs {
         hiddenUnits: 0, dropout: 0, classWeights: s.classWeights, patience: 0, maxWindows: 1, windowOverlap: 0,
       };
       const meanLoss = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-      const id = newId('run');
-      const createdAt = Date.now();
       const run = trainedRun({
-        id,
-        name: runName(meta.name, createdAt, 'contrastive (few-shot)'),
-        createdAt,
-        dataset: { id: job.datasetId, name: meta.name },
-        encoder: { encoderId: job.encoderId, encoderHash: weightsHash, embeddingDim: encoder.dim, maxSeqLength: encoder.maxSeqLength, tokenizer: encoder.tokenizerName },
-        labels: meta.labels,
+        ...tunedRunIdentity(job, meta, encoder, weightsHash, 'contrastive (few-shot)'),
         config,
         metrics: kept.metrics,
         comparison: compared.comparison,
@@ -415,15 +408,27 @@ export class FineTuneJobs {
           fewShot,
         },
       });
-      await finishFineTuneJob(job.id, run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights, textModel });
-      const overlay = { key: id, hash: weightsHash, weights: tuned.encoderWeights };
-      this.predictor.adopt(id, { model, labels: meta.labels, encoderId: asEncoderId(job.encoderId), encoderHash: weightsHash, overlay, textModel, longText: undefined });
-      this.emit({ type: 'progress', task: 'save', done: 1, total: 1, etaSeconds: null, detail: names.length ? `${names.length} encoder weights` : null });
-      return run;
+      return await this.store(job, run, { modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights, textModel }, model, tuned.encoderWeights, names);
     } catch (err) {
       model.dispose();
       throw err;
     }
+  }
+
+  /** Both kinds of tuned run end alike: stored with the job closed in one step, then kept warm for prediction. */
+  private async store(
+    job: FineTuneJobRecord,
+    run: RunDetail,
+    stored: Omit<Parameters<typeof finishFineTuneJob>[2], 'runId'>,
+    model: tf.LayersModel,
+    tunedWeights: FineTuneResult['encoderWeights'],
+    names: string[],
+  ): Promise<RunDetail> {
+    await finishFineTuneJob(job.id, run, { runId: run.id, ...stored });
+    const overlay = { key: run.id, hash: run.encoderHash, weights: tunedWeights };
+    this.predictor.adopt(run.id, { model, labels: run.labels, encoderId: asEncoderId(job.encoderId), encoderHash: run.encoderHash, overlay, textModel: stored.textModel ?? null, longText: undefined });
+    this.emit({ type: 'progress', task: 'save', done: 1, total: 1, etaSeconds: null, detail: names.length ? `${names.length} encoder weights` : null });
+    return run;
   }
 
   private async save(job: FineTuneJobRecord, prepared: PreparedData, encoder: TunableEncoder, result: FineTuneResult, names: string[]): Promise<RunDetail> {
@@ -460,15 +465,8 @@ export class FineTuneJobs {
         valFraction: s.valFraction, seed: s.seed, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.headLearningRate,
         hiddenUnits: 0, dropout: 0, classWeights: s.classWeights, patience: s.patience, maxWindows: 1, windowOverlap: 0,
       };
-      const id = newId('run');
-      const createdAt = Date.now();
       const run = trainedRun({
-        id,
-        name: runName(meta.name, createdAt, `fine-tuned top ${s.unfreezeLayers}`),
-        createdAt,
-        dataset: { id: job.datasetId, name: meta.name },
-        encoder: { encoderId: job.encoderId, encoderHash: weightsHash, embeddingDim: encoder.dim, maxSeqLength: encoder.maxSeqLength, tokenizer: encoder.tokenizerName },
-        labels: meta.labels,
+        ...tunedRunIdentity(job, meta, encoder, weightsHash, `fine-tuned top ${s.unfreezeLayers}`),
         config,
         metrics: kept.metrics,
         comparison: compared.comparison,
@@ -489,16 +487,25 @@ export class FineTuneJobs {
           resumed: job.resumed,
         },
       });
-      await finishFineTuneJob(job.id, run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights, textModel });
-      const overlay = { key: id, hash: weightsHash, weights: result.encoderWeights };
-      this.predictor.adopt(id, { model, labels: meta.labels, encoderId: asEncoderId(job.encoderId), encoderHash: weightsHash, overlay, textModel, longText: undefined });
-      this.emit({ type: 'progress', task: 'save', done: 1, total: 1, etaSeconds: null, detail: names.length ? `${names.length} encoder weights` : null });
-      return run;
+      return await this.store(job, run, { modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights, textModel }, model, result.encoderWeights, names);
     } catch (err) {
       model.dispose();
       throw err;
     }
   }
+}
+
+/** What names a tuned run and ties it to its dataset and tuned encoder (both kinds of tuning). */
+function tunedRunIdentity(job: FineTuneJobRecord, meta: { name: string; labels: string[] }, encoder: TextEncoder, weightsHash: string, what: string) {
+  const createdAt = Date.now();
+  return {
+    id: newId('run'),
+    name: runName(meta.name, createdAt, what),
+    createdAt,
+    dataset: { id: job.datasetId, name: meta.name },
+    encoder: { encoderId: job.encoderId, encoderHash: weightsHash, embeddingDim: encoder.dim, maxSeqLength: encoder.maxSeqLength, tokenizer: encoder.tokenizerName },
+    labels: meta.labels,
+  };
 }
 
 /** The fine-tuned head as a tfjs Layers linear model, so prediction and export code stays the same. */
