@@ -172,6 +172,7 @@ test('keyboard only: Tab, Enter, Space and arrows drive Data → Train → Try &
   await tabTo('use-sample');
   await page.keyboard.press('Enter');
   await page.getByTestId('valid-count').waitFor();
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'save-card');
   await tabTo('save-dataset');
   await page.keyboard.press('Space');
   await page.getByTestId('dataset-saved').waitFor();

@@ -25,6 +25,15 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
   useEffect(() => {
     if (saved) savedRef.current?.focus();
   }, [saved]);
+  /** A file read (or the sample) takes focus to its Save card: the button that opened it is disabled meanwhile, and focus would drop to the page. */
+  const saveCardRef = useRef<HTMLElement>(null);
+  const focusSaveCard = useRef(false);
+  useEffect(() => {
+    if (focusSaveCard.current && report) {
+      focusSaveCard.current = false;
+      saveCardRef.current?.focus();
+    }
+  }, [report]);
 
   const refresh = useCallback(() => {
     engine.call('datasets.list', null).then(setDatasets, setError);
@@ -53,8 +62,10 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
       const p = await engine.call('import.open', { file, fileName });
       setPreview(p);
       setName(fileName.replace(/\.(csv|tsv|txt)$/i, ''));
+      focusSaveCard.current = true;
       await remap(p.importId, p.detected);
     } catch (err) {
+      focusSaveCard.current = false;
       setError(err);
     } finally {
       setParsing(null);
@@ -138,7 +149,7 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
       {preview && (
         <>
           {/* Save comes first, in the first screen; the review it rests on follows. */}
-          <section className="card save-card" aria-label="Save this dataset">
+          <section className="card save-card" aria-label="Save this dataset" aria-describedby="save-summary" tabIndex={-1} ref={saveCardRef} data-testid="save-card">
             <div className="row">
               <label>
                 Name
@@ -151,7 +162,7 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
                 Cancel
               </button>
             </div>
-            <p className="muted small" data-testid="save-summary">
+            <p className="muted small" id="save-summary" data-testid="save-summary">
               {report
                 ? report.canSave
                   ? 'Check the columns and the rows below, then save: it stays in this browser.'
