@@ -132,6 +132,10 @@ test.describe.serial('hardening: the Hub', () => {
     hub.stallAfter.set('model.safetensors', 20_000);
     await page.getByTestId('encoder-load').click();
     await page.getByTestId('download-bytes').waitFor({ timeout: 30_000 });
+    // Cancel once the stalled file is being served (the stand-in consumes the stall then): cancelled
+    // earlier, on a busy machine, the stall would still be armed for the next download below.
+    for (let i = 0; i < 300 && hub.stallAfter.has('model.safetensors'); i++) await page.waitForTimeout(100);
+    assert(!hub.stallAfter.has('model.safetensors'), 'the stalled file was requested');
     await page.getByTestId('encoder-cancel').first().click();
     await page.getByTestId('encoder-error').filter({ hasText: /cancelled; nothing was stored/ }).waitFor({ timeout: 10_000 });
     assert((await text(page, 'encoder-status')).includes('Not downloaded yet'), 'a cancelled download stores nothing');
