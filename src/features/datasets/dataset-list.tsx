@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { RenameForm } from '../../components/rename-form';
 import type { DatasetMeta } from '../../worker/protocol';
 
 export interface DatasetListProps {
@@ -25,21 +26,15 @@ export function DatasetList({ datasets, onRename, onDelete, onDownloadRejected, 
           {datasets.map((d) => (
             <li key={d.id} data-testid="dataset-item" data-name={d.name}>
               {editing?.id === d.id ? (
-                <form
-                  className="row"
-                  onSubmit={(e) => {
-                    e.preventDefault();
-                    void onRename(d.id, editing.name).then(() => setEditing(null));
-                  }}
-                >
-                  <input aria-label="New name" data-testid="rename-input" value={editing.name} onChange={(e) => setEditing({ id: d.id, name: e.target.value })} />
-                  <button type="submit" data-testid="rename-save">
-                    Save
-                  </button>
-                  <button type="button" onClick={() => setEditing(null)}>
-                    Cancel
-                  </button>
-                </form>
+                <RenameForm
+                  value={editing.name}
+                  onChange={(name) => setEditing({ id: d.id, name })}
+                  onSave={() => void onRename(d.id, editing.name).then(() => setEditing(null))}
+                  onCancel={() => setEditing(null)}
+                  label="New name"
+                  inputTestId="rename-input"
+                  saveTestId="rename-save"
+                />
               ) : (
                 <>
                   <div>

@@ -1,6 +1,7 @@
 // The stored runs: what each was trained with (encoder, settings, validation size) and how it
 // scored, sortable by any column; Show opens its result in step 3. The table scrolls inside its
 // card on narrow screens.
+import { RenameForm } from '../../components/rename-form';
 import { useEffect, useRef, useState } from 'react';
 import { useEngine } from '../../app/engine-context';
 import type { EpochLog, RunSummary } from '../../worker/protocol';
@@ -130,21 +131,17 @@ export function RunsTable({ runs, selectedRunId, onShow, onChanged, onError }: R
                 <tr key={r.id} data-testid="run-item" data-run-id={r.id} className={r.id === selectedRunId ? 'selected' : undefined}>
                   <td data-testid="run-name">
                     {editing?.id === r.id ? (
-                      <form
+                      <RenameForm
                         className="row nowrap"
-                        onSubmit={(e) => {
-                          e.preventDefault();
-                          void rename(r.id, editing.name);
-                        }}
-                      >
-                        <input aria-label={`New name for ${r.name}`} data-testid="run-rename-input" value={editing.name} onChange={(e) => setEditing({ id: r.id, name: e.target.value })} />
-                        <button type="submit" data-testid="run-rename-save" disabled={editing.name.trim() === ''}>
-                          Save
-                        </button>
-                        <button type="button" onClick={() => setEditing(null)}>
-                          Cancel
-                        </button>
-                      </form>
+                        value={editing.name}
+                        onChange={(name) => setEditing({ id: r.id, name })}
+                        onSave={() => void rename(r.id, editing.name)}
+                        onCancel={() => setEditing(null)}
+                        label={`New name for ${r.name}`}
+                        inputTestId="run-rename-input"
+                        saveTestId="run-rename-save"
+                        saveDisabled={editing.name.trim() === ''}
+                      />
                     ) : (
                       <>
                         {r.name}
