@@ -46,12 +46,12 @@ function denseFeatures(rows: number[][]): Features {
 }
 
 describe('logistic regression (L-BFGS)', () => {
-  it('has an analytic gradient that matches finite differences (sparse + dense, 3 classes, sample weights)', () => {
+  // 3 classes: one partial group of the dense kernel's four-class passes; 6: a full group and a partial one.
+  it.each([3, 6])('has an analytic gradient that matches finite differences (sparse + dense, %i classes, sample weights)', (k) => {
     const v = fitVectorizer(['a b c', 'b c d', 'c d e', 'e f a'], { charNgrams: [0, 0] });
     const sparse = transform(v, ['a b c', 'b c d', 'c d e', 'e f a']);
     const x: Features = { rows: 4, sparse, dense: { data: Float32Array.from([0.1, -0.2, 0.3, 0.4, -0.5, 0.6, 0.7, 0.8]), dim: 2 } };
-    const y = Int32Array.from([0, 1, 2, 1]);
-    const k = 3;
+    const y = Int32Array.from([0, 1, 2, k - 1]);
     const d = sparse.cols + 2;
     const rng = mulberry32(7);
     const theta = Float64Array.from({ length: d * k + k }, () => rng() - 0.5);

@@ -93,18 +93,45 @@ function logits(x: Features, w: Float64Array | Float32Array, b: ArrayLike<number
   }
   if (x.dense) {
     const { data, dim } = x.dense;
-    for (let i = 0; i < x.rows; i++) {
-      const zi = i * k;
-      const xi = i * dim;
-      for (let d = 0; d < dim; d++) {
-        const v = data[xi + d]!;
-        if (v === 0) continue;
-        const wj = (sparseDim + d) * k;
-        for (let c = 0; c < k; c++) z[zi + c]! += v * w[wj + c]!;
+    // Class-major copy of the dense weights, and up to four classes per pass over a row (four
+    // accumulators, x read once): the row-major [d, k] walk ran at ~0.3 GFLOP/s in V8, this at ~2×
+    // to 3× that (measured on 8,500 × 512, k = 4).
+    const wT = denseClassMajor(w, sparseDim, dim, k);
+    for (let c0 = 0; c0 < k; c0 += 4) {
+      const m = Math.min(4, k - c0);
+      const w0 = wT.subarray(c0 * dim, (c0 + 1) * dim);
+      const w1 = m > 1 ? wT.subarray((c0 + 1) * dim, (c0 + 2) * dim) : w0;
+      const w2 = m > 2 ? wT.subarray((c0 + 2) * dim, (c0 + 3) * dim) : w0;
+      const w3 = m > 3 ? wT.subarray((c0 + 3) * dim, (c0 + 4) * dim) : w0;
+      for (let i = 0; i < x.rows; i++) {
+        const xi = i * dim;
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        for (let d = 0; d < dim; d++) {
+          const v = data[xi + d]!;
+          a0 += v * w0[d]!;
+          a1 += v * w1[d]!;
+          a2 += v * w2[d]!;
+          a3 += v * w3[d]!;
+        }
+        const zi = i * k + c0;
+        z[zi]! += a0;
+        if (m > 1) z[zi + 1]! += a1;
+        if (m > 2) z[zi + 2]! += a2;
+        if (m > 3) z[zi + 3]! += a3;
       }
     }
   }
   return z;
+}
+
+/** The dense block of W ([sparseDim + dim, k] row-major) as [k, dim] row-major. */
+function denseClassMajor(w: ArrayLike<number>, sparseDim: number, dim: number, k: number): Float64Array {
+  const wT = new Float64Array(k * dim);
+  for (let d = 0; d < dim; d++) for (let c = 0; c < k; c++) wT[c * dim + d] = w[(sparseDim + d) * k + c]!;
+  return wT;
 }
 
 /** In place: logits → probabilities (row softmax). Returns the per-row log-sum-exp. */
@@ -167,16 +194,34 @@ function lossAndGrad(x: Features, y: Int32Array, s: Float64Array, sTotal: number
   }
   if (x.dense) {
     const { data, dim } = x.dense;
-    for (let i = 0; i < x.rows; i++) {
-      const zi = i * k;
-      const xi = i * dim;
-      for (let dd = 0; dd < dim; dd++) {
-        const v = data[xi + dd]!;
-        if (v === 0) continue;
-        const wj = (sparseDim + dd) * k;
-        for (let c = 0; c < k; c++) gw[wj + c]! += v * z[zi + c]!;
+    // Accumulated class-major, up to four classes per pass over a row (as in logits()), then
+    // folded into W's layout.
+    const gT = new Float64Array(k * dim);
+    for (let c0 = 0; c0 < k; c0 += 4) {
+      const m = Math.min(4, k - c0);
+      // Classes past k accumulate into a scratch row that is thrown away.
+      const scratch = new Float64Array(dim);
+      const g0 = gT.subarray(c0 * dim, (c0 + 1) * dim);
+      const g1 = m > 1 ? gT.subarray((c0 + 1) * dim, (c0 + 2) * dim) : scratch;
+      const g2 = m > 2 ? gT.subarray((c0 + 2) * dim, (c0 + 3) * dim) : scratch;
+      const g3 = m > 3 ? gT.subarray((c0 + 3) * dim, (c0 + 4) * dim) : scratch;
+      for (let i = 0; i < x.rows; i++) {
+        const xi = i * dim;
+        const zi = i * k + c0;
+        const r0 = z[zi]!;
+        const r1 = m > 1 ? z[zi + 1]! : 0;
+        const r2 = m > 2 ? z[zi + 2]! : 0;
+        const r3 = m > 3 ? z[zi + 3]! : 0;
+        for (let dd = 0; dd < dim; dd++) {
+          const v = data[xi + dd]!;
+          g0[dd]! += r0 * v;
+          g1[dd]! += r1 * v;
+          g2[dd]! += r2 * v;
+          g3[dd]! += r3 * v;
+        }
       }
     }
+    for (let dd = 0; dd < dim; dd++) for (let c = 0; c < k; c++) gw[(sparseDim + dd) * k + c]! += gT[c * dim + dd]!;
   }
   let reg = 0;
   for (let j = 0; j < w.length; j++) {
