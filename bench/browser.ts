@@ -8,6 +8,9 @@
 //   npm run bench:browser -- --gpu        # Chromium with hardware-adapter flags (Vulkan on Linux)
 //   npm run bench:browser -- --no-build --only wasm-n --scale 0.5
 //   npm run bench:browser -- --no-build --embed-only          # threads vs single in a minute
+//   npm run bench:browser -- --no-build --parts embed,playground   # some parts only
+//                            (embed, finetune, head, playground, batch; without head, the
+//                            playground and batch use a run trained on 48 rows, encoder kept)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { createServer } from 'node:net';
@@ -34,6 +37,8 @@ const SCALE = Number(option('scale') ?? 1);
 const ONLY = option('only');
 /** Only the embedding numbers (the quick threads-vs-single check). */
 const EMBED_ONLY = flag('embed-only');
+const PARTS = new Set((option('parts') ?? 'embed,finetune,head,playground,batch').split(','));
+const part = (name: string) => PARTS.has(name);
 const LENGTHS = [16, 64, 128];
 /** Debian's Chromium as the e2e suite runs it (WebGPU on, no traffic of its own). */
 const CHROMIUM_ARGS = ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-gpu-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -190,6 +195,7 @@ async function runConfig(browser: Browser, base: string, config: Config, texts: 
       fellBack: info.fellBack || info.threadsNote != null,
     };
     // 1. USE-lite embedding at ~16, 64 and 128 tokens.
+    if (part('embed')) {
     const embed: Record<string, { texts: number; avgTokens: number; textsPerSecond: number }> = {};
     let allTexts = 0;
     let allMs = 0;
@@ -202,11 +208,13 @@ async function runConfig(browser: Browser, base: string, config: Config, texts: 
     }
     result.embedUseLite = { ...embed, all: round(allTexts / (allMs / 1000), 1) };
     log('embed', result.embedUseLite);
+    }
     if (!config.full || EMBED_ONLY) return result;
 
     // 2. Fine-tune step, batch 16 × 128 tokens: top layer and all (USE-lite has 2), as the app estimates it.
     const longCsv = ['text,label', ...texts[128]!.slice(0, 48).map((t, i) => `${csvEscape(t)},${LABELS[i % 2]}`)].join('\n');
     const longId = await importCsv(page, 'bench-128.csv', longCsv);
+    if (part('finetune')) {
     const finetune: Record<string, number> = {};
     for (const [name, layers] of [['top1', 1], ['all', 2]] as const) {
       const est = await call<FineTuneEstimate>('finetune.estimate', { datasetId: longId, encoderId: 'use-lite', settings: { ...FINETUNE, unfreezeLayers: layers } });
@@ -215,8 +223,11 @@ async function runConfig(browser: Browser, base: string, config: Config, texts: 
     }
     result.finetuneUseLite = finetune;
     log('finetune', finetune);
+    }
 
     // 3. Head training on 10k cached 512-d embeddings (whatever head the app trains by default).
+    let runId: string;
+    if (part('head')) {
     const n = Math.round(10_000 * Math.min(SCALE, 1));
     const ys = Array.from({ length: n }, (_, i) => i % LABELS.length);
     // Texts that say nothing about the label, so the kept model is the encoder's head (a TF-IDF
@@ -225,40 +236,61 @@ async function runConfig(browser: Browser, base: string, config: Config, texts: 
     const bigId = await importCsv(page, 'bench-10k.csv', bigCsv);
     const enc = await call<EncoderInfo>('encoder.load', { id: 'use-lite' });
     await seedEmbeddings(page, trainingEmbeddingsKey(bigId, 'use-lite', enc.weightsHash, HEAD.maxWindows), bigId, ys, enc.dim);
-    let t0 = Date.now();
+    const t0 = Date.now();
     const run = await call<RunDetail>('train.start', { datasetId: bigId, encoderId: 'use-lite', config: HEAD });
     // seconds: the whole Train click (every candidate, cross-validation, refit); encoderHeadSeconds:
     // the logistic-regression head on the embeddings alone (its C path + cross-validation folds).
     const headSeconds = run.comparison?.candidates.find((c) => c.kind === 'encoder')?.seconds ?? null;
     result.headTraining10k = { seconds: round((Date.now() - t0) / 1000, 1), encoderHeadSeconds: headSeconds === null ? null : round(headSeconds, 2), rows: n, dim: enc.dim, epochs: run.history.length, macroF1: round(run.metrics.macroF1, 3), kept: run.comparison?.kept ?? null };
     log('head', result.headTraining10k);
+    runId = run.id;
+    } else {
+      // Kept: the encoder model, so a prediction runs the encoder as with the 10k run's hybrid.
+      runId = (await call<RunDetail>('train.start', { datasetId: longId, encoderId: 'use-lite', config: { ...HEAD, keepEncoder: true } })).id;
+    }
 
     // 4. Playground: one 30-word text at a time, as typing does.
+    if (part('playground')) {
     const text30 = texts[64]![0]!.split(' ').slice(0, 30).join(' ');
     const engineMs: number[] = [];
     const roundTripMs: number[] = [];
     for (let i = 0; i < 40; i++) {
       const t = performance.now();
-      const p = await call<Prediction>('predict', { runId: run.id, texts: [`${text30} ${i}`] });
+      const p = await call<Prediction>('predict', { runId, texts: [`${text30} ${i}`] });
       // The first few load the head and build kernels: not what typing feels.
       if (i >= 5) {
         engineMs.push(p.ms);
         roundTripMs.push(performance.now() - t);
       }
     }
-    result.playground = { p50Ms: round(percentile(engineMs, 50), 1), p95Ms: round(percentile(engineMs, 95), 1), roundTripP50Ms: round(percentile(roundTripMs, 50), 1) };
+    // The encoder alone on the same kind of text, one text per call (what the prediction waits for).
+    const embedMs: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const e = await call<EmbedTiming>('perf.embed', { encoderId: 'use-lite', texts: [`${text30} e${i}`], batchSize: 1 });
+      if (i >= 5) embedMs.push(e.ms);
+    }
+    result.playground = {
+      p50Ms: round(percentile(engineMs, 50), 1),
+      p95Ms: round(percentile(engineMs, 95), 1),
+      roundTripP50Ms: round(percentile(roundTripMs, 50), 1),
+      embedOnlyP50Ms: round(percentile(embedMs, 50), 1),
+      embedOnlyP95Ms: round(percentile(embedMs, 95), 1),
+    };
     log('playground', result.playground);
+    }
 
     // 5. Batch predict: a CSV of review-like rows through the real file path.
+    if (part('batch')) {
     const rows = Math.max(16, Math.round(256 * SCALE));
     const batchCsv = ['text', ...texts[64]!.concat(texts[16]!).slice(0, rows).map(csvEscape)].join('\n');
-    t0 = Date.now();
+    const t0 = Date.now();
     const out = await page.evaluate(
       ([id, csv]) => (window as unknown as PageEngine).texttuneEngine.call('predict.batch', { runId: id, file: new Blob([csv], { type: 'text/csv' }), fileName: 'batch.csv' }),
-      [run.id, batchCsv] as const,
+      [runId, batchCsv] as const,
     );
     result.batchPredict = { rows: out.rows, rowsPerSecond: round(out.rows / ((Date.now() - t0) / 1000), 1) };
     log('batch', result.batchPredict);
+    }
     return result;
   } finally {
     await ctx.close();
