@@ -225,7 +225,7 @@ function AppBody() {
       <div className="sticky">
         <Header backend={backend} backendError={backendError} storage={storage} offline={offline} />
         <UpdateBanner update={offline.update} busy={offline.busy} />
-        <Stepper steps={STEPS} current={step} onSelect={(s) => go(s)} />
+        <Stepper steps={STEPS} current={step} done={(s) => (s === 'datasets' ? datasetId !== null || runId !== null : s === 'train' ? runId !== null : false)} onSelect={(s) => go(s)} />
       </div>
       {/* Panels stay mounted so a running training keeps its live view when you switch steps. */}
       <main>

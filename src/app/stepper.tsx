@@ -12,9 +12,13 @@ export interface Step<Id extends string> {
 export const stepTabId = (id: string) => `step-tab-${id}`;
 export const stepPanelId = (id: string) => `step-panel-${id}`;
 
-export function Stepper<Id extends string>({ steps, current, onSelect }: { steps: readonly Step<Id>[]; current: Id; onSelect(id: Id): void }) {
+/**
+ * `done` says which steps the user has actually completed (a dataset saved, a model trained): a
+ * check mark for a step passed over on the way (jumping to step 3 in an empty profile) would say
+ * something that is not true.
+ */
+export function Stepper<Id extends string>({ steps, current, done, onSelect }: { steps: readonly Step<Id>[]; current: Id; done(id: Id): boolean; onSelect(id: Id): void }) {
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
-  const currentIndex = steps.findIndex((s) => s.id === current);
   const onKeyDown = (e: KeyboardEvent<HTMLButtonElement>, i: number) => {
     const last = steps.length - 1;
     const next = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? (i === last ? 0 : i + 1) : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? (i === 0 ? last : i - 1) : e.key === 'Home' ? 0 : e.key === 'End' ? last : null;
@@ -39,7 +43,7 @@ export function Stepper<Id extends string>({ steps, current, onSelect }: { steps
             aria-selected={s.id === current}
             tabIndex={s.id === current ? 0 : -1}
             data-testid={s.testId}
-            data-done={i < currentIndex ? 'true' : 'false'}
+            data-done={s.id !== current && done(s.id) ? 'true' : 'false'}
             onClick={() => onSelect(s.id)}
             onKeyDown={(e) => onKeyDown(e, i)}
           >
@@ -48,6 +52,7 @@ export function Stepper<Id extends string>({ steps, current, onSelect }: { steps
             </span>
             <span className="sr-only">Step {i + 1}: </span>
             {s.title}
+            {s.id !== current && done(s.id) && <span className="sr-only"> (done)</span>}
           </button>
         ))}
       </div>
