@@ -1,6 +1,7 @@
 // Results of a run: headline numbers, per-class table, confusion matrix, misclassified examples.
 import type { Misclassified, RunMetrics } from '../worker/protocol';
 import { pct, validationNote, validationRows } from './format';
+import { ScrollBox } from './scroll-box';
 
 export function MetricsView({ labels, metrics, misclassified }: { labels: string[]; metrics: RunMetrics; misclassified: Misclassified[] }) {
   const maxCell = Math.max(1, ...metrics.confusion.flat());
@@ -24,81 +25,87 @@ export function MetricsView({ labels, metrics, misclassified }: { labels: string
       <p className={note.few ? 'warning small' : 'muted small'} data-testid="validation-size" data-few={note.few ? 'true' : 'false'}>
         {note.few ? '⚠ ' : ''}Accuracy and macro-F1 {note.text}.
       </p>
-      <table className="table" data-testid="per-class">
-        <caption>Per class (validation)</caption>
-        <thead>
-          <tr>
-            <th scope="col">label</th>
-            <th scope="col">precision</th>
-            <th scope="col">recall</th>
-            <th scope="col">F1</th>
-            <th scope="col">support</th>
-          </tr>
-        </thead>
-        <tbody>
-          {metrics.perClass.map((c, i) => (
-            <tr key={labels[i] ?? i}>
-              <th scope="row">{labels[i]}</th>
-              <td>{c.precision.toFixed(3)}</td>
-              <td>{c.recall.toFixed(3)}</td>
-              <td>{c.f1.toFixed(3)}</td>
-              <td>{c.support}</td>
+      <ScrollBox label="Per-class scores">
+        <table className="table" data-testid="per-class">
+          <caption>Per class (validation)</caption>
+          <thead>
+            <tr>
+              <th scope="col">label</th>
+              <th scope="col">precision</th>
+              <th scope="col">recall</th>
+              <th scope="col">F1</th>
+              <th scope="col">support</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-      <table className="table confusion" data-testid="confusion">
-        <caption>Confusion matrix (rows: true label, columns: predicted)</caption>
-        <thead>
-          <tr>
-            <th scope="col">true \ predicted</th>
-            {labels.map((l) => (
-              <th scope="col" key={l}>
-                {l}
-              </th>
+          </thead>
+          <tbody>
+            {metrics.perClass.map((c, i) => (
+              <tr key={labels[i] ?? i}>
+                <th scope="row">{labels[i]}</th>
+                <td>{c.precision.toFixed(3)}</td>
+                <td>{c.recall.toFixed(3)}</td>
+                <td>{c.f1.toFixed(3)}</td>
+                <td>{c.support}</td>
+              </tr>
             ))}
-          </tr>
-        </thead>
-        <tbody>
-          {metrics.confusion.map((row, i) => (
-            <tr key={labels[i] ?? i}>
-              <th scope="row">{labels[i]}</th>
-              {row.map((v, j) => (
-                <td key={j} className={i === j ? 'diag' : v > 0 ? 'off' : ''} data-level={Math.ceil((v / maxCell) * 4)}>
-                  {v}
-                </td>
+          </tbody>
+        </table>
+      </ScrollBox>
+      <ScrollBox label="Confusion matrix">
+        <table className="table confusion" data-testid="confusion">
+          <caption>Confusion matrix (rows: true label, columns: predicted)</caption>
+          <thead>
+            <tr>
+              <th scope="col">true \ predicted</th>
+              {labels.map((l) => (
+                <th scope="col" key={l}>
+                  {l}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {metrics.confusion.map((row, i) => (
+              <tr key={labels[i] ?? i}>
+                <th scope="row">{labels[i]}</th>
+                {row.map((v, j) => (
+                  <td key={j} className={i === j ? 'diag' : v > 0 ? 'off' : ''} data-level={Math.ceil((v / maxCell) * 4)}>
+                    {v}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollBox>
       <details open={misclassified.length > 0 && misclassified.length <= 10}>
         <summary>Misclassified validation examples ({misclassified.length})</summary>
         {misclassified.length === 0 ? (
           <p>None: every validation example was classified correctly.</p>
         ) : (
-          <table className="table" data-testid="misclassified">
-            <thead>
-              <tr>
-                <th scope="col">line</th>
-                <th scope="col">text</th>
-                <th scope="col">true</th>
-                <th scope="col">predicted</th>
-                <th scope="col">confidence</th>
-              </tr>
-            </thead>
-            <tbody>
-              {misclassified.map((m) => (
-                <tr key={m.line}>
-                  <td>{m.line}</td>
-                  <td className="text-cell">{m.text}</td>
-                  <td>{m.trueLabel}</td>
-                  <td>{m.predictedLabel}</td>
-                  <td>{pct(m.confidence)}</td>
+          <ScrollBox label="Misclassified validation examples">
+            <table className="table" data-testid="misclassified">
+              <thead>
+                <tr>
+                  <th scope="col">line</th>
+                  <th scope="col">text</th>
+                  <th scope="col">true</th>
+                  <th scope="col">predicted</th>
+                  <th scope="col">confidence</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {misclassified.map((m) => (
+                  <tr key={m.line}>
+                    <td>{m.line}</td>
+                    <td className="text-cell">{m.text}</td>
+                    <td>{m.trueLabel}</td>
+                    <td>{m.predictedLabel}</td>
+                    <td>{pct(m.confidence)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollBox>
         )}
       </details>
     </div>

@@ -1,6 +1,7 @@
 // The review step of an import: column mapping, preview, label distribution, problems, rejected rows.
 import type { ColumnMapping, ImportPreview, ImportReport } from '../../worker/protocol';
 import { Bars } from '../../components/bars';
+import { ScrollBox } from '../../components/scroll-box';
 
 export interface ImportReviewProps {
   preview: ImportPreview;
@@ -61,7 +62,7 @@ export function ImportReview({ preview, report, onMapping, onDownloadRejected }:
         </p>
       ))}
       {preview.sampleRows.length > 0 && (
-        <div className="scroll">
+        <ScrollBox label="First rows as read" tall>
           <table className="table small" data-testid="import-preview">
             <caption>First rows as read</caption>
             <thead>
@@ -86,7 +87,7 @@ export function ImportReview({ preview, report, onMapping, onDownloadRejected }:
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       )}
       {report && (
         <>
@@ -114,7 +115,7 @@ export function ImportReview({ preview, report, onMapping, onDownloadRejected }:
                   download all as CSV
                 </button>
               </h4>
-              <div className="scroll">
+              <ScrollBox label="Rejected rows" tall>
                 <table className="table small" data-testid="rejected-table">
                   <thead>
                     <tr>
@@ -133,7 +134,7 @@ export function ImportReview({ preview, report, onMapping, onDownloadRejected }:
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </ScrollBox>
               {report.rejectedCount > report.rejected.length && (
                 <p className="muted small">Showing the first {report.rejected.length}; the download has all {report.rejectedCount}.</p>
               )}

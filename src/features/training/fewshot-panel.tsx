@@ -12,6 +12,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { NumberFields, type NumberFieldSpec } from '../../components/number-fields';
 import { FINETUNE_SPEC } from '../../core/model/specs';
 import { formatSeconds, pct, validationRows } from '../../components/format';
+import { ScrollBox } from '../../components/scroll-box';
 
 /** What the user can change here; the rest comes from the core's defaults. */
 export interface FewShotKnobs {
@@ -183,37 +184,39 @@ export function FewShotPanel({ encoderId, dataset, frozenRun, disabled, onRunnin
       <ErrorMessage error={error} testId="fewshot-error" />
       {fs && (
         <div data-testid="fewshot-result">
-          <table className="table">
-            <caption className="muted small">Validation rows ({validationCount(result!)}), the same for every model</caption>
-            <thead>
-              <tr>
-                <th scope="col">model</th>
-                <th scope="col">accuracy</th>
-                <th scope="col">macro-F1</th>
-              </tr>
-            </thead>
-            <tbody>
-              {baseline && (
+          <ScrollBox label="Models compared on the validation rows">
+            <table className="table">
+              <caption className="muted small">Validation rows ({validationCount(result!)}), the same for every model</caption>
+              <thead>
                 <tr>
-                  <td>n-grams (TF-IDF + logistic regression)</td>
-                  <td>{pct(baseline.metrics.accuracy)}</td>
-                  <td>{baseline.metrics.macroF1.toFixed(3)}</td>
+                  <th scope="col">model</th>
+                  <th scope="col">accuracy</th>
+                  <th scope="col">macro-F1</th>
                 </tr>
-              )}
-              {fs.frozen && (
-                <tr data-testid="fewshot-frozen">
-                  <td>frozen encoder (Train's kept model)</td>
-                  <td>{pct(fs.frozen.accuracy)}</td>
-                  <td>{fs.frozen.macroF1.toFixed(3)}</td>
+              </thead>
+              <tbody>
+                {baseline && (
+                  <tr>
+                    <td>n-grams (TF-IDF + logistic regression)</td>
+                    <td>{pct(baseline.metrics.accuracy)}</td>
+                    <td>{baseline.metrics.macroF1.toFixed(3)}</td>
+                  </tr>
+                )}
+                {fs.frozen && (
+                  <tr data-testid="fewshot-frozen">
+                    <td>frozen encoder (Train's kept model)</td>
+                    <td>{pct(fs.frozen.accuracy)}</td>
+                    <td>{fs.frozen.macroF1.toFixed(3)}</td>
+                  </tr>
+                )}
+                <tr data-testid="fewshot-contrastive">
+                  <td>contrastive ({fs.pairs} pairs, {fs.steps} steps, {formatSeconds(fs.seconds)})</td>
+                  <td>{pct(fs.contrastive.accuracy)}</td>
+                  <td>{fs.contrastive.macroF1.toFixed(3)}</td>
                 </tr>
-              )}
-              <tr data-testid="fewshot-contrastive">
-                <td>contrastive ({fs.pairs} pairs, {fs.steps} steps, {formatSeconds(fs.seconds)})</td>
-                <td>{pct(fs.contrastive.accuracy)}</td>
-                <td>{fs.contrastive.macroF1.toFixed(3)}</td>
-              </tr>
-            </tbody>
-          </table>
+              </tbody>
+            </table>
+          </ScrollBox>
           <p data-testid="fewshot-summary">
             <strong>{fs.summary}</strong>
           </p>

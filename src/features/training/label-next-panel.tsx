@@ -8,6 +8,7 @@ import { useEngine } from '../../app/engine-context';
 import type { DatasetMeta, RunDetail, RunSummary } from '../../worker/protocol';
 import { ErrorMessage } from '../../components/error-message';
 import { pct } from '../../components/format';
+import { ScrollBox } from '../../components/scroll-box';
 
 /** Rows proposed per round. */
 export const PROPOSALS = 5;
@@ -153,25 +154,27 @@ export function LabelNextPanel({ run, dataset, runs, disabled, onLabelled, onRet
       </div>
       <ErrorMessage error={error} testId="label-next-error" />
       {rounds.length > 0 && (
-        <table className="table" data-testid="label-next-rounds">
-          <caption className="muted small">Validation macro-F1 per round (every Train on this dataset, oldest first)</caption>
-          <thead>
-            <tr>
-              <th scope="col">round</th>
-              <th scope="col">validation macro-F1</th>
-              <th scope="col">validation rows</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rounds.map((r, i) => (
-              <tr key={r.id} data-testid="label-next-round">
-                <td>{i + 1}</td>
-                <td>{r.metrics.macroF1.toFixed(3)}</td>
-                <td>{r.metrics.perClass.reduce((s, c) => s + c.support, 0)}</td>
+        <ScrollBox label="Validation macro-F1 per round">
+          <table className="table" data-testid="label-next-rounds">
+            <caption className="muted small">Validation macro-F1 per round (every Train on this dataset, oldest first)</caption>
+            <thead>
+              <tr>
+                <th scope="col">round</th>
+                <th scope="col">validation macro-F1</th>
+                <th scope="col">validation rows</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rounds.map((r, i) => (
+                <tr key={r.id} data-testid="label-next-round">
+                  <td>{i + 1}</td>
+                  <td>{r.metrics.macroF1.toFixed(3)}</td>
+                  <td>{r.metrics.perClass.reduce((s, c) => s + c.support, 0)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollBox>
       )}
     </section>
   );

@@ -1,0 +1,12 @@
+// A box that scrolls what does not fit (a wide table on a phone, a long list of rejected rows).
+// Scrollable content must be reachable by keyboard (WCAG 2.1.1; axe: scrollable-region-focusable),
+// so the box is a named, focusable region: Tab reaches it, arrow keys scroll it.
+import type { ReactNode } from 'react';
+
+export function ScrollBox({ label, tall = false, children }: { label: string; tall?: boolean; children: ReactNode }) {
+  return (
+    <div className={tall ? 'scroll table-scroll' : 'table-scroll'} tabIndex={0} role="region" aria-label={label}>
+      {children}
+    </div>
+  );
+}
