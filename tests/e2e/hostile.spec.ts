@@ -108,3 +108,35 @@ test('hostile: duplicates', async () => {
   const all = await page.getByTestId('download-rejected').count();
   assert(all === 1, 'the rejected rows can be downloaded as CSV');
 });
+
+test('hostile: Excel UTF-16 "Unicode Text" and a Windows-1252 CSV keep every row', async () => {
+  const page = shared;
+  const tsv = csv('text\tlabel', ...GOOD.map((g) => g.replace(',', '\t'))).replace(/\n/g, '\r\n');
+  await uploadCsv(page, 'unicode-text.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tsv, 'utf16le')]));
+  const valid = async (name: string): Promise<string> =>
+    ((await page.getByTestId('import-review').filter({ has: page.locator('h3', { hasText: name }) }).getByTestId('valid-count').textContent()) ?? '').trim();
+  assert((await valid('unicode-text.txt')).startsWith('6 valid row(s), 0 rejected, 2 label(s)'), `UTF-16: ${await valid('unicode-text.txt')}`);
+  await uploadCsv(page, 'excel-1252.csv', Buffer.from(csv('text,label', 'café très bon,pos', 'mauvais été,neg', 'génial,pos', 'décevant,neg'), 'latin1'));
+  assert((await valid('excel-1252.csv')).startsWith('4 valid row(s), 0 rejected'), `Windows-1252: ${await valid('excel-1252.csv')}`);
+  const warning = (await page.getByTestId('problem-read-as-windows-1252').textContent()) ?? '';
+  assert(/not UTF-8: it was read as Windows-1252/.test(warning), `the encoding is said: "${warning}"`);
+  assert(((await page.getByTestId('import-review').textContent()) ?? '').includes('café très bon'), 'the accents read right in the preview');
+});
+
+test('hostile: an Excel "sep=;" line and an unclosed quote lose no row', async () => {
+  const page = shared;
+  await uploadCsv(page, 'sep.csv', '\ufeff' + csv('sep=;', 'text;label', ...GOOD.map((g) => g.replace(',', ';')), '"never closed;pos', 'one more row;neg'));
+  await rejected(page, 9, /double quote \(".*never closed/);
+  const valid = ((await page.getByTestId('valid-count').textContent()) ?? '').trim();
+  assert(valid.startsWith('7 valid row(s), 1 rejected, 2 label(s)'), `the header is not a row, the row after the quote is kept: ${valid}`);
+});
+
+test('hostile: a spreadsheet renamed .csv is refused saying what it is', async () => {
+  const page = shared;
+  await page.getByTestId('upload-input').setInputFiles({ name: 'sheet.csv', mimeType: 'text/csv', buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0]) });
+  const error = page.getByTestId('dataset-error');
+  await error.waitFor();
+  const text = (await error.textContent()) ?? '';
+  assert(/ZIP archive \(an Excel \.xlsx.*CSV UTF-8/.test(text), `the message says what the file is: "${text}"`);
+  assert((await error.getAttribute('data-code')) === 'FILE_UNREADABLE', 'coded FILE_UNREADABLE');
+});

@@ -3,7 +3,7 @@
 // an explainable delimiter/header choice, ragged-row bookkeeping and strict UTF-8.
 import Papa from 'papaparse';
 import { DataError } from './errors';
-import { decodeUtf8Strict } from './utf8';
+import { decodeText, type TextEncodingName } from './encoding';
 import { guessHeader } from './header';
 
 export { decodeUtf8Strict } from './utf8';
@@ -28,6 +28,10 @@ export interface ParsedTable {
   raggedRows: RaggedRow[];
   /** Lines with invalid UTF-8, filled when the input was a Blob (decoded here). */
   invalidUtf8Lines: number[];
+  /** How a Blob was decoded (decodeText); absent for a string input. */
+  encoding?: TextEncodingName;
+  /** Lines where a field opens a double quote that is never closed (the row is that one line). */
+  unclosedQuoteLines?: number[];
 }
 
 export interface ParseOptions {
@@ -58,6 +62,7 @@ export async function parseDelimited(input: string | Blob, opts: ParseOptions = 
   }
   let text: string;
   let invalidUtf8Lines: number[] = [];
+  let encoding: TextEncodingName | undefined;
   const size = typeof input === 'string' ? input.length : typeof Blob !== 'undefined' && input instanceof Blob ? input.size : 0;
   if (size > MAX_FILE_BYTES) {
     throw new DataError(
@@ -68,16 +73,21 @@ export async function parseDelimited(input: string | Blob, opts: ParseOptions = 
   if (typeof input === 'string') {
     text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   } else if (typeof Blob !== 'undefined' && input instanceof Blob) {
-    const decoded = decodeUtf8Strict(new Uint8Array(await input.arrayBuffer()));
+    const decoded = decodeText(new Uint8Array(await input.arrayBuffer()));
     text = decoded.text;
     invalidUtf8Lines = decoded.invalidLines;
+    encoding = decoded.encoding;
   } else {
     throw new DataError('invalid-argument', `parseDelimited: input must be a string or a Blob, got ${typeof input}`);
   }
 
   text = normalizeLineEndings(text);
-  const delimiter = detectDelimiter(text);
-  const raw = await parseRows(text, delimiter, chunkSize, opts.onProgress);
+  refuseJson(text);
+  // Excel's "sep=;" first line names the delimiter; it is not the header.
+  const sep = /^"?sep=([^\n"])"?[ \t]*(\n|$)/i.exec(text);
+  const body = sep ? text.slice(sep[0].length) : text;
+  const delimiter = sep ? sep[1]! : detectDelimiter(body);
+  const raw = await parseRows(body, delimiter, chunkSize, opts.onProgress, sep ? 2 : 1);
   const dataStart = raw.rows.length > 0 ? 1 : 0;
   const header = guessHeader(raw.rows);
   const hasHeader = raw.rows.length > 0 && header.hasHeader;
@@ -86,12 +96,55 @@ export async function parseDelimited(input: string | Blob, opts: ParseOptions = 
   const lineNumbers = hasHeader ? raw.lines.slice(dataStart) : raw.lines;
   const width = hasHeader ? headerCells.length : modeLength(rows);
   const columns = hasHeader ? nameColumns(headerCells) : Array.from({ length: width }, (_, i) => `column ${i + 1}`);
+  dropTrailingDelimiters(rows, width);
   const raggedRows: RaggedRow[] = [];
   rows.forEach((row, i) => {
     if (row.length !== width) raggedRows.push({ line: lineNumbers[i]!, expected: width, got: row.length });
   });
   opts.onProgress?.(1);
-  return { columns, rows, delimiter, hasHeader, headerReason: header.reason, lineNumbers, raggedRows, invalidUtf8Lines };
+  const table: ParsedTable = { columns, rows, delimiter, hasHeader, headerReason: header.reason, lineNumbers, raggedRows, invalidUtf8Lines };
+  if (encoding) table.encoding = encoding;
+  if (raw.unclosed.length > 0) table.unclosedQuoteLines = raw.unclosed;
+  return table;
+}
+
+/**
+ * Some exporters end every data row with a delimiter the header does not have ("text,label" over
+ * "good,pos,"): every row had one field too many and was rejected. When most rows carry exactly
+ * one extra, empty last field, it is dropped from each row that has it; a row with a real extra
+ * field is still reported.
+ */
+function dropTrailingDelimiters(rows: string[][], width: number): void {
+  const trailing = (r: string[]): boolean => r.length === width + 1 && r[width]!.trim() === '';
+  let n = 0;
+  for (const r of rows) if (trailing(r)) n++;
+  if (width < 1 || n * 2 <= rows.length) return;
+  for (const r of rows) if (trailing(r)) r.pop();
+}
+
+/**
+ * A JSON or JSON Lines file parses as a one-row "CSV" of braces, and the report then said
+ * "a header row but no data rows": say what it is instead.
+ */
+function refuseJson(text: string): void {
+  const start = text.search(/\S/);
+  if (start < 0 || (text[start] !== '[' && text[start] !== '{')) return;
+  const end = text.indexOf('\n', start);
+  const firstLine = text.slice(start, end < 0 ? undefined : end).trim();
+  let json: boolean;
+  try {
+    JSON.parse(firstLine);
+    json = true;
+  } catch {
+    // A JSON array spread over lines: its first line alone is not JSON.
+    json = text[start] === '[' && /^\[\s*(\{|\[|"|$)/.test(firstLine) && /[\]}]\s*$/.test(text);
+  }
+  if (json) {
+    throw new DataError(
+      'not-text',
+      'This is a JSON file, not a table: TextTune reads CSV or TSV. Convert it to a CSV with one text column and one label column (a header row "text,label", one row per example) and upload that.',
+    );
+  }
 }
 
 /**
@@ -128,17 +181,56 @@ export function detectDelimiter(text: string): string {
 interface RawRows {
   rows: string[][];
   lines: number[];
+  /** Lines whose row opened a quote that never closes (see parseRows). */
+  unclosed: number[];
 }
 
-function parseRows(text: string, delimiter: string, chunkSize: number, onProgress?: (f: number) => void): Promise<RawRows> {
-  const rows: string[][] = [];
-  const lines: number[] = [];
-  let line = 1;
+/** Recoveries from unclosed quotes; each re-parses the rest of the file, so they are capped. */
+const MAX_QUOTE_RECOVERIES = 200;
+
+/**
+ * A field that opens a double quote and never closes it swallowed the rest of the file into one
+ * row, losing every row after it. Its one physical line becomes a row of its own (listed in
+ * `unclosed`, rejected with that reason) and parsing resumes on the next line.
+ */
+async function parseRows(text: string, delimiter: string, chunkSize: number, onProgress: ((f: number) => void) | undefined, firstLine: number): Promise<RawRows> {
+  const out: RawRows = { rows: [], lines: [], unclosed: [] };
+  let offset = 0;
+  let line = firstLine;
+  for (let recoveries = 0; ; recoveries++) {
+    const seg = await parseSegment(text, offset, line, delimiter, chunkSize, onProgress, out, recoveries < MAX_QUOTE_RECOVERIES);
+    if (!seg) return out;
+    const end = text.indexOf('\n', seg.offset);
+    out.rows.push([text.slice(seg.offset, end < 0 ? text.length : end)]);
+    out.lines.push(seg.line);
+    out.unclosed.push(seg.line);
+    if (end < 0) return out;
+    offset = end + 1;
+    line = seg.line + 1;
+  }
+}
+
+/** Parses text from `offset`; returns where an unclosed quote's row starts (null: parsed to the end). */
+function parseSegment(
+  text: string,
+  offset: number,
+  firstLine: number,
+  delimiter: string,
+  chunkSize: number,
+  onProgress: ((f: number) => void) | undefined,
+  out: RawRows,
+  recover: boolean,
+): Promise<{ offset: number; line: number } | null> {
+  const { rows, lines } = out;
+  const input = offset === 0 ? text : text.slice(offset);
+  let line = firstLine;
   let reported = 0;
-  return new Promise<RawRows>((resolve, reject) => {
+  let rowStart = 0;
+  let unclosed: { offset: number; line: number } | null = null;
+  return new Promise((resolve, reject) => {
     // One pass with a per-row callback: papaparse's chunk mode re-parses an unfinished row from
     // its start at every chunk, so a 50 MB quoted field took 2 s and 1.3 GB (step: 20 ms, ~0 MB).
-    Papa.parse<string[]>(text, {
+    Papa.parse<string[]>(input, {
       delimiter,
       newline: '\n',
       // Empty lines must reach us: they still count as physical lines.
@@ -146,6 +238,12 @@ function parseRows(text: string, delimiter: string, chunkSize: number, onProgres
       step(results: Papa.ParseStepResult<string[]>) {
         const row = results.data;
         const start = line;
+        // An unclosed quote runs to the end of the input, so this is the last row of the segment.
+        if (recover && results.errors.some((e) => e.code === 'MissingQuotes')) {
+          unclosed = { offset: offset + rowStart, line: start };
+          return;
+        }
+        rowStart = results.meta.cursor;
         // A row spans one line plus one per line break inside its quoted fields.
         for (const field of row) line += countLineBreaks(field);
         line += 1;
@@ -156,11 +254,11 @@ function parseRows(text: string, delimiter: string, chunkSize: number, onProgres
         const cursor = results.meta.cursor;
         if (onProgress && cursor - reported >= chunkSize) {
           reported = cursor;
-          onProgress(text.length === 0 ? 1 : Math.min(1, cursor / text.length));
+          onProgress(text.length === 0 ? 1 : Math.min(1, (offset + cursor) / text.length));
         }
       },
       complete() {
-        resolve({ rows, lines });
+        resolve(unclosed);
       },
       error(err: Error) {
         reject(new DataError('parse-failed', `parseDelimited: papaparse failed: ${err.message}`));

@@ -2,12 +2,13 @@
 import { CodedError } from '../errors';
 import type { ErrorCode } from '../model/errors';
 
-export type DataErrorCode = 'invalid-argument' | 'parse-failed' | 'file-too-large';
+export type DataErrorCode = 'invalid-argument' | 'parse-failed' | 'file-too-large' | 'not-text';
 
 const ENGINE_CODES: Record<DataErrorCode, ErrorCode> = {
   'invalid-argument': 'BAD_ARGUMENT',
   'parse-failed': 'DATASET_INVALID',
-  'file-too-large': 'DATASET_INVALID',
+  'file-too-large': 'FILE_UNREADABLE',
+  'not-text': 'FILE_UNREADABLE',
 };
 
 export class DataError extends CodedError<DataErrorCode> {

@@ -26,7 +26,9 @@ export type DatasetProblemCode =
   | 'too-many-labels'
   | 'few-rows-per-label'
   | 'conflicting-labels'
-  | 'long-texts-cut';
+  | 'long-texts-cut'
+  | 'labels-differ-in-case'
+  | 'read-as-windows-1252';
 
 export interface DatasetProblem {
   severity: 'fatal' | 'warning';
@@ -109,6 +111,13 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
   }
   const width = table.columns.length;
   const { textColumn, labelColumn } = mapping;
+  // Nothing to pick from: say so, and name the usual cause (an unrecognised delimiter).
+  if (width === 1) {
+    return fatal(
+      'no-label-column',
+      `The file has only one column ("${table.columns[0]}"); a classifier needs a text column and a label column. If the file has both, separate them with a comma, tab, semicolon or pipe.`,
+    );
+  }
   if (!Number.isInteger(textColumn) || textColumn < 0 || textColumn >= width) {
     return fatal('no-text-column', `No text column is selected; pick the column that holds the texts (the file has ${width} column${width === 1 ? '' : 's'}).`);
   }
@@ -120,6 +129,7 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
   }
 
   const rowOfInvalidLine = invalidRows(table, [...(opts.invalidUtf8Lines ?? []), ...(table.invalidUtf8Lines ?? [])]);
+  const unclosedQuote = new Set(table.unclosedQuoteLines ?? []);
   const firstByText = new Map<string, DatasetRow>();
   const unlabelledByText = new Map<string, { text: string; line: number }>();
   const conflictedLines = new Set<number>();
@@ -130,6 +140,7 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
       result.rejected.push({ line, reason, raw: rawLine(row, table.delimiter) });
     };
     if (rowOfInvalidLine.has(i)) return reject('invalid UTF-8');
+    if (unclosedQuote.has(line)) return reject('a field opens a double quote (") that is never closed: close it or remove it; the next line was read as a new row');
     if (row.length !== width) return reject(fieldCountReason(row.length, width, table.delimiter));
     let text = row[textColumn]!;
     if (text.length > MAX_TEXT_CHARS) {
@@ -139,6 +150,8 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
     text = text.trim();
     const label = row[labelColumn]!.trim();
     if (text === '') return reject('empty text');
+    // A NUL is binary data, not text; row by row, so one damaged row does not lose the file.
+    if (text.includes('\0') || row[labelColumn]!.includes('\0')) return reject('contains a NUL byte (binary data, not text)');
     if (label === '') {
       const key = normaliseText(text);
       const seen = firstByText.get(key) ?? unlabelledByText.get(key);
@@ -172,6 +185,15 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
   result.rejected.sort((a, b) => a.line - b.line);
   result.labels = sortLabels([...result.labelCounts.keys()]);
   addLabelProblems(result, maxLabels, conflictedLines);
+  if (table.encoding === 'windows-1252') {
+    result.problems.push({
+      severity: 'warning',
+      code: 'read-as-windows-1252',
+      message:
+        'The file is not UTF-8: it was read as Windows-1252 (Latin-1), the encoding of Excel\'s "CSV (Comma delimited)". ' +
+        'Check that accented letters look right in the rows below; if they do not, save the file as "CSV UTF-8" and upload it again.',
+    });
+  }
   if (cutLines.length > 0) {
     result.problems.push({
       severity: 'warning',
@@ -269,6 +291,21 @@ function addLabelProblems(result: DatasetBuildResult, maxLabels: number, conflic
       code: 'few-rows-per-label',
       message: `${few.length} label(s) have fewer than ${MIN_ROWS_PER_LABEL} rows (${listed(few.map((l) => `"${l.length > 40 ? l.slice(0, 40) + '…' : l}": ${labelCounts.get(l)}`))}); their results will be unreliable.`,
       labels: few,
+    });
+  }
+  // "Pos" and "pos" are two classes to the model; usually one typo'd class split in two.
+  const byFolded = new Map<string, string[]>();
+  for (const l of labels) {
+    const key = l.toLowerCase().replace(/\s+/g, ' ');
+    byFolded.set(key, [...(byFolded.get(key) ?? []), l]);
+  }
+  const caseGroups = [...byFolded.values()].filter((g) => g.length > 1);
+  if (caseGroups.length > 0) {
+    problems.push({
+      severity: 'warning',
+      code: 'labels-differ-in-case',
+      message: `${caseGroups.length} group(s) of labels differ only in upper/lower case or spacing (${listed(caseGroups.map((g) => g.map((l) => `"${l}"`).join(' / ')))}); each spelling is trained as a separate class. If they mean the same, make them identical in the file and upload it again.`,
+      labels: caseGroups.flat(),
     });
   }
   if (conflictedLines.size > 0) {

@@ -5,6 +5,8 @@ export type ErrorCode =
   | 'BAD_ARGUMENT'
   | 'NOT_FOUND'
   | 'DATASET_INVALID'
+  /** The uploaded file is not a table TextTune can read (binary, too large); the message says what to do. */
+  | 'FILE_UNREADABLE'
   | 'QUOTA_EXCEEDED'
   | 'ENCODER_UNAVAILABLE'
   | 'BUNDLE_INVALID'
@@ -46,6 +48,7 @@ export const ERROR_ADVICE: Readonly<Record<ErrorCode, string | null>> = Object.f
   BAD_ARGUMENT: 'Correct the value named above and try again.',
   NOT_FOUND: 'It may have been deleted in another tab: reload the page to see what is stored.',
   DATASET_INVALID: 'Check the dataset: every label needs rows on both sides of the split (add rows, or change the validation fraction).',
+  FILE_UNREADABLE: null,
   QUOTA_EXCEEDED: null,
   ENCODER_UNAVAILABLE: 'Check the network connection and try again; an encoder stored in this browser also works offline.',
   BUNDLE_INVALID: 'Export the model again from TextTune and import the new file.',
