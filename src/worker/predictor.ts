@@ -174,10 +174,14 @@ async function readBatch(file: Blob, fileName: string, choice?: BatchChoice): Pr
     columns = rows[0]!.map((c, i) => c.trim() || `column ${i + 1}`);
     rows = rows.slice(1);
   }
-  if (rows.length === 0) throw new EngineError('DATASET_INVALID', `${fileName} has no data rows to predict`);
+  // FILE_UNREADABLE, not DATASET_INVALID: that code's advice is about training splits.
+  if (rows.length === 0) {
+    const only = table.hasHeader && table.rows.length === 0 ? `: its only row ("${table.columns.join(', ').slice(0, 80)}") was read as a header. If it is a text to predict, add a header row such as "text" above it` : '';
+    throw new EngineError('FILE_UNREADABLE', `${fileName} has no data rows to predict${only}`);
+  }
   const detected = detectColumns({ ...table, columns, rows, hasHeader }).textColumn;
   const textColumn = choice?.textColumn ?? detected;
-  if (textColumn < 0) throw new EngineError('DATASET_INVALID', `${fileName} has no column with text in it`);
+  if (textColumn < 0) throw new EngineError('FILE_UNREADABLE', `${fileName} has no column with text in it (every column holds numbers or nothing)`);
   if (!Number.isInteger(textColumn) || textColumn >= columns.length) {
     throw new EngineError('BAD_ARGUMENT', `textColumn must be a column of ${fileName} (0 to ${columns.length - 1}), got ${textColumn}`);
   }

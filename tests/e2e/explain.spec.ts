@@ -66,6 +66,15 @@ test('explain: on the sample model a clearly positive word is marked as pushing 
   await page.getByTestId('batch-input').setInputFiles({ name: 'photo.csv', mimeType: 'text/csv', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]) });
   const batchError = (await page.getByTestId('batch-error').textContent()) ?? '';
   assert(/photo\.csv was not predicted: .*binary file/.test(batchError), `a binary file is refused: "${batchError}"`);
+  // A one-line file has no data row under its "header": the message says so and how to fix it, without the training-split advice.
+  await page.getByTestId('batch-input').setInputFiles({ name: 'one-line.csv', mimeType: 'text/csv', buffer: Buffer.from('just one text to try\n') });
+  await page.getByTestId('batch-error').filter({ hasText: 'one-line.csv' }).waitFor();
+  const oneLine = (await page.getByTestId('batch-error').textContent()) ?? '';
+  assert(/no data rows to predict: its only row \("just one text to try"\) was read as a header.*add a header row/.test(oneLine), `the one row is explained: "${oneLine}"`);
+  assert((await page.getByTestId('batch-error-advice').count()) === 0, 'no advice about training splits under a batch file error');
+  // Excel's UTF-16 "Unicode Text" is predicted like any CSV (it was refused as binary: NUL bytes).
+  await page.getByTestId('batch-input').setInputFiles({ name: 'unicode.txt', mimeType: 'text/plain', buffer: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('text\r\nLove it\r\nBroke after a day\r\n', 'utf16le')]) });
+  await page.getByTestId('batch-preview-summary').filter({ hasText: /^2 rows, text column “text” in unicode\.txt/ }).waitFor();
 
   // A header-less CSV: the preview says its first row was read as a header; unticking gets the row back.
   await page.getByTestId('batch-input').setInputFiles({ name: 'no-header.csv', mimeType: 'text/csv', buffer: Buffer.from('Excellent lamp that works great,1\nBroke after a day,2\nLove it,3\n') });

@@ -24,7 +24,8 @@ import { padBatch } from '../../src/core/tokenizers/batch';
 describe('coded errors', () => {
   it('map to engine codes by their code, whatever their name or message', () => {
     const cases: [CodedError, string][] = [
-      [new DataError('parse-failed', 'x'), 'DATASET_INVALID'],
+      [new DataError('parse-failed', 'x'), 'FILE_UNREADABLE'],
+      [new DataError('not-text', 'x'), 'FILE_UNREADABLE'],
       [new DataError('invalid-argument', 'x'), 'BAD_ARGUMENT'],
       [new TrainError('empty-validation', 'x'), 'DATASET_INVALID'],
       [new TrainError('stopped', 'x'), 'CANCELLED'],

@@ -6,7 +6,7 @@ export type DataErrorCode = 'invalid-argument' | 'parse-failed' | 'file-too-larg
 
 const ENGINE_CODES: Record<DataErrorCode, ErrorCode> = {
   'invalid-argument': 'BAD_ARGUMENT',
-  'parse-failed': 'DATASET_INVALID',
+  'parse-failed': 'FILE_UNREADABLE',
   'file-too-large': 'FILE_UNREADABLE',
   'not-text': 'FILE_UNREADABLE',
 };
