@@ -140,3 +140,11 @@ test('hostile: a spreadsheet renamed .csv is refused saying what it is', async (
   assert(/ZIP archive \(an Excel \.xlsx.*CSV UTF-8/.test(text), `the message says what the file is: "${text}"`);
   assert((await error.getAttribute('data-code')) === 'FILE_UNREADABLE', 'coded FILE_UNREADABLE');
 });
+
+test('hostile: two exports joined into one file, a zero-width space in a label', async () => {
+  const page = shared;
+  await uploadCsv(page, 'joined.csv', csv('text,label', ...GOOD.slice(0, 3), '\ufefftext,label', ...GOOD.slice(3, 5), 'fine thing,pos\u200b'));
+  await rejected(page, 5, /repeats the header row \("text", "label"\): were two files joined/);
+  const valid = ((await page.getByTestId('valid-count').textContent()) ?? '').trim();
+  assert(valid.startsWith('6 valid row(s), 1 rejected, 2 label(s)'), `no "label" class, no second "pos": ${valid}`);
+});

@@ -130,11 +130,36 @@ describe('delimited-text quirks', () => {
     expect(result.problems).toEqual([expect.objectContaining({ severity: 'fatal', code: 'no-label-column', message: expect.stringMatching(/^The file has only one column \("text"\).*comma, tab, semicolon or pipe/) })]);
   });
 
+  it('a header-less file whose first label occurs once keeps its first row; a 3-word column name over long texts is still a header', async () => {
+    const { table, result } = await build(blob(`it is just a product,neutral\n${ROWS.join('\n')}\n`));
+    expect(table.hasHeader).toBe(false);
+    expect(result.rows.map((r) => r.line)).toEqual([1, 2, 3, 4, 5]);
+    const long = ROWS.map((r) => r.replace(',', ' and then a good deal more words about it than a name would ever have,'));
+    const named = await parseDelimited(`Consumer complaint narrative,Outcome\n${long.join('\n')}\n`);
+    expect(named.hasHeader).toBe(true);
+  });
+
+  it('a header repeated mid-file (two exports joined, the second with its BOM) is rejected, not trained as the label "label"', async () => {
+    const { result } = await build(blob(`text,label\n${ROWS.slice(0, 2).join('\n')}\n\ufefftext,label\n${ROWS.slice(2).join('\n')}\n`));
+    expect(result.labels).toEqual(['neg', 'pos']);
+    expect(result.rows).toHaveLength(4);
+    expect(result.rejected).toEqual([expect.objectContaining({ line: 4, reason: expect.stringMatching(/^repeats the header row \("text", "label"\): were two files joined/) })]);
+  });
+
+  it('a zero-width space or a space before a quoted label does not make a label of its own', async () => {
+    const { result } = await build(blob('text,label\na,pos\u200b\nb, "pos"\nc,pos\nd,neg\n\u200be,neg\n'));
+    expect(result.labels).toEqual(['neg', 'pos']);
+    expect(result.labelCounts.get('pos')).toBe(3);
+    expect(result.rows.map((r) => r.text)).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
   it('labels that differ only in case or spacing are named in a warning', async () => {
     const { result } = await build(blob('text,label\na,Pos\nb,pos \nc,POS\nd,neg\ne,Neg\nf,neutral\n'));
     expect(result.labels).toEqual(['Neg', 'POS', 'Pos', 'neg', 'neutral', 'pos']);
     const w = result.problems.find((p) => p.code === 'labels-differ-in-case');
     expect(w).toMatchObject({ severity: 'warning', message: expect.stringMatching(/^2 group\(s\).*"Neg" \/ "neg".*"POS" \/ "Pos" \/ "pos"/) });
     expect(buildDataset((await build(new Blob([CSV]))).table, map).problems.some((p) => p.code === 'labels-differ-in-case')).toBe(false);
+    const numbers = await build(blob('text,label\na,1\nb,1.0\nc,0\n'));
+    expect(numbers.result.problems.find((p) => p.code === 'labels-differ-in-case')?.message).toMatch(/number format \("1" \/ "1\.0"\)|number format \("1\.0" \/ "1"\)/);
   });
 });

@@ -62,6 +62,10 @@ export function guessHeader(rows: string[][]): HeaderGuess {
     const meanLength = values.reduce((s, v) => s + v.length, 0) / values.length;
     if (cell.length <= 32 && cell.length < 0.3 * meanLength) {
       forHeader.push(`${name}'s first cell "${cell}" is much shorter than its values (mean ${meanLength.toFixed(0)} characters)`);
+    } else if (cell.split(/\s+/).length >= 3 && cell.length >= 0.5 * meanLength) {
+      // A sentence as long as the texts below is a text, not a column name: without this vote, a
+      // header-less file whose first label occurs once lost its first row to the "header".
+      forData.push(`${name}'s first cell reads like its values (a sentence as long as them)`);
     }
   });
   if (forHeader.length > forData.length) return { hasHeader: true, reason: forHeader.join('; ') };

@@ -80,6 +80,22 @@ const MAX_RAW_CHARS = 1_000;
 const LISTED = 10;
 
 const ASCII = /^\p{ASCII}*$/u;
+/** Whitespace and invisible characters (zero-width space/joiners, word joiner, a stray BOM) at either end. */
+const EDGES = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g;
+
+/**
+ * A cell without what no one typed on purpose: "pos\u200b" (pasted from the web) or a BOM
+ * left by joining two files was a label of its own.
+ */
+export function cleanCell(value: string): string {
+  return value.replace(EDGES, '');
+}
+
+/** A label as the user meant it: cleaned, and `, "pos"` (a space before the quote, so the quotes were kept) read as pos. */
+function cleanLabel(value: string): string {
+  const label = cleanCell(value);
+  return /^"[^"]*"$/.test(label) ? cleanCell(label.slice(1, -1)) : label;
+}
 
 /** Duplicate detection ignores case, Unicode compatibility forms and whitespace runs. */
 export function normaliseText(text: string): string {
@@ -130,6 +146,8 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
 
   const rowOfInvalidLine = invalidRows(table, [...(opts.invalidUtf8Lines ?? []), ...(table.invalidUtf8Lines ?? [])]);
   const unclosedQuote = new Set(table.unclosedQuoteLines ?? []);
+  const headerText = table.hasHeader ? table.columns[textColumn]! : null;
+  const headerLabel = table.hasHeader ? table.columns[labelColumn]! : null;
   const firstByText = new Map<string, DatasetRow>();
   const unlabelledByText = new Map<string, { text: string; line: number }>();
   const conflictedLines = new Set<number>();
@@ -147,9 +165,11 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
       text = cutText(text, MAX_TEXT_CHARS);
       cutLines.push(line);
     }
-    text = text.trim();
-    const label = row[labelColumn]!.trim();
+    text = cleanCell(text);
+    const label = cleanLabel(row[labelColumn]!);
     if (text === '') return reject('empty text');
+    // Two exports joined into one file: the second header would train as a text labelled "label".
+    if (text === headerText && label === headerLabel) return reject(`repeats the header row ("${headerText}", "${headerLabel}"): were two files joined into one?`);
     // A NUL is binary data, not text; row by row, so one damaged row does not lose the file.
     if (text.includes('\0') || row[labelColumn]!.includes('\0')) return reject('contains a NUL byte (binary data, not text)');
     if (label === '') {
@@ -293,10 +313,11 @@ function addLabelProblems(result: DatasetBuildResult, maxLabels: number, conflic
       labels: few,
     });
   }
-  // "Pos" and "pos" are two classes to the model; usually one typo'd class split in two.
+  // "Pos" and "pos" (or "1" and "1.0") are two classes to the model; usually one class split in two.
   const byFolded = new Map<string, string[]>();
   for (const l of labels) {
-    const key = l.toLowerCase().replace(/\s+/g, ' ');
+    const n = Number(l);
+    const key = Number.isFinite(n) ? `number ${n}` : l.toLowerCase().replace(/\s+/g, ' ');
     byFolded.set(key, [...(byFolded.get(key) ?? []), l]);
   }
   const caseGroups = [...byFolded.values()].filter((g) => g.length > 1);
@@ -304,7 +325,7 @@ function addLabelProblems(result: DatasetBuildResult, maxLabels: number, conflic
     problems.push({
       severity: 'warning',
       code: 'labels-differ-in-case',
-      message: `${caseGroups.length} group(s) of labels differ only in upper/lower case or spacing (${listed(caseGroups.map((g) => g.map((l) => `"${l}"`).join(' / ')))}); each spelling is trained as a separate class. If they mean the same, make them identical in the file and upload it again.`,
+      message: `${caseGroups.length} group(s) of labels differ only in upper/lower case, spacing or number format (${listed(caseGroups.map((g) => g.map((l) => `"${l}"`).join(' / ')))}); each spelling is trained as a separate class. If they mean the same, make them identical in the file and upload it again.`,
       labels: caseGroups.flat(),
     });
   }
