@@ -153,6 +153,12 @@ describe('delimited-text quirks', () => {
     expect(result.rows.map((r) => r.text)).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
+  it('a column of continuous numbers as labels is explained as a score, not classes', async () => {
+    const rows = Array.from({ length: 80 }, (_, i) => `text number ${i},${(i * 0.37).toFixed(2)}`);
+    const { result } = await build(blob(`text,score\n${rows.join('\n')}\n`));
+    expect(result.problems).toContainEqual(expect.objectContaining({ severity: 'fatal', code: 'too-many-labels', message: expect.stringMatching(/^The label column holds 80 different numbers.*does not predict a number/) }));
+  });
+
   it('labels that differ only in case or spacing are named in a warning', async () => {
     const { result } = await build(blob('text,label\na,Pos\nb,pos \nc,POS\nd,neg\ne,Neg\nf,neutral\n'));
     expect(result.labels).toEqual(['Neg', 'POS', 'Pos', 'neg', 'neutral', 'pos']);

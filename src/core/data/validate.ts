@@ -294,7 +294,18 @@ function addLabelProblems(result: DatasetBuildResult, maxLabels: number, conflic
       labels: [...labels],
     });
   }
-  if (labels.length > maxLabels) {
+  // Hundreds of distinct numbers are a score to predict (regression), not classes: say so.
+  const numeric = labels.every((l) => Number.isFinite(Number(l)));
+  if (labels.length > maxLabels && numeric) {
+    problems.push({
+      severity: 'fatal',
+      code: 'too-many-labels',
+      message:
+        `The label column holds ${labels.length} different numbers; the limit is ${maxLabels} labels. TextTune sorts texts into categories, ` +
+        `it does not predict a number: group the values into a few ranges (for example 1 to 5 stars, or low / medium / high), ` +
+        `or check that the right column is selected as the label.`,
+    });
+  } else if (labels.length > maxLabels) {
     problems.push({
       severity: 'fatal',
       code: 'too-many-labels',
