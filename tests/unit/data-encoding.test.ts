@@ -53,6 +53,7 @@ describe('encodings', () => {
     expect(mixed.table.encoding).toBe('utf-8');
     expect(mixed.result.rejected).toEqual([expect.objectContaining({ line: 3, reason: 'invalid UTF-8' })]);
     expect(mixed.result.rows.map((r) => r.line)).toEqual([2, 4]);
+    expect(mixed.result.problems).toContainEqual(expect.objectContaining({ severity: 'warning', code: 'invalid-utf8', message: expect.stringMatching(/^1 row\(s\) are not valid UTF-8 and were rejected \(line 3\).*CSV UTF-8/) }));
     expect(looksLikeWindows1252(Uint8Array.from([0x61, 0xff, 0xfe, 0x62]))).toBe(false);
     expect(looksLikeWindows1252(Uint8Array.from([0x61, 0x9d]))).toBe(false);
     expect(decodeText(Uint8Array.from([0x61, 0xff, 0xfe, 0x2c, 0x62, 0x0a])).encoding).toBe('utf-8');

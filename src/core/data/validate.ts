@@ -28,7 +28,8 @@ export type DatasetProblemCode =
   | 'conflicting-labels'
   | 'long-texts-cut'
   | 'labels-differ-in-case'
-  | 'read-as-windows-1252';
+  | 'read-as-windows-1252'
+  | 'invalid-utf8';
 
 export interface DatasetProblem {
   severity: 'fatal' | 'warning';
@@ -152,12 +153,16 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
   const unlabelledByText = new Map<string, { text: string; line: number }>();
   const conflictedLines = new Set<number>();
   const cutLines: number[] = [];
+  const invalidLines: number[] = [];
   table.rows.forEach((row, i) => {
     const line = table.lineNumbers[i]!;
     const reject = (reason: string): void => {
       result.rejected.push({ line, reason, raw: rawLine(row, table.delimiter) });
     };
-    if (rowOfInvalidLine.has(i)) return reject('invalid UTF-8');
+    if (rowOfInvalidLine.has(i)) {
+      invalidLines.push(line);
+      return reject('invalid UTF-8');
+    }
     if (unclosedQuote.has(line)) return reject('a field opens a double quote (") that is never closed: close it or remove it; the next line was read as a new row');
     if (row.length !== width) return reject(fieldCountReason(row.length, width, table.delimiter));
     let text = row[textColumn]!;
@@ -212,6 +217,13 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
       message:
         'The file is not UTF-8: it was read as Windows-1252 (Latin-1), the encoding of Excel\'s "CSV (Comma delimited)". ' +
         'Check that accented letters look right in the rows below; if they do not, save the file as "CSV UTF-8" and upload it again.',
+    });
+  }
+  if (invalidLines.length > 0) {
+    result.problems.push({
+      severity: 'warning',
+      code: 'invalid-utf8',
+      message: `${invalidLines.length} row(s) are not valid UTF-8 and were rejected (${listed(invalidLines.map((l) => `line ${l}`))}): the file mixes encodings or was damaged. To keep them, save the file as "CSV UTF-8" and upload it again.`,
     });
   }
   if (cutLines.length > 0) {
