@@ -54,8 +54,8 @@ interface Config {
 
 const threadsN = Math.min(cpus().length, MAX_WASM_THREADS);
 const CONFIGS: Config[] = [
-  { name: 'wasm-1', query: 'backend=wasm&threads=1', textsPerLength: 64, full: true },
-  { name: 'wasm-n', query: `backend=wasm&threads=${threadsN}`, textsPerLength: 64, full: true },
+  { name: 'wasm-1', query: 'backend=wasm&threads=1', textsPerLength: 128, full: true },
+  { name: 'wasm-n', query: `backend=wasm&threads=${threadsN}`, textsPerLength: 128, full: true },
   { name: 'webgpu', query: 'backend=webgpu', textsPerLength: GPU ? 256 : 8, full: GPU },
 ];
 
@@ -196,13 +196,13 @@ async function runConfig(browser: Browser, base: string, config: Config, texts: 
     };
     // 1. USE-lite embedding at ~16, 64 and 128 tokens.
     if (part('embed')) {
-    const embed: Record<string, { texts: number; avgTokens: number; textsPerSecond: number }> = {};
+    const embed: Record<string, { texts: number; avgTokens: number; textsPerSecond: number; workers: number }> = {};
     let allTexts = 0;
     let allMs = 0;
     for (const len of LENGTHS) {
       const batch = texts[len]!.slice(0, Math.max(2, Math.round(config.textsPerLength * SCALE)));
       const t = await call<EmbedTiming>('perf.embed', { encoderId: 'use-lite', texts: batch });
-      embed[`${len}`] = { texts: t.texts, avgTokens: round(t.tokens / t.texts, 1), textsPerSecond: round(t.textsPerSecond, 1) };
+      embed[`${len}`] = { texts: t.texts, avgTokens: round(t.tokens / t.texts, 1), textsPerSecond: round(t.textsPerSecond, 1), workers: t.workers };
       allTexts += t.texts;
       allMs += t.ms;
     }

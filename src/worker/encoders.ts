@@ -1,8 +1,8 @@
 // Encoder files: fetched once (USE-lite from the app's own origin, BERT-family models from the
 // Hugging Face Hub) with progress, verified by SHA-256, cached in IndexedDB by id + revision,
 // then loaded by the core encoder. A cached encoder loads without any network.
-import type { EncoderFiles, TextEncoder } from '../core/encoders/types';
-import { loadUseLite } from '../core/encoders/use-lite';
+import * as tf from '@tensorflow/tfjs-core';
+import type { EncodeOptions, TextEncoder } from '../core/encoders/types';
 import { shardPaths } from '../core/encoders/weights';
 import { HF_BASE_URL } from '../core/hub/hf-hub';
 import { downloadFiles, type DownloadProgress } from '../core/hub/download';
@@ -12,7 +12,9 @@ import type { EncoderFileRecord } from '../storage/db';
 import type { EncoderId, EncoderInfo } from './protocol';
 import { EngineError, assertNever } from './errors';
 import { EncoderWeightState, type EncoderOverlay } from './encoder-weights';
-import { IMPORT_REVISION, bertFilesComplete, bertFromRecords, downloadHubModel, encoderSpec, licenseOf, type EncoderSpec } from './hub-encoders';
+import { IMPORT_REVISION, bertFilesComplete, downloadHubModel, encoderSpec, licenseOf, type EncoderSpec } from './hub-encoders';
+import { buildEncoder, json } from './encoder-build';
+import type { EmbedPool } from './embed-pool';
 import { EmbeddingCache } from '../core/encoders/embedding-cache';
 
 /** Bump when the served USE-lite files change, so caches of the old files are not mixed in. */
@@ -76,8 +78,6 @@ function manifestBytes(modelJson: unknown): number {
   return total;
 }
 
-const decoder = new TextDecoder();
-const json = (bytes: ArrayBuffer): unknown => JSON.parse(decoder.decode(bytes));
 
 /** The USE-lite files a cache must hold to be complete. */
 function useLiteComplete(byPath: Map<string, EncoderFileRecord>): boolean {
@@ -102,6 +102,8 @@ export class EncoderStore {
   /** Hub downloads in progress, so Cancel and Forget can end them (a stalled one used to stay pending). */
   private readonly downloads = new Map<EncoderId, AbortController>();
   private hubBaseUrl = HF_BASE_URL;
+  /** Parallel embedding workers (WASM with more than one thread; see embed-pool.ts), or none. */
+  private pool: EmbedPool | null = null;
   /**
    * Per-text embeddings by (encoder, weights hash, long-text reading): a text embedded once for
    * some weights is not embedded again, across datasets, training, batch predictions and the playground.
@@ -112,6 +114,35 @@ export class EncoderStore {
     private readonly onDownload: (p: DownloadProgress) => void,
     private readonly onLoaded: (info: EncoderInfo) => void,
   ) {}
+
+  /** The pool `parallel` embeddings go to (null: every embedding runs here). */
+  setPool(pool: EmbedPool | null): void {
+    if (this.pool !== pool) this.pool?.dispose();
+    this.pool = pool;
+  }
+
+  /** Starts the pool's workers on an encoder's pristine weights (before a measurement); false: no pool here. */
+  async warmPool(id: EncoderId): Promise<boolean> {
+    if (!this.pool || tf.getBackend() !== 'wasm') return false;
+    const { info } = await this.get(id);
+    return this.pool.warmUp({ encoderId: id, revision: info.revision, weightsHash: info.weightsHash, dim: info.dim });
+  }
+
+  /**
+   * The encoder whose embedTexts spreads a call marked `parallel` over the pool, while the pool is
+   * there, the backend is WASM and the weights are still the pristine ones the workers load from
+   * the stored files (a fine-tuned overlay embeds here). Everything else is the encoder itself.
+   */
+  private parallelised(id: EncoderId, revision: string, encoder: TextEncoder): TextEncoder {
+    const local = encoder.embedTexts.bind(encoder);
+    const pristine = encoder.weightsHash;
+    encoder.embedTexts = (texts: string[], options: EncodeOptions = {}) => {
+      const pool = this.pool;
+      if (!options.parallel || !pool || !pool.worthIt(texts.length) || tf.getBackend() !== 'wasm' || encoder.weightsHash !== pristine) return local(texts, options);
+      return pool.embed({ encoderId: id, revision, weightsHash: pristine, dim: encoder.dim }, texts, options, local);
+    };
+    return encoder;
+  }
 
   /** Where Hub models are fetched from (the page decides; see app.tsx hubBaseFromUrl). */
   setHubBaseUrl(url: string | null | undefined): void {
@@ -170,7 +201,7 @@ export class EncoderStore {
       encoder.dispose();
       throw err;
     }
-    const loaded = { encoder, files: records, info: this.info(id, encoder, records, false) };
+    const loaded = { encoder: this.parallelised(id, revisionOf(encoderSpec(id)), encoder), files: records, info: this.info(id, encoder, records, false) };
     this.loaded.set(id, Promise.resolve(loaded));
     this.onLoaded(loaded.info);
     return loaded;
@@ -271,26 +302,8 @@ export class EncoderStore {
       fromCache = false;
       records = await this.downloadOnce(id, spec, true);
     }
-    const encoder = await this.build(id, spec, records);
+    const encoder = this.parallelised(id, revision, await buildEncoder(id, records));
     return { encoder, files: records, info: this.info(id, encoder, records, fromCache) };
-  }
-
-  private async build(id: EncoderId, spec: EncoderSpec, records: EncoderFileRecord[]): Promise<TextEncoder> {
-    switch (spec.kind) {
-      case 'use-lite': {
-        const byPath = new Map(records.map((r) => [r.path, r]));
-        const modelJson = json(byPath.get('model.json')!.bytes);
-        const vocab = json(byPath.get('vocab.json')!.bytes);
-        const shards = shardPaths(modelJson).map((p) => byPath.get(p)!.bytes);
-        const files: EncoderFiles = { modelJson, vocab, shards };
-        return loadUseLite(files);
-      }
-      case 'hub':
-      case 'import':
-        return bertFromRecords(id, records);
-      default:
-        return assertNever(spec, 'encoder kind');
-    }
   }
 
   /** The cached files if they are complete and every hash still matches; otherwise drops them. */

@@ -4,6 +4,7 @@ import type { Args, BackendInfo, EncoderId, Method, PerfTask, Result } from './p
 import { progressReporter, type Emit } from './progress';
 import { EngineError } from './errors';
 import { parseBackendRequest, startBackend } from './backend';
+import { EmbedPool, MAX_POOL_WORKERS, POOL_MIN_TEXTS, type PoolPort } from './embed-pool';
 import { AutoBackend } from './auto-backend';
 import { listBackendChoices } from '../storage/backend-choices';
 import { Importer } from './importer';
@@ -36,6 +37,18 @@ export function createEngine(emit: Emit): Handlers {
   const notTraining = (what: string): void => {
     if (trainer.busy || finetunes.busy) throw new EngineError('BUSY', `a training run is already in progress; stop it before ${what}`);
   };
+  // Bulk embedding on WASM with N threads runs on N parallel workers (embed-pool.ts): created once
+  // WASM runs on more than one thread; encoders use it only while the backend is WASM.
+  let pool: EmbedPool | null = null;
+  const poolFor = (info: BackendInfo): void => {
+    if (pool || info.backend !== 'wasm' || (info.threads ?? 1) < 2) return;
+    pool = new EmbedPool(
+      Math.min(info.threads!, MAX_POOL_WORKERS),
+      () => new Worker(new URL('./embed.worker.ts', import.meta.url), { type: 'module', name: 'texttune-embed' }) as unknown as PoolPort,
+      (why) => emit({ type: 'log', level: 'warn', message: `Parallel embedding stopped (${why}); embedding goes on in the engine, on its own threads.` }),
+    );
+    encoders.setPool(pool);
+  };
   let backendReady: Promise<BackendInfo> | null = null;
   let auto: AutoBackend | null = null;
   // While the auto backend measures (and switches backends), every tfjs request waits.
@@ -61,12 +74,16 @@ export function createEngine(emit: Emit): Handlers {
         const requested = parseBackendRequest(backend);
         const remembered = requested === 'auto' ? (await listBackendChoices().catch(() => [])).filter((c) => c.task === 'embed').sort((a, b) => b.measuredAt - a.measuredAt)[0] : undefined;
         const info = await startBackend(requested, threads ?? null, remembered?.chosen ?? null);
+        poolFor(info);
         auto = new AutoBackend(
           encoders,
           predictor,
           requested,
           info,
-          (next) => emit({ type: 'backend', info: next }),
+          (next) => {
+            poolFor(next);
+            emit({ type: 'backend', info: next });
+          },
           (encoderId, choice, failed) => emit({ type: 'perf', encoderId, choice, failed: failed ?? false }),
         );
         return info;
@@ -251,11 +268,19 @@ export function createEngine(emit: Emit): Handlers {
       return encoders.use(encoderId, null, async ({ encoder }) => {
         // The first batch builds kernels (WebGPU shaders, XNNPACK operators): not what we time.
         await encoder.embedTexts(texts.slice(0, batchSize), { batchSize });
+        // Bulk embedding is what the pool (if any) takes: started first, so its start-up is not timed.
+        const workers = (await encoders.warmPool(encoderId)) ? pool!.size : 0;
         const t0 = performance.now();
-        await encoder.embedTexts(texts, { batchSize });
+        const vectors = await encoder.embedTexts(texts, { batchSize, parallel: true });
         const ms = performance.now() - t0;
+        // The workers' vectors against the engine's own for a few texts (same weights: equal up to float rounding).
+        let poolMaxAbsDiff: number | null = null;
+        if (workers > 0 && texts.length >= POOL_MIN_TEXTS) {
+          const mine = await encoder.embedTexts(texts.slice(0, 8), { batchSize });
+          poolMaxAbsDiff = mine.reduce((m, v, i) => Math.max(m, Math.abs(v - vectors[i]!)), 0);
+        }
         const tokens = texts.reduce((n, t) => n + encoder.encodeIds(t).length, 0);
-        return { backend: info.backend, threads: info.threads, texts: texts.length, tokens, ms, textsPerSecond: texts.length / (ms / 1000) };
+        return { backend: info.backend, threads: info.threads, workers: texts.length >= POOL_MIN_TEXTS ? workers : 0, poolMaxAbsDiff, texts: texts.length, tokens, ms, textsPerSecond: texts.length / (ms / 1000) };
       });
     },
     async 'storage.estimate'() {

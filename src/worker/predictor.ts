@@ -149,9 +149,10 @@ export class Predictor {
 
   /** Embeds with the encoder weights the run was trained with (pristine or its fine-tuned layers). */
   private embed(head: LoadedHead, texts: string[], onProgress?: (done: number, total: number) => void): Promise<{ x: Float32Array; dim: number }> {
+    // A batch file (it reports progress) may go to the parallel workers; a playground text stays here.
     return this.encoders.use(head.encoderId, head.overlay, async ({ encoder }) => {
       checkHash(encoder, head);
-      const x = await this.encoders.embeddings.embed(encoder, texts, { batchSize: BATCH_EMBED, longText: head.longText ?? FIRST_WINDOW, ...(onProgress ? { onProgress } : {}) });
+      const x = await this.encoders.embeddings.embed(encoder, texts, { batchSize: BATCH_EMBED, longText: head.longText ?? FIRST_WINDOW, ...(onProgress ? { onProgress, parallel: true } : {}) });
       return { x, dim: encoder.dim };
     });
   }

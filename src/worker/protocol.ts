@@ -158,6 +158,10 @@ export interface EmbedTiming {
   backend: string;
   /** WASM threads; null on other backends. */
   threads: number | null;
+  /** Parallel embedding workers that took the texts (embed-pool.ts); 0: the engine alone. */
+  workers: number;
+  /** With workers: the largest difference between their vectors and the engine's own for the first texts. */
+  poolMaxAbsDiff: number | null;
   texts: number;
   /** Tokens the encoder consumed (special tokens included, after the length cut). */
   tokens: number;

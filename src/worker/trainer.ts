@@ -81,6 +81,8 @@ export class Trainer {
         vectors = await this.encoders.embeddings.embed(encoder, rows.texts, {
           batchSize: EMBED_BATCH,
           longText,
+          // A whole dataset: spread over the parallel workers when there are some (embed-pool.ts).
+          parallel: true,
           onProgress: (done, total) => {
             if (this.stopRequested) throw new EngineError('CANCELLED', 'stopped while embedding, before any training: nothing was saved');
             report(done, total);

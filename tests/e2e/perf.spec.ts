@@ -39,6 +39,29 @@ test('isolation: COOP/COEP make the page cross-origin isolated, WASM runs on one
   assert(Math.abs(total - 1) < 1e-3, `probabilities sum to 1 (${total})`);
 });
 
+test('parallel embedding: with N threads a bulk embedding runs on N workers (one encoder copy each) and gives the engine’s own vectors', async ({ env }) => {
+  test.setTimeout(180_000);
+  const ctx = await env.newContext('pool');
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(60_000);
+  // ?bench exposes the engine client (what the app's pages call) on window.
+  await page.goto(`${env.base}/?backend=wasm&bench`);
+  await page.getByTestId('backend-name').waitFor();
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const expected = Math.min(cores, 4);
+  const timing = await page.evaluate(async () => {
+    const engine = (window as unknown as { texttuneEngine: { call(m: string, a: unknown): Promise<{ workers: number; poolMaxAbsDiff: number | null; texts: number }> } }).texttuneEngine;
+    const texts = Array.from({ length: 96 }, (_, i) => `Review ${i}: ${'good value and quick delivery, '.repeat(1 + (i % 5))}would buy again`);
+    return engine.call('perf.embed', { encoderId: 'use-lite', texts });
+  });
+  if (expected < 2) {
+    assert(timing.workers === 0, `one core: no workers (${timing.workers})`);
+    return;
+  }
+  assert(timing.workers === expected, `${timing.texts} texts went to ${timing.workers} workers, expected ${expected}`);
+  assert(timing.poolMaxAbsDiff !== null && timing.poolMaxAbsDiff < 1e-4, `the workers' vectors equal the engine's (max |Δ| ${timing.poolMaxAbsDiff})`);
+});
+
 const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 test('threads fallback: pthread workers that cannot start leave WASM on one thread, the engine alive, and the header says why', async ({ env }) => {

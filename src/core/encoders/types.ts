@@ -17,6 +17,12 @@ export interface EncodeOptions {
   longText?: LongTextOptions;
   /** Called after every batch with the number of texts embedded so far. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * May be spread over parallel workers (the app's WASM embedding pool, worker/embed-pool.ts):
+   * for bulk work (a dataset, a batch file), not for a latency-bound single text. Ignored by the
+   * encoders themselves.
+   */
+  parallel?: boolean;
 }
 
 /** How texts longer than maxSeqLength tokens are handled. */
