@@ -125,10 +125,11 @@ export class EmbedPool {
   }
 
   /**
-   * Starts every worker and has it build the encoder (one text each), so a measurement that follows
-   * times embedding, not start-up. Resolves false when the pool is (now) broken.
+   * Starts every worker and has it build the encoder and embed `sample` (as a measurement warms the
+   * engine up with its first batch), so what follows times embedding, not start-up or first-use
+   * allocations. Resolves false when the pool is (now) broken.
    */
-  async warmUp(target: PoolTarget): Promise<boolean> {
+  async warmUp(target: PoolTarget, sample: string[] = ['warm up']): Promise<boolean> {
     if (this.size < 2 || this.broken !== null) return false;
     this.busy++;
     if (this.idleTimer) clearTimeout(this.idleTimer);
@@ -136,7 +137,7 @@ export class EmbedPool {
       while (this.ports.length < this.size) this.ports.push(this.spawn());
       await Promise.all(
         this.ports.map((port) =>
-          this.send(port, { id: this.nextId++, encoderId: target.encoderId, revision: target.revision, weightsHash: target.weightsHash, texts: ['warm up'], batchSize: 1 }, target.dim).catch((err: unknown) => {
+          this.send(port, { id: this.nextId++, encoderId: target.encoderId, revision: target.revision, weightsHash: target.weightsHash, texts: sample, batchSize: sample.length }, target.dim * sample.length).catch((err: unknown) => {
             if (!(err instanceof PoolWorkerError)) throw err;
             this.fail(err.message);
           }),

@@ -121,11 +121,11 @@ export class EncoderStore {
     this.pool = pool;
   }
 
-  /** Starts the pool's workers on an encoder's pristine weights (before a measurement); false: no pool here. */
-  async warmPool(id: EncoderId): Promise<boolean> {
+  /** Starts the pool's workers on an encoder's pristine weights and `sample` (before a measurement); false: no pool here. */
+  async warmPool(id: EncoderId, sample?: string[]): Promise<boolean> {
     if (!this.pool || tf.getBackend() !== 'wasm') return false;
     const { info } = await this.get(id);
-    return this.pool.warmUp({ encoderId: id, revision: info.revision, weightsHash: info.weightsHash, dim: info.dim });
+    return this.pool.warmUp({ encoderId: id, revision: info.revision, weightsHash: info.weightsHash, dim: info.dim }, sample);
   }
 
   /**

@@ -269,7 +269,7 @@ export function createEngine(emit: Emit): Handlers {
         // The first batch builds kernels (WebGPU shaders, XNNPACK operators): not what we time.
         await encoder.embedTexts(texts.slice(0, batchSize), { batchSize });
         // Bulk embedding is what the pool (if any) takes: started first, so its start-up is not timed.
-        const workers = (await encoders.warmPool(encoderId)) ? pool!.size : 0;
+        const workers = (await encoders.warmPool(encoderId, texts.slice(0, batchSize))) ? pool!.size : 0;
         const t0 = performance.now();
         const vectors = await encoder.embedTexts(texts, { batchSize, parallel: true });
         const ms = performance.now() - t0;
