@@ -3,7 +3,7 @@
 // run, a download or a save. It is read off the one client every feature already calls through,
 // so no feature has to report its state and none can forget to.
 import type { Args, Method, Result } from '../worker/protocol';
-import type { EngineClient, EventListener } from '../worker/client';
+import type { EngineClient, EventListener, RequestListener } from '../worker/client';
 
 /** Requests whose loss on reload costs work, and how the UI names them. Everything else is quick. */
 const LONG_WORK: Partial<Record<Method, string>> = {
@@ -40,13 +40,13 @@ export class ActivityClient implements EngineClient {
 
   constructor(private readonly inner: EngineClient) {}
 
-  call<M extends Method>(method: M, args: Args<M>): Promise<Result<M>> {
+  call<M extends Method>(method: M, args: Args<M>, onEvent?: RequestListener): Promise<Result<M>> {
     const label = LONG_WORK[method];
     const id = this.nextId++;
     if (label) this.update(() => this.running.set(id, label));
     // Cancelling an import drops it whatever the engine answers (it may already be gone).
     if (method === 'import.discard') this.update(() => this.openImports.delete((args as Args<'import.discard'>).importId));
-    const p = this.inner.call(method, args);
+    const p = this.inner.call(method, args, onEvent);
     p.then(
       (result) => {
         this.update(() => {

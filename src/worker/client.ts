@@ -3,11 +3,16 @@
 import type { Args, EngineEvent, FromWorker, Method, Result, ToWorker } from './protocol';
 import { fromErrorData } from './errors';
 
-export type EventListener = (event: EngineEvent) => void;
+/** requestId: the request whose work the event reports (null: the engine's own news). */
+export type EventListener = (event: EngineEvent, requestId: number | null) => void;
+/** The events of one request, in order, all before its promise settles. */
+export type RequestListener = (event: EngineEvent) => void;
 
 /** What the UI needs from an engine; the worker proxy below is the app's implementation. */
 export interface EngineClient {
-  call<M extends Method>(method: M, args: Args<M>): Promise<Result<M>>;
+  /** onEvent: this request's events (progress, epochs, checkpoints, warnings), and no other request's. */
+  call<M extends Method>(method: M, args: Args<M>, onEvent?: RequestListener): Promise<Result<M>>;
+  /** Every event: the engine's own news and every request's (e.g. a download, whoever waits for it). */
   subscribe(listener: EventListener): () => void;
   dispose(): void;
 }
@@ -22,7 +27,7 @@ function transferablesOf(value: unknown): Transferable[] {
 export class WorkerEngineClient implements EngineClient {
   private readonly worker: Worker;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void; onEvent: RequestListener | undefined }>();
   private readonly listeners = new Set<EventListener>();
 
   constructor(worker: Worker) {
@@ -35,12 +40,12 @@ export class WorkerEngineClient implements EngineClient {
     };
   }
 
-  call<M extends Method>(method: M, args: Args<M>): Promise<Result<M>> {
+  call<M extends Method>(method: M, args: Args<M>, onEvent?: RequestListener): Promise<Result<M>> {
     const id = this.nextId++;
     const msg: ToWorker = { kind: 'request', id, method, args };
     const transfer = args && typeof args === 'object' ? Object.values(args).flatMap(transferablesOf) : [];
     return new Promise<Result<M>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onEvent });
       this.worker.postMessage(msg, transfer);
     });
   }
@@ -57,9 +62,13 @@ export class WorkerEngineClient implements EngineClient {
 
   private receive(msg: FromWorker): void {
     switch (msg.kind) {
-      case 'event':
-        for (const l of this.listeners) l(msg.event);
+      case 'event': {
+        // The worker posts a request's events before its answer: its listener is still here.
+        const requestId = msg.requestId ?? null;
+        if (requestId !== null) this.pending.get(requestId)?.onEvent?.(msg.event);
+        for (const l of this.listeners) l(msg.event, requestId);
         return;
+      }
       case 'result': {
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);

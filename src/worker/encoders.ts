@@ -99,6 +99,8 @@ export class EncoderStore {
   private readonly downloading = new Map<EncoderId, Promise<EncoderFileRecord[]>>();
   /** Ids whose download someone waits for: only those report progress (a prefetch stays quiet). */
   private readonly foreground = new Set<EncoderId>();
+  /** Requests that show an encoder's download as their own progress (watchDownload); none: it is everyone's news. */
+  private readonly downloadWatchers = new Map<EncoderId, Set<(p: DownloadProgress) => void>>();
   /** Hub downloads in progress, so Cancel and Forget can end them (a stalled one used to stay pending). */
   private readonly downloads = new Map<EncoderId, AbortController>();
   private hubBaseUrl = HF_BASE_URL;
@@ -242,6 +244,17 @@ export class EncoderStore {
     await deleteEncoderFiles(id, revisionOf(spec));
   }
 
+  /** Until the returned function is called, a foreground download of `id` reports to `onProgress` (instead of onDownload). */
+  watchDownload(id: EncoderId, onProgress: (p: DownloadProgress) => void): () => void {
+    let watchers = this.downloadWatchers.get(id);
+    if (!watchers) this.downloadWatchers.set(id, (watchers = new Set()));
+    watchers.add(onProgress);
+    return () => {
+      watchers.delete(onProgress);
+      if (watchers.size === 0 && this.downloadWatchers.get(id) === watchers) this.downloadWatchers.delete(id);
+    };
+  }
+
   /** Ends a Hub download in progress; the load fails with CANCELLED and nothing is stored. */
   cancel(id: EncoderId): boolean {
     const c = this.downloads.get(id);
@@ -330,7 +343,10 @@ export class EncoderStore {
     let p = this.downloading.get(id);
     if (!p) {
       const onProgress = (progress: DownloadProgress) => {
-        if (this.foreground.has(id)) this.onDownload(progress);
+        if (!this.foreground.has(id)) return;
+        const watchers = this.downloadWatchers.get(id);
+        if (watchers?.size) for (const w of watchers) w(progress);
+        else this.onDownload(progress);
       };
       p = this.download(id, spec, onProgress).finally(() => {
         this.downloading.delete(id);

@@ -21,18 +21,32 @@ import { deleteRun, renameRun, getRun, listRuns } from '../storage/runs';
 import { listCachedEncoders } from '../storage/encoder-files';
 import { rejectedToCsv } from '../core/data/validate';
 
-export type Handlers = { [M in Method]: (args: Args<M>) => Promise<Result<M>> };
+/**
+ * emit: the events of this request's work (progress, epochs, checkpoints, warnings), tagged with
+ * its id so the page that asked gets them; `broadcast` (createEngine's) is for the engine's own news.
+ */
+export type Handlers = { [M in Method]: (args: Args<M>, emit: Emit) => Promise<Result<M>> };
 
-export function createEngine(emit: Emit): Handlers {
+export function createEngine(broadcast: Emit): Handlers {
   const importer = new Importer();
-  const download = progressReporter(emit, 'download');
+  const download = progressReporter(broadcast, 'download');
   const encoders = new EncoderStore(
     (p) => download(p.loaded, p.total, p.file.split('/').pop() ?? null),
-    (info) => emit({ type: 'encoder', info }),
+    (info) => broadcast({ type: 'encoder', info }),
   );
+  /** While `fn` runs, a download of the encoder reports to this request (else to everyone, as the encoder's own news). */
+  const downloadsTo = async <T,>(encoderId: EncoderId, emit: Emit, fn: () => Promise<T>): Promise<T> => {
+    const report = progressReporter(emit, 'download');
+    const unwatch = encoders.watchDownload(encoderId, (p) => report(p.loaded, p.total, p.file.split('/').pop() ?? null));
+    try {
+      return await fn();
+    } finally {
+      unwatch();
+    }
+  };
   const predictor = new Predictor(encoders);
-  const trainer = new Trainer(encoders, emit, predictor);
-  const finetunes = new FineTuneJobs(encoders, emit, predictor);
+  const trainer = new Trainer(encoders, predictor);
+  const finetunes = new FineTuneJobs(encoders, predictor);
   // One training job at a time: both hold the encoder and most of the memory.
   const notTraining = (what: string): void => {
     if (trainer.busy || finetunes.busy) throw new EngineError('BUSY', `a training run is already in progress; stop it before ${what}`);
@@ -45,7 +59,7 @@ export function createEngine(emit: Emit): Handlers {
     pool = new EmbedPool(
       Math.min(info.threads!, MAX_POOL_WORKERS),
       () => new Worker(new URL('./embed.worker.ts', import.meta.url), { type: 'module', name: 'texttune-embed' }) as unknown as PoolPort,
-      (why) => emit({ type: 'log', level: 'warn', message: `Parallel embedding stopped (${why}); embedding goes on in the engine, on its own threads.` }),
+      (why) => broadcast({ type: 'log', level: 'warn', message: `Parallel embedding stopped (${why}); embedding goes on in the engine, on its own threads.` }),
     );
     encoders.setPool(pool);
   };
@@ -82,17 +96,17 @@ export function createEngine(emit: Emit): Handlers {
           info,
           (next) => {
             poolFor(next);
-            emit({ type: 'backend', info: next });
+            broadcast({ type: 'backend', info: next });
           },
-          (encoderId, choice, failed) => emit({ type: 'perf', encoderId, choice, failed: failed ?? false }),
+          (encoderId, choice, failed) => broadcast({ type: 'perf', encoderId, choice, failed: failed ?? false }),
         );
         return info;
       })();
       const info = await backendReady;
-      emit({ type: 'backend', info });
+      broadcast({ type: 'backend', info });
       return auto?.current ?? info;
     },
-    async 'import.open'({ file, fileName }) {
+    async 'import.open'({ file, fileName }, emit) {
       const report = progressReporter(emit, 'parse');
       return importer.open(file, fileName, (f) => report(Math.round(f * 1000), 1000));
     },
@@ -129,9 +143,9 @@ export function createEngine(emit: Emit): Handlers {
       // A run in progress read its rows when it started; labelling now changes only the next run.
       return labelRow(id, line, label);
     },
-    async 'encoder.load'({ id }) {
+    async 'encoder.load'({ id }, emit) {
       await ready();
-      return (await encoders.get(id)).info;
+      return downloadsTo(id, emit, async () => (await encoders.get(id)).info);
     },
     async 'encoder.cached'() {
       const [cached, runs] = await Promise.all([listCachedEncoders(), listRuns()]);
@@ -158,41 +172,43 @@ export function createEngine(emit: Emit): Handlers {
       await ready();
       return importHfModel(name, files, encoders);
     },
-    async 'train.start'({ datasetId, encoderId, config }) {
+    async 'train.start'({ datasetId, encoderId, config }, emit) {
       // A request the form would refuse is refused before anything waits or loads.
       checkConfig(config);
       await ready();
       notTraining('starting another');
-      await chooseBackendFor(encoderId);
-      notTraining('starting another');
-      return trainer.run(datasetId, encoderId, config);
+      return downloadsTo(encoderId, emit, async () => {
+        await chooseBackendFor(encoderId);
+        notTraining('starting another');
+        return trainer.run(datasetId, encoderId, config, emit);
+      });
     },
     async 'train.stop'() {
       trainer.stop();
       return null;
     },
-    async 'finetune.estimate'({ datasetId, encoderId, settings }) {
+    async 'finetune.estimate'({ datasetId, encoderId, settings }, emit) {
       checkSettings(settings, null);
       await ready();
       notTraining('estimating a fine-tuning run');
-      return finetunes.estimate(datasetId, encoderId, settings);
+      return finetunes.estimate(datasetId, encoderId, settings, emit);
     },
-    async 'finetune.start'({ datasetId, encoderId, settings, headRunId }) {
+    async 'finetune.start'({ datasetId, encoderId, settings, headRunId }, emit) {
       checkSettings(settings, null);
       await ready();
       notTraining('starting another');
       // Fine-tuning steps are timed as "Estimate time" times them, on each backend.
       await chooseBackendFor(encoderId, false, 'finetune', async () => {
-        const est = await finetunes.estimate(datasetId, encoderId, settings);
+        const est = await finetunes.estimate(datasetId, encoderId, settings, emit);
         return est.batchSize / est.stepSeconds;
       });
       notTraining('starting another');
-      return finetunes.start(datasetId, encoderId, settings, headRunId);
+      return finetunes.start(datasetId, encoderId, settings, headRunId, emit);
     },
-    async 'finetune.resume'({ jobId }) {
+    async 'finetune.resume'({ jobId }, emit) {
       await ready();
       notTraining('resuming one');
-      return finetunes.resume(jobId);
+      return finetunes.resume(jobId, emit);
     },
     async 'finetune.stop'() {
       finetunes.stop();
@@ -221,7 +237,7 @@ export function createEngine(emit: Emit): Handlers {
       // The run is gone either way; a leftover encoder only costs storage, so say so and go on.
       if (run) {
         await dropUnusedImportedEncoder(run.encoderId, encoders).catch((err: Error) =>
-          emit({ type: 'log', level: 'warn', message: `the imported encoder of run ${id} was not removed: ${err.message}` }),
+          broadcast({ type: 'log', level: 'warn', message: `the imported encoder of run ${id} was not removed: ${err.message}` }),
         );
       }
       return null;
@@ -237,7 +253,7 @@ export function createEngine(emit: Emit): Handlers {
     'predict.batchPreview'({ file, fileName, choice }) {
       return predictor.previewFile(file, fileName, choice);
     },
-    async 'predict.batch'({ runId, file, fileName, choice }) {
+    async 'predict.batch'({ runId, file, fileName, choice }, emit) {
       await ready();
       return predictor.predictFile(runId, file, fileName, progressReporter(emit, 'predict'), choice);
     },

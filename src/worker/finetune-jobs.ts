@@ -15,7 +15,7 @@ import type { TextEncoder } from '../core/encoders/types';
 import { newId, type FineTuneJobRecord } from '../storage/db';
 import { runName, trainedRun } from '../core/model/run-record';
 import { deleteFineTuneJob, finishFineTuneJob, getFineTuneJob, listFineTuneJobs, putFineTuneJob } from '../storage/finetunes';
-import type { EncoderId, EpochLog, FineTuneEstimate, FineTuneJob, FineTuneSettings, RunDetail, TrainConfig } from './protocol';
+import type { EncoderId, EngineEvent, EpochLog, FineTuneEstimate, FineTuneJob, FineTuneSettings, RunDetail, TrainConfig } from './protocol';
 import { EngineError } from './errors';
 import { CodedError } from '../core/errors';
 import type { EncoderStore } from './encoders';
@@ -84,13 +84,18 @@ export async function jobsRunningAnywhere(locks: LockManager | null = lockManage
 }
 
 export class FineTuneJobs {
-  private current: { jobId: string; stopRequested: boolean } | null = null;
+  /** The job running here and the events of the request that runs it (start or resume). */
+  private current: { jobId: string; stopRequested: boolean; emit: Emit } | null = null;
 
   constructor(
     private readonly encoders: EncoderStore,
-    private readonly emit: Emit,
     private readonly predictor: Predictor,
   ) {}
+
+  /** The running job's events go to the request that started or resumed it. */
+  private emit(event: EngineEvent): void {
+    this.current?.emit(event);
+  }
 
   get busy(): boolean {
     return this.current !== null;
@@ -127,14 +132,14 @@ export class FineTuneJobs {
   }
 
   /** Times real steps on a median-length batch on the running backend; no weight is left changed. */
-  async estimate(datasetId: string, encoderId: EncoderId, asked: FineTuneSettings): Promise<FineTuneEstimate> {
-    const encoder = await this.tunable(encoderId);
+  async estimate(datasetId: string, encoderId: EncoderId, asked: FineTuneSettings, emit: Emit): Promise<FineTuneEstimate> {
+    const encoder = await this.tunable(encoderId, emit);
     const settings = clampLayers(asked, encoder.numLayers);
     checkSettings(settings, encoder.numLayers);
     const { data } = await prepareData(datasetId, settings);
     const names = unfrozenWeightNames(encoder, settings.unfreezeLayers);
     return this.encoders.use(encoderId, null, async () => {
-      const report = (done: number) => this.emit({ type: 'progress', task: 'estimate', done, total: 4, etaSeconds: null, detail: null });
+      const report = (done: number) => emit({ type: 'progress', task: 'estimate', done, total: 4, etaSeconds: null, detail: null });
       const ids = data.trainTexts.map((t) => encoder.encodeIds(t));
       // A contrastive step runs both texts of batchSize pairs: timed as a step on twice the rows.
       const contrastive = settings.method === 'contrastive' ? contrastiveSteps(data.trainY, contrastiveConfig(settings)) : null;
@@ -184,9 +189,9 @@ export class FineTuneJobs {
     }, { names, what: 'the encoder is being timed for a fine-tuning estimate' });
   }
 
-  async start(datasetId: string, encoderId: EncoderId, settings: FineTuneSettings, headRunId: string | null): Promise<RunDetail> {
+  async start(datasetId: string, encoderId: EncoderId, settings: FineTuneSettings, headRunId: string | null, emit: Emit): Promise<RunDetail> {
     const jobId = newId('ft');
-    this.claim(jobId);
+    this.claim(jobId, emit);
     try {
       return await withJobLock(jobId, () => this.startLocked(datasetId, encoderId, settings, headRunId));
     } finally {
@@ -195,7 +200,7 @@ export class FineTuneJobs {
   }
 
   private async startLocked(datasetId: string, encoderId: EncoderId, asked: FineTuneSettings, headRunId: string | null): Promise<RunDetail> {
-    const encoder = await this.tunable(encoderId);
+    const encoder = await this.tunable(encoderId, this.current!.emit);
     const settings = clampLayers(asked, encoder.numLayers);
     checkSettings(settings, encoder.numLayers);
     const prepared = await prepareData(datasetId, settings);
@@ -234,8 +239,8 @@ export class FineTuneJobs {
     }
   }
 
-  async resume(jobId: string): Promise<RunDetail> {
-    this.claim(jobId);
+  async resume(jobId: string, emit: Emit): Promise<RunDetail> {
+    this.claim(jobId, emit);
     try {
       return await withJobLock(jobId, async () => {
         // Read under the lock: the record is the one the last owner left.
@@ -249,19 +254,19 @@ export class FineTuneJobs {
     }
   }
 
-  private claim(jobId: string): void {
+  private claim(jobId: string, emit: Emit): void {
     if (this.current) throw new EngineError('BUSY', 'a fine-tuning run is already in progress; stop it first');
-    this.current = { jobId, stopRequested: false };
+    this.current = { jobId, stopRequested: false, emit };
   }
 
-  private async tunable(encoderId: EncoderId): Promise<TunableEncoder> {
-    this.emit({ type: 'progress', task: 'load-encoder', done: 0, total: 1, etaSeconds: null, detail: encoderId });
+  private async tunable(encoderId: EncoderId, emit: Emit): Promise<TunableEncoder> {
+    emit({ type: 'progress', task: 'load-encoder', done: 0, total: 1, etaSeconds: null, detail: encoderId });
     return (await this.encoders.get(encoderId)).encoder;
   }
 
   private async execute(job: FineTuneJobRecord, prepared: PreparedData): Promise<RunDetail> {
     const encoderId = asEncoderId(job.encoderId);
-    const encoder = await this.tunable(encoderId);
+    const encoder = await this.tunable(encoderId, this.current!.emit);
     const names = unfrozenWeightNames(encoder, job.settings.unfreezeLayers);
     const current = this.current!;
     let peak = job.peakBytes;
@@ -272,7 +277,7 @@ export class FineTuneJobs {
       if (encoder.weightsHash !== job.baseEncoderHash) {
         throw new EngineError('BUNDLE_MISMATCH', `this run started from ${job.encoderId} weights ${job.baseEncoderHash.slice(0, 12)}…, but the loaded encoder has ${encoder.weightsHash.slice(0, 12)}…`);
       }
-      const progress = stepProgress(this.emit);
+      const progress = stepProgress(current.emit);
       if (job.settings.method === 'contrastive') {
         let tuned: ContrastiveResult;
         try {

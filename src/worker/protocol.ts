@@ -265,4 +265,8 @@ export type ToWorker = { kind: 'request'; id: number; method: Method; args: unkn
 export type FromWorker =
   | { kind: 'result'; id: number; result: unknown }
   | { kind: 'error'; id: number; error: EngineErrorData }
-  | { kind: 'event'; event: EngineEvent };
+  /**
+   * requestId: the request whose work the event reports (the client hands it to that call's
+   * listener); absent for the engine's own news (backend, encoder loaded, perf, data changed).
+   */
+  | { kind: 'event'; event: EngineEvent; requestId?: number };

@@ -39,7 +39,6 @@ export class Trainer {
 
   constructor(
     private readonly encoders: EncoderStore,
-    private readonly emit: Emit,
     private readonly predictor: Predictor,
   ) {}
 
@@ -51,23 +50,24 @@ export class Trainer {
     if (this.running) this.stopRequested = true;
   }
 
-  async run(datasetId: string, encoderId: EncoderId, config: TrainConfig): Promise<RunDetail> {
+  /** emit: this run's progress, epochs and warnings (the request's events). */
+  async run(datasetId: string, encoderId: EncoderId, config: TrainConfig, emit: Emit): Promise<RunDetail> {
     if (this.running) throw new EngineError('BUSY', 'a training run is already in progress; stop it first');
     checkConfig(config);
     this.running = true;
     this.stopRequested = false;
     try {
-      return await this.train(datasetId, encoderId, config);
+      return await this.train(datasetId, encoderId, config, emit);
     } finally {
       this.running = false;
       this.stopRequested = false;
     }
   }
 
-  private async train(datasetId: string, encoderId: EncoderId, config: TrainConfig): Promise<RunDetail> {
+  private async train(datasetId: string, encoderId: EncoderId, config: TrainConfig, emit: Emit): Promise<RunDetail> {
     const [meta, rows] = await Promise.all([getDataset(datasetId), getDatasetRows(datasetId)]);
     const n = rows.texts.length;
-    this.emit({ type: 'progress', task: 'load-encoder', done: 0, total: 1, etaSeconds: null, detail: encoderId });
+    emit({ type: 'progress', task: 'load-encoder', done: 0, total: 1, etaSeconds: null, detail: encoderId });
     // Pristine weights: a fine-tuned run's must never reach (or be cached as) frozen embeddings.
     const longText: LongTextOptions = config.maxWindows > 1 ? { policy: 'chunk', maxWindows: config.maxWindows, ...(config.windowOverlap ? { overlap: config.windowOverlap } : {}) } : { policy: 'truncate', maxWindows: 1 };
     const { info, dim, maxSeqLength, weightsHash, vectors } = await this.encoders.use(encoderId, null, async ({ encoder, info }) => {
@@ -76,7 +76,7 @@ export class Trainer {
       const key = trainingEmbeddingsKey(datasetId, encoderId, encoder.weightsHash, longText.policy === 'chunk' ? longText.maxWindows : 1, longText.overlap ?? 0);
       let vectors = (await getEmbeddings(key))?.vectors;
       if (!vectors || vectors.length !== n * dim) {
-        const report = progressReporter(this.emit, 'embed');
+        const report = progressReporter(emit, 'embed');
         report(0, n);
         vectors = await this.encoders.embeddings.embed(encoder, rows.texts, {
           batchSize: EMBED_BATCH,
@@ -89,11 +89,11 @@ export class Trainer {
           },
         });
         const record = { key, datasetId, dim, count: n, vectors, createdAt: Date.now() };
-        await cacheBestEffort(() => putEmbeddings(record), this.emit);
+        await cacheBestEffort(() => putEmbeddings(record), emit);
       }
       return { info, dim, maxSeqLength: encoder.maxSeqLength, weightsHash: encoder.weightsHash, vectors };
     });
-    this.emit({ type: 'progress', task: 'embed', done: n, total: n, etaSeconds: 0, detail: 'cached' });
+    emit({ type: 'progress', task: 'embed', done: n, total: n, etaSeconds: 0, detail: 'cached' });
 
     const labelIndex = new Map(meta.labels.map((l, i) => [l, i]));
     const y = Int32Array.from(rows.labels, (l) => labelIndex.get(l) ?? -1);
@@ -114,11 +114,11 @@ export class Trainer {
     // candidates below), or a hidden-layer head trained epoch by epoch as before.
     let hidden: Awaited<ReturnType<typeof trainHead>> | null = null;
     if (config.hiddenUnits > 0) {
-      const report = progressReporter(this.emit, 'train');
+      const report = progressReporter(emit, 'train');
       report(0, config.epochs);
       hidden = await trainHead(data, config, {
         onEpoch: (log) => {
-          this.emit({ type: 'epoch', log, totalEpochs: config.epochs });
+          emit({ type: 'epoch', log, totalEpochs: config.epochs });
           report(log.epoch, config.epochs);
         },
         shouldStop: () => this.stopRequested,
@@ -143,7 +143,7 @@ export class Trainer {
           ...(config.keepEncoder ? { keep: 'encoder' as const } : {}),
         },
         {
-          onStage: (stage) => this.emit({ type: 'progress', task: 'train', done: stages.indexOf(stage), total: stages.length, etaSeconds: null, detail: stage }),
+          onStage: (stage) => emit({ type: 'progress', task: 'train', done: stages.indexOf(stage), total: stages.length, etaSeconds: null, detail: stage }),
           // A Stop during the hidden head's epochs already chose its best epoch: the comparison (seconds) still runs.
           shouldStop: () => this.stopRequested && !hidden,
         },
@@ -151,7 +151,7 @@ export class Trainer {
       if (!model) model = linearHead(result.encoderHead!, dim, k, config.seed);
       const seconds = (performance.now() - t0) / 1000;
       const kept = result.comparison.candidates.find((c) => c.kind === result.comparison.kept)!;
-      this.emit({ type: 'progress', task: 'save', done: 0, total: 1, etaSeconds: null, detail: null });
+      emit({ type: 'progress', task: 'save', done: 0, total: 1, etaSeconds: null, detail: null });
       const misclassified = misclassifiedRows(result.valProbs, data.valY, split.val, rows, meta.labels);
       // When the encoder model is kept, its temperature goes into the head: the tfjs, safetensors and
       // Hugging Face exports, which carry only the head, then predict exactly what the app predicts.
@@ -185,7 +185,7 @@ export class Trainer {
       await saveRun(run, { runId: id, modelJson: artifacts.modelJson, weightsBin: artifacts.weightsBin, encoderWeights: null, textModel });
       this.predictor.adopt(id, { model, labels: meta.labels, encoderId, encoderHash: weightsHash, overlay: null, textModel, longText });
       model = null;
-      this.emit({ type: 'progress', task: 'save', done: 1, total: 1, etaSeconds: null, detail: null });
+      emit({ type: 'progress', task: 'save', done: 1, total: 1, etaSeconds: null, detail: null });
       return run;
     } catch (err) {
       if (err instanceof StoppedError) throw new EngineError('CANCELLED', 'stopped before the models were compared: nothing was saved');

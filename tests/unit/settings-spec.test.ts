@@ -101,9 +101,10 @@ describe('hyper-parameter spec tables', () => {
 
 describe('the engine refuses settings out of the spec, with a coded error', () => {
   const engine = createEngine(() => undefined);
+  const noEvents = () => undefined;
 
   it('train.start: a batch size of 0', async () => {
-    const err = await engine['train.start']({ datasetId: 'ds-none', encoderId: 'use-lite', config: { ...DEFAULT_CONFIG, batchSize: 0 } }).catch((e: unknown) => e);
+    const err = await engine['train.start']({ datasetId: 'ds-none', encoderId: 'use-lite', config: { ...DEFAULT_CONFIG, batchSize: 0 } }, noEvents).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'SettingsError', code: 'out-of-range', field: 'batchSize', value: 0 });
     expect(toErrorData(err)).toEqual({ name: 'SettingsError', code: 'BAD_ARGUMENT', message: 'batchSize must be from 1 to 1024, got 0' });
   });
@@ -111,8 +112,8 @@ describe('the engine refuses settings out of the spec, with a coded error', () =
   it('finetune.start and finetune.estimate: an encoder learning rate above the form’s cap', async () => {
     const settings = { ...DEFAULT_FINETUNE_SETTINGS, encoderLearningRate: 0.5 };
     for (const err of [
-      await engine['finetune.start']({ datasetId: 'ds-none', encoderId: 'use-lite', settings, headRunId: null }).catch((e: unknown) => e),
-      await engine['finetune.estimate']({ datasetId: 'ds-none', encoderId: 'use-lite', settings }).catch((e: unknown) => e),
+      await engine['finetune.start']({ datasetId: 'ds-none', encoderId: 'use-lite', settings, headRunId: null }, noEvents).catch((e: unknown) => e),
+      await engine['finetune.estimate']({ datasetId: 'ds-none', encoderId: 'use-lite', settings }, noEvents).catch((e: unknown) => e),
     ]) {
       expect(err).toMatchObject({ code: 'out-of-range', field: 'encoderLearningRate', value: 0.5 });
       expect(toErrorData(err).code).toBe('BAD_ARGUMENT');

@@ -1,10 +1,12 @@
 // Datasets: upload (parsed in the worker), review and save; list, rename, delete.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useEngine, useEngineEvents } from '../../app/engine-context';
+import { useEngine } from '../../app/engine-context';
+import { useEngineTask } from '../../app/use-engine-task';
 import type { ColumnMapping, DatasetMeta, ImportPreview, ImportReport } from '../../worker/protocol';
 import { ProgressBar } from '../../components/progress-bar';
 import { ErrorMessage } from '../../components/error-message';
 import { downloadFile } from '../../components/download';
+import { FileInput } from '../../components/file-input';
 import { ImportReview } from './import-review';
 import { DatasetList } from './dataset-list';
 
@@ -16,8 +18,10 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [name, setName] = useState('');
-  const [parsing, setParsing] = useState<{ done: number; total: number; eta: number | null } | null>(null);
-  const [busy, setBusy] = useState(false);
+  /** Reading a file (or the sample) into the review, then saving it: one at a time. */
+  const importing = useEngineTask({ tasks: ['parse'] });
+  const busy = importing.running;
+  /** Errors of the list, renames, deletes and remapping (an open's or a save's are importing.error). */
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<DatasetMeta | null>(null);
   /** The saved message takes focus: the Save button it replaces is gone. */
@@ -42,63 +46,47 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
     if (active) refresh();
   }, [active, refresh]);
 
-  useEngineEvents((e) => {
-    if (e.type === 'progress' && e.task === 'parse') setParsing({ done: e.done, total: e.total, eta: e.etaSeconds });
-  });
-
   const remap = async (importId: string, mapping: ColumnMapping) => {
     setReport(await engine.call('import.map', { importId, mapping }));
   };
 
-  const open = async (file: Blob, fileName: string) => {
+  /** Reads a file into the review; `file` gives the blob (the sample is fetched first, inside the same task). */
+  const open = async (file: () => Promise<Blob>, fileName: string) => {
     setError(null);
     setSaved(null);
     setReport(null);
     setPreview(null);
-    setBusy(true);
-    setParsing({ done: 0, total: 1, eta: null });
-    try {
-      if (preview) await engine.call('import.discard', { importId: preview.importId });
-      const p = await engine.call('import.open', { file, fileName });
-      setPreview(p);
-      setName(fileName.replace(/\.(csv|tsv|txt)$/i, ''));
-      focusSaveCard.current = true;
-      await remap(p.importId, p.detected);
-    } catch (err) {
-      focusSaveCard.current = false;
-      setError(err);
-    } finally {
-      setParsing(null);
-      setBusy(false);
-    }
+    const opened = await importing.run(
+      async (onEvent) => {
+        if (preview) await engine.call('import.discard', { importId: preview.importId });
+        const p = await engine.call('import.open', { file: await file(), fileName }, onEvent);
+        setPreview(p);
+        setName(fileName.replace(/\.(csv|tsv|txt)$/i, ''));
+        focusSaveCard.current = true;
+        await remap(p.importId, p.detected);
+        return true;
+      },
+      { task: 'parse', done: 0, total: 1, etaSeconds: null, detail: null },
+    );
+    if (!opened) focusSaveCard.current = false;
   };
 
-  const loadSample = async () => {
-    setError(null);
-    try {
+  const loadSample = () =>
+    open(async () => {
       const res = await fetch(SAMPLE_URL);
       if (!res.ok) throw new Error(`could not load the sample dataset (HTTP ${res.status})`);
-      await open(await res.blob(), 'product-reviews.csv');
-    } catch (err) {
-      setError(err);
-    }
-  };
+      return res.blob();
+    }, 'product-reviews.csv');
 
   const save = async () => {
     if (!preview) return;
-    setBusy(true);
     setError(null);
-    try {
-      const meta = await engine.call('import.save', { importId: preview.importId, name });
-      setSaved(meta);
-      setPreview(null);
-      setReport(null);
-      refresh();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    const meta = await importing.run(() => engine.call('import.save', { importId: preview.importId, name }));
+    if (!meta) return;
+    setSaved(meta);
+    setPreview(null);
+    setReport(null);
+    refresh();
   };
 
   const cancel = async () => {
@@ -117,26 +105,19 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
           A CSV or TSV file with one text column and one label column. It is parsed and stored in this browser only.
         </p>
         <div className="row">
-          <label className="file-button">
-            Upload CSV/TSV…
-            <input
-              type="file"
-              accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain"
-              data-testid="upload-input"
-              disabled={busy}
-              onChange={(e) => {
-                const f = e.target.files?.[0];
-                e.target.value = '';
-                if (f) void open(f, f.name);
-              }}
-            />
-          </label>
+          <FileInput
+            label="Upload CSV/TSV…"
+            accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain"
+            testId="upload-input"
+            disabled={busy}
+            onFiles={([f]) => f && void open(async () => f, f.name)}
+          />
           <button type="button" data-testid="use-sample" disabled={busy} onClick={() => void loadSample()}>
             Use sample (40 product reviews)
           </button>
         </div>
-        {parsing && <ProgressBar label="Parsing" done={parsing.done} total={parsing.total} etaSeconds={parsing.eta} testId="parse-progress" />}
-        <ErrorMessage error={error} testId="dataset-error" />
+        {importing.progress && <ProgressBar label="Parsing" done={importing.progress.done} total={importing.progress.total} etaSeconds={importing.progress.etaSeconds} testId="parse-progress" />}
+        <ErrorMessage error={error ?? importing.error} testId="dataset-error" />
         {saved && (
           <p className="ok" data-testid="dataset-saved" tabIndex={-1} ref={savedRef}>
             Saved “{saved.name}”: {saved.rowCount} rows, {saved.labels.length} labels.{' '}

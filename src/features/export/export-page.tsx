@@ -6,6 +6,7 @@ import { useRuns } from '../../app/use-runs';
 import type { ExportedFile, ExportFormat, RunSummary } from '../../worker/protocol';
 import { ErrorMessage } from '../../components/error-message';
 import { downloadFile } from '../../components/download';
+import { FileInput } from '../../components/file-input';
 import { pct, validationRows } from '../../components/format';
 
 /** What each goal's files are for and a snippet that loads them (shown beside its downloads). */
@@ -255,20 +256,7 @@ export function ExportPage({ active, runId, onRunSelected, runsVersion, onImport
       <section className="card">
         <h2>Import a bundle</h2>
         <p className="muted">A .texttune.zip file exported from TextTune. A damaged or mismatched file is refused and nothing changes.</p>
-        <label className="file-button">
-          Import bundle…
-          <input
-            type="file"
-            accept=".zip,.texttune,application/zip"
-            data-testid="import-bundle-input"
-            disabled={busy}
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              e.target.value = '';
-              if (f) void doImport(f);
-            }}
-          />
-        </label>
+        <FileInput label="Import bundle…" accept=".zip,.texttune,application/zip" testId="import-bundle-input" disabled={busy} onFiles={([f]) => f && doImport(f)} />
         {imported && (
           <p className="ok" data-testid="import-ok">
             Imported “{imported.name}” ({imported.labels.length} labels: {imported.labels.join(', ')}). It is now selected in the Playground.
@@ -283,34 +271,8 @@ export function ExportPage({ active, runId, onRunSelected, runsVersion, onImport
           exported here and trained further with train.py. It is stored in this browser and predicts in the Playground.
         </p>
         <div className="row">
-          <label className="file-button">
-            Import zip…
-            <input
-              type="file"
-              accept=".zip,application/zip"
-              data-testid="import-hf-input"
-              disabled={busy}
-              onChange={(e) => {
-                const files = [...(e.target.files ?? [])];
-                e.target.value = '';
-                void doImportHf(files);
-              }}
-            />
-          </label>
-          <label className="file-button">
-            Import folder…
-            <input
-              type="file"
-              data-testid="import-hf-folder"
-              disabled={busy}
-              {...{ webkitdirectory: '' }}
-              onChange={(e) => {
-                const files = [...(e.target.files ?? [])];
-                e.target.value = '';
-                void doImportHf(files);
-              }}
-            />
-          </label>
+          <FileInput label="Import zip…" accept=".zip,application/zip" testId="import-hf-input" disabled={busy} onFiles={doImportHf} />
+          <FileInput label="Import folder…" testId="import-hf-folder" disabled={busy} folder onFiles={doImportHf} />
         </div>
       </section>
     </div>

@@ -1,11 +1,13 @@
 // Live predictions while typing, and batch prediction of a CSV file.
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { useEngine, useEngineEvents } from '../../app/engine-context';
+import { useEngine } from '../../app/engine-context';
+import { useEngineTask } from '../../app/use-engine-task';
 import type { BatchChoice, BatchPreview, Explanation, Prediction } from '../../worker/protocol';
 import { Bars } from '../../components/bars';
 import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
 import { downloadFile } from '../../components/download';
+import { FileInput } from '../../components/file-input';
 import { confidenceOf, pct, validationRows } from '../../components/format';
 import { useRuns } from '../../app/use-runs';
 import { WordHighlights } from './word-highlights';
@@ -39,7 +41,7 @@ export function PlaygroundPage({ active, runId, onRunSelected, lead, between, ru
   const [answer, setAnswer] = useState<{ runId: string; prediction: Prediction } | null>(null);
   const [predicting, setPredicting] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [batch, setBatch] = useState<{ done: number; total: number; eta: number | null } | null>(null);
+  const batching = useEngineTask({ tasks: ['predict'] });
   /** What the last batch prediction did, in words, and its error (shown in the batch card). */
   const [batchDone, setBatchDone] = useState<string | null>(null);
   const [batchError, setBatchError] = useState<unknown>(null);
@@ -99,15 +101,12 @@ export function PlaygroundPage({ active, runId, onRunSelected, lead, between, ru
     return () => clearTimeout(timer);
   }, [engine, runId, text, explain]);
 
-  useEngineEvents((e) => {
-    if (e.type === 'progress' && e.task === 'predict') setBatch({ done: e.done, total: e.total, eta: e.etaSeconds });
-  });
-
   /** A batch file under review: what it would predict, before anything runs or downloads. */
   const [review, setReview] = useState<{ file: File; preview: BatchPreview } | null>(null);
 
   const previewFile = async (file: File, choice?: BatchChoice) => {
     setBatchError(null);
+    batching.clearError();
     setBatchDone(null);
     const notText = await fileNotTextReason(file).catch((err: unknown) => `it could not be read (${String(err)})`);
     if (notText) {
@@ -126,17 +125,14 @@ export function PlaygroundPage({ active, runId, onRunSelected, lead, between, ru
   const predictFile = async (file: File, choice: BatchChoice) => {
     if (!runId) return;
     setBatchError(null);
-    setBatch({ done: 0, total: 1, eta: null });
-    try {
-      const out = await engine.call('predict.batch', { runId, file, fileName: file.name, choice });
-      setReview(null);
-      setBatchDone(`${out.rows} row${out.rows === 1 ? '' : 's'} predicted from the text column “${out.textColumn}” of ${file.name} → ${out.fileName}`);
-      downloadFile(out.bytes, out.fileName, out.mime);
-    } catch (err) {
-      setBatchError(err);
-    } finally {
-      setBatch(null);
-    }
+    const out = await batching.run(
+      (onEvent) => engine.call('predict.batch', { runId, file, fileName: file.name, choice }, onEvent),
+      { task: 'predict', done: 0, total: 1, etaSeconds: null, detail: null },
+    );
+    if (!out) return;
+    setReview(null);
+    setBatchDone(`${out.rows} row${out.rows === 1 ? '' : 's'} predicted from the text column “${out.textColumn}” of ${file.name} → ${out.fileName}`);
+    downloadFile(out.bytes, out.fileName, out.mime);
   };
 
   // Only an answer for the selected run and a non-empty box is shown.
@@ -227,20 +223,7 @@ export function PlaygroundPage({ active, runId, onRunSelected, lead, between, ru
         <p className="muted">
           Upload a CSV with a text column; check how it is read, then get it back with <code>predicted_label</code> and one probability column per label.
         </p>
-        <label className="file-button">
-          Predict a CSV…
-          <input
-            type="file"
-            accept=".csv,.tsv,.txt"
-            data-testid="batch-input"
-            disabled={!runId || batch !== null}
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              e.target.value = '';
-              if (f) void previewFile(f);
-            }}
-          />
-        </label>
+        <FileInput label="Predict a CSV…" accept=".csv,.tsv,.txt" testId="batch-input" disabled={!runId || batching.running} onFiles={([f]) => f && void previewFile(f)} />
         {review && (
           <div className="batch-review" data-testid="batch-preview">
             <p data-testid="batch-preview-summary">
@@ -255,7 +238,7 @@ export function PlaygroundPage({ active, runId, onRunSelected, lead, between, ru
                 <select
                   data-testid="batch-text-column"
                   value={review.preview.choice.textColumn}
-                  disabled={batch !== null}
+                  disabled={batching.running}
                   onChange={(e) => void previewFile(review.file, { ...review.preview.choice, textColumn: Number(e.target.value) })}
                 >
                   {review.preview.columns.map((c, i) => (
@@ -270,7 +253,7 @@ export function PlaygroundPage({ active, runId, onRunSelected, lead, between, ru
                   type="checkbox"
                   data-testid="batch-has-header"
                   checked={review.preview.choice.hasHeader}
-                  disabled={batch !== null}
+                  disabled={batching.running}
                   // Columns renumber when the header flips: keep the choice by position.
                   onChange={(e) => void previewFile(review.file, { hasHeader: e.target.checked, textColumn: review.preview.choice.textColumn })}
                 />
@@ -283,22 +266,22 @@ export function PlaygroundPage({ active, runId, onRunSelected, lead, between, ru
               ))}
             </ul>
             <div className="row">
-              <button type="button" className="primary" data-testid="batch-predict" disabled={!runId || batch !== null} onClick={() => void predictFile(review.file, review.preview.choice)}>
+              <button type="button" className="primary" data-testid="batch-predict" disabled={!runId || batching.running} onClick={() => void predictFile(review.file, review.preview.choice)}>
                 Predict and download
               </button>
-              <button type="button" data-testid="batch-cancel" disabled={batch !== null} onClick={() => setReview(null)}>
+              <button type="button" data-testid="batch-cancel" disabled={batching.running} onClick={() => setReview(null)}>
                 Cancel
               </button>
             </div>
           </div>
         )}
-        {batch && <ProgressBar label="Predicting" done={batch.done} total={batch.total} etaSeconds={batch.eta} testId="batch-progress" />}
+        {batching.progress && <ProgressBar label="Predicting" done={batching.progress.done} total={batching.progress.total} etaSeconds={batching.progress.etaSeconds} testId="batch-progress" />}
         {batchDone && (
           <p className="ok small" data-testid="batch-summary" role="status">
             {batchDone}
           </p>
         )}
-        <ErrorMessage error={batchError} testId="batch-error" />
+        <ErrorMessage error={batchError ?? batching.error} testId="batch-error" />
       </section>
     </div>
   );

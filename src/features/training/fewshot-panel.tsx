@@ -2,8 +2,9 @@
 // contrastive tuning (SetFit-style, core/train/contrastive.ts) with its measured time; the run is
 // a fine-tuning job (checkpointed, resumable from the fine-tuning card) and ends compared with the
 // frozen encoder's model on the same validation rows; the better one is kept.
-import { useState } from 'react';
-import { useEngine, useEngineEvents } from '../../app/engine-context';
+import { useEffect, useState } from 'react';
+import { useEngine } from '../../app/engine-context';
+import { useEngineTask } from '../../app/use-engine-task';
 import type { DatasetMeta, EncoderId, FineTuneEstimate, FineTuneSettings, RunDetail, RunSummary } from '../../worker/protocol';
 import { DEFAULT_CONTRASTIVE_CONFIG } from '../../core/train/contrastive-config';
 import { FEW_SHOT_MAX_ROWS_PER_LABEL, fewShotOffered } from '../../worker/fewshot';
@@ -78,15 +79,22 @@ export interface FewShotPanelProps {
 export function FewShotPanel({ encoderId, dataset, frozenRun, disabled, onRunningChange, onFinished }: FewShotPanelProps) {
   const engine = useEngine();
   const [estimate, setEstimate] = useState<{ runId: string; value: FineTuneEstimate } | null>(null);
-  const [running, setRunning] = useState(false);
-  const [estimating, setEstimating] = useState(false);
   const [checkpointStep, setCheckpointStep] = useState(0);
   const [knobs, setKnobs] = useState<FewShotKnobs>(DEFAULT_FEW_SHOT_KNOBS);
   const [invalid, setInvalid] = useState<string[]>([]);
-  const [stopping, setStopping] = useState(false);
-  const [progress, setProgress] = useState<{ done: number; total: number; eta: number | null } | null>(null);
   const [result, setResult] = useState<RunDetail | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const timing = useEngineTask();
+  const tuning = useEngineTask({
+    tasks: ['finetune'],
+    onEvent: (e) => {
+      if (e.type === 'checkpoint' && e.step !== undefined) setCheckpointStep(e.step);
+    },
+    stop: () => engine.call('finetune.stop', null),
+  });
+  const running = tuning.running;
+  const estimating = timing.running;
+  const progress = tuning.progress;
+  useEffect(() => onRunningChange(running), [running, onRunningChange]);
 
   const offered = !!dataset && !!frozenRun && !frozenRun.fineTune && !frozenRun.imported && frozenRun.datasetId === dataset.id
     && fewShotOffered(dataset.labelCounts);
@@ -95,45 +103,26 @@ export function FewShotPanel({ encoderId, dataset, frozenRun, disabled, onRunnin
   // Timing takes a few real steps, during which the encoder is busy: on request, not on every Train.
   const measure = async () => {
     if (!runId || !frozenRun) return;
-    setError(null);
-    setEstimating(true);
-    try {
-      setEstimate({ runId, value: await engine.call('finetune.estimate', { datasetId: frozenRun.datasetId!, encoderId, settings: fewShotSettings(frozenRun, knobs) }) });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setEstimating(false);
-    }
+    tuning.clearError();
+    // Its progress is not shown: the button says "Timing…".
+    const value = await timing.run(() => engine.call('finetune.estimate', { datasetId: frozenRun.datasetId!, encoderId, settings: fewShotSettings(frozenRun, knobs) }));
+    if (value) setEstimate({ runId, value });
   };
-
-  useEngineEvents((e) => {
-    if (running && e.type === 'progress' && e.task === 'finetune') setProgress({ done: e.done, total: e.total, eta: e.etaSeconds });
-    if (running && e.type === 'checkpoint' && e.step !== undefined) setCheckpointStep(e.step);
-  });
 
   if (!offered && !result) return null;
 
   const start = async () => {
     if (!frozenRun) return;
-    setError(null);
+    timing.clearError();
     setResult(null);
-    setRunning(true);
-    setStopping(false);
-    setProgress(null);
     setCheckpointStep(0);
-    onRunningChange(true);
-    try {
-      const run = await engine.call('finetune.start', { datasetId: frozenRun.datasetId!, encoderId, settings: fewShotSettings(frozenRun, knobs), headRunId: frozenRun.id });
-      setResult(run);
-      const fs = run.fineTune?.fewShot;
-      onFinished(run, fs?.kept === 'frozen' && fs.frozenRunId ? fs.frozenRunId : run.id);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setRunning(false);
-      setProgress(null);
-      onRunningChange(false);
-    }
+    const run = await tuning.run((onEvent) =>
+      engine.call('finetune.start', { datasetId: frozenRun.datasetId!, encoderId, settings: fewShotSettings(frozenRun, knobs), headRunId: frozenRun.id }, onEvent),
+    );
+    if (!run) return;
+    setResult(run);
+    const fs = run.fineTune?.fewShot;
+    onFinished(run, fs?.kept === 'frozen' && fs.frozenRunId ? fs.frozenRunId : run.id);
   };
 
   const fs = result?.fineTune?.fewShot;
@@ -166,22 +155,19 @@ export function FewShotPanel({ encoderId, dataset, frozenRun, disabled, onRunnin
         <button
           type="button"
           data-testid="fewshot-stop"
-          disabled={!running || stopping}
-          onClick={() => {
-            setStopping(true);
-            void engine.call('finetune.stop', null);
-          }}
+          disabled={!running || tuning.stopping}
+          onClick={tuning.stop}
         >
-          {stopping ? 'Stopping…' : 'Stop (keep the steps so far)'}
+          {tuning.stopping ? 'Stopping…' : 'Stop (keep the steps so far)'}
         </button>
       </div>
-      {running && progress && <ProgressBar label="Contrastive tuning (steps)" done={progress.done} total={progress.total} etaSeconds={progress.eta} testId="fewshot-progress" />}
+      {running && progress && <ProgressBar label="Contrastive tuning (steps)" done={progress.done} total={progress.total} etaSeconds={progress.etaSeconds} testId="fewshot-progress" />}
       {running && checkpointStep > 0 && (
         <p className="muted small" data-testid="fewshot-checkpoint" data-step={checkpointStep}>
           Checkpoint saved at step {checkpointStep}: after a reload, the fine-tuning card offers Resume.
         </p>
       )}
-      <ErrorMessage error={error} testId="fewshot-error" />
+      <ErrorMessage error={tuning.error ?? timing.error} testId="fewshot-error" />
       {fs && (
         <div data-testid="fewshot-result">
           <ScrollBox label="Models compared on the validation rows">

@@ -2,7 +2,9 @@
 // and curves, Stop, and Resume for runs a reload or crash interrupted (checkpointed per epoch).
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { useEngine, useEngineEvents } from '../../app/engine-context';
+import { useEngineTask } from '../../app/use-engine-task';
 import type { EncoderId, EpochLog, FineTuneEstimate, FineTuneJob, FineTuneSettings, ProgressTask, RunDetail, RunSummary } from '../../worker/protocol';
+import type { RequestListener } from '../../worker/client';
 import { ProgressBar } from '../../components/progress-bar';
 import { ErrorMessage } from '../../components/error-message';
 import { LineChart } from '../../components/line-chart';
@@ -24,8 +26,8 @@ export interface FineTunePanelProps {
   onFinished(run: RunDetail): void;
 }
 
-type Progress = { task: ProgressTask; done: number; total: number; eta: number | null };
 const TASKS: Partial<Record<ProgressTask, string>> = { 'load-encoder': 'Loading encoder', estimate: 'Timing steps', finetune: 'Fine-tuning', save: 'Saving' };
+const SHOWN = Object.keys(TASKS) as ProgressTask[];
 
 export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, openSignal, onRunningChange, onFinished }: FineTunePanelProps) {
   const [openState, setOpen] = useDisclosure();
@@ -45,13 +47,23 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, op
   /** null until the user picks one ('' is their pick of a fresh head). */
   const [chosenHeadRunId, setHeadRunId] = useState<string | null>(null);
   const [estimate, setEstimate] = useState<FineTuneEstimate | null>(null);
-  const [busy, setBusy] = useState<'estimate' | 'run' | null>(null);
-  const [stopping, setStopping] = useState(false);
-  const [progress, setProgress] = useState<Progress | null>(null);
   const [epochs, setEpochs] = useState<EpochLog[]>([]);
   const [checkpoint, setCheckpoint] = useState(0);
   const [jobs, setJobs] = useState<FineTuneJob[]>([]);
+  /** Errors of the job list and Discard (the runs' own are in their tasks). */
   const [error, setError] = useState<unknown>(null);
+  const estimating = useEngineTask({ tasks: SHOWN });
+  const tuning = useEngineTask({
+    tasks: SHOWN,
+    onEvent: (e) => {
+      if (e.type === 'epoch') setEpochs((prev) => [...prev, e.log]);
+      if (e.type === 'checkpoint') setCheckpoint(e.epoch);
+    },
+    stop: () => engine.call('finetune.stop', null),
+  });
+  const busy = tuning.running ? 'run' : estimating.running ? 'estimate' : null;
+  const progress = tuning.progress ?? estimating.progress;
+  useEffect(() => onRunningChange(busy !== null), [busy, onRunningChange]);
   /** Labels of settings fields holding an invalid entry: nothing starts until they are fixed. */
   const [invalidFields, setInvalidFields] = useState<string[]>([]);
 
@@ -77,80 +89,41 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, op
     return () => clearInterval(timer);
   }, [active, elsewhere, refreshJobs]);
 
+  // The encoder's own news (whoever loaded it): its layer count bounds the form, its hash decides the head.
   useEngineEvents((e) => {
-    switch (e.type) {
-      case 'encoder':
-        if (e.info.id === encoderId) {
-          setNumLayers(e.info.numLayers);
-          setEncoderHash(e.info.weightsHash);
-        }
-        return;
-      case 'progress':
-        if (busy && TASKS[e.task]) setProgress({ task: e.task, done: e.done, total: e.total, eta: e.etaSeconds });
-        return;
-      case 'epoch':
-        if (busy === 'run') setEpochs((prev) => [...prev, e.log]);
-        return;
-      case 'checkpoint':
-        if (busy === 'run') setCheckpoint(e.epoch);
-        return;
-      case 'log':
-      case 'backend':
-      case 'perf':
-        return;
-      default: {
-        const never: never = e;
-        return never;
-      }
+    if (e.type === 'encoder' && e.info.id === encoderId) {
+      setNumLayers(e.info.numLayers);
+      setEncoderHash(e.info.weightsHash);
     }
   });
 
-  const setRunning = (b: 'estimate' | 'run' | null) => {
-    setBusy(b);
-    onRunningChange(b !== null);
-  };
-
-  const runJob = async (call: () => Promise<RunDetail>, history: EpochLog[]) => {
+  const runJob = async (call: (onEvent: RequestListener) => Promise<RunDetail>, history: EpochLog[]) => {
     setError(null);
+    estimating.clearError();
     setEpochs(history);
     setCheckpoint(history.length);
-    setProgress(null);
-    setStopping(false);
-    setRunning('run');
-    try {
-      onFinished(await call());
-    } catch (err) {
-      setError(err);
-    } finally {
-      setRunning(null);
-      setProgress(null);
-      refreshJobs();
-    }
+    const run = await tuning.run(call);
+    refreshJobs();
+    if (run) onFinished(run);
   };
 
   const start = () => {
     if (!datasetId) return;
-    void runJob(() => engine.call('finetune.start', { datasetId, encoderId, settings, headRunId: headRunId || null }), []);
+    void runJob((onEvent) => engine.call('finetune.start', { datasetId, encoderId, settings, headRunId: headRunId || null }, onEvent), []);
   };
 
   const resume = (job: FineTuneJob) => {
     setSettings(job.settings);
-    void runJob(() => engine.call('finetune.resume', { jobId: job.id }), job.history);
+    void runJob((onEvent) => engine.call('finetune.resume', { jobId: job.id }, onEvent), job.history);
   };
 
   const measure = async () => {
     if (!datasetId) return;
     setError(null);
+    tuning.clearError();
     setEstimate(null);
-    setRunning('estimate');
-    try {
-      setEstimate(await engine.call('finetune.estimate', { datasetId, encoderId, settings }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setRunning(null);
-      setProgress(null);
-    }
+    const est = await estimating.run((onEvent) => engine.call('finetune.estimate', { datasetId, encoderId, settings }, onEvent));
+    if (est) setEstimate(est);
   };
 
   const autoMeasure = useEffectEvent(() => {
@@ -216,13 +189,10 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, op
         <button
           type="button"
           data-testid="ft-stop"
-          disabled={busy !== 'run' || stopping}
-          onClick={() => {
-            setStopping(true);
-            void engine.call('finetune.stop', null);
-          }}
+          disabled={busy !== 'run' || tuning.stopping}
+          onClick={tuning.stop}
         >
-          {stopping ? 'Stopping…' : 'Stop (keep best epoch)'}
+          {tuning.stopping ? 'Stopping…' : 'Stop (keep best epoch)'}
         </button>
         {invalidFields.length > 0 && (
           <span className="field-error small" data-testid="ft-invalid">
@@ -242,7 +212,7 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, op
           label={`${TASKS[progress.task] ?? progress.task}${progress.task === 'finetune' ? ` (step ${progress.done}/${progress.total})` : ''}`}
           done={progress.done}
           total={progress.total}
-          etaSeconds={progress.eta}
+          etaSeconds={progress.etaSeconds}
           testId="ft-progress"
         />
       )}
@@ -251,7 +221,7 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, op
           {checkpoint > 0 ? `Checkpoint saved after epoch ${checkpoint}.` : 'No checkpoint yet (one is saved after every epoch).'}
         </p>
       )}
-      <ErrorMessage error={error} testId="ft-error" />
+      <ErrorMessage error={error ?? tuning.error ?? estimating.error} testId="ft-error" />
       {epochs.length > 0 && <FineTuneCurves history={epochs} />}
       {jobs.some((j) => !j.running) && busy !== 'run' && (
         <div data-testid="ft-jobs">

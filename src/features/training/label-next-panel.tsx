@@ -5,6 +5,7 @@
 // per round is the dataset's runs in order.
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { useEngine } from '../../app/engine-context';
+import { useEngineTask } from '../../app/use-engine-task';
 import type { DatasetMeta, RunDetail, RunSummary } from '../../worker/protocol';
 import { ErrorMessage } from '../../components/error-message';
 import { pct } from '../../components/format';
@@ -57,7 +58,9 @@ export interface LabelNextPanelProps {
 export function LabelNextPanel({ run, dataset, runs, disabled, onLabelled, onRetrain }: LabelNextPanelProps) {
   const engine = useEngine();
   const [proposals, setProposals] = useState<{ runId: string; items: Proposal[] } | null>(null);
+  /** Proposing rows failed (a label's own failure is labelling.error). */
   const [error, setError] = useState<unknown>(null);
+  const labelling = useEngineTask();
   // Stays up once it proposed rows for this run, even when the last unlabelled row got its label.
   const eligible = !!run && !!dataset && run.datasetId === dataset.id && !run.imported;
   const runId = eligible && ((dataset.unlabelledCount ?? 0) > 0 || proposals?.runId === run.id) ? run.id : null;
@@ -93,13 +96,10 @@ export function LabelNextPanel({ run, dataset, runs, disabled, onLabelled, onRet
 
   const accept = async (p: Proposal, label: string) => {
     setError(null);
-    try {
-      const meta = await engine.call('datasets.label', { id: dataset.id, line: p.line, label });
-      update(p.line, { done: label, picked: null });
-      onLabelled(meta);
-    } catch (err) {
-      setError(err);
-    }
+    const meta = await labelling.run(() => engine.call('datasets.label', { id: dataset.id, line: p.line, label }));
+    if (!meta) return;
+    update(p.line, { done: label, picked: null });
+    onLabelled(meta);
   };
 
   const onKey = (e: KeyboardEvent<HTMLLIElement>, p: Proposal) => {
@@ -152,7 +152,7 @@ export function LabelNextPanel({ run, dataset, runs, disabled, onLabelled, onRet
           Train again with {labelledNow} new label(s)
         </button>
       </div>
-      <ErrorMessage error={error} testId="label-next-error" />
+      <ErrorMessage error={error ?? labelling.error} testId="label-next-error" />
       {rounds.length > 0 && (
         <ScrollBox label="Validation macro-F1 per round">
           <table className="table" data-testid="label-next-rounds">

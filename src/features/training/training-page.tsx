@@ -2,7 +2,8 @@
 // speed and training settings under "Advanced"; fine-tuning offered as "Improve"; the runs table.
 // The finished run's result is shown by step 3 (the app navigates there), next to the playground.
 import { useCallback, useEffect, useEffectEvent, useState, type ReactNode } from 'react';
-import { useEngine, useEngineEvents } from '../../app/engine-context';
+import { useEngine } from '../../app/engine-context';
+import { useEngineTask } from '../../app/use-engine-task';
 import { useAnnounce } from '../../app/announcer';
 import type { DatasetMeta, EncoderId, EpochLog, ProgressTask, RunDetail, RunSummary, TrainConfig } from '../../worker/protocol';
 import { ProgressBar } from '../../components/progress-bar';
@@ -20,6 +21,7 @@ const PHASE_LABEL: Partial<Record<ProgressTask, string>> = {
   train: 'Training and comparing models',
   save: 'Saving',
 };
+const PHASES = Object.keys(PHASE_LABEL) as ProgressTask[];
 
 /** The last training settings, remembered across reloads (a missing or older key falls back to its default). */
 const CONFIG_KEY = 'texttune.trainConfig';
@@ -92,13 +94,28 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
     requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="encoder-select"]')?.focus());
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new signal opens it
   }, [advancedSignal]);
-  const [running, setRunning] = useState(false);
-  const [stopping, setStopping] = useState(false);
-  const [progress, setProgress] = useState<{ task: ProgressTask; done: number; total: number; eta: number | null } | null>(null);
   const [epochs, setEpochs] = useState<EpochLog[]>([]);
+  /** Errors of the lists and the runs table (the run's own is training.error). */
   const [error, setError] = useState<unknown>(null);
   /** A warning the engine sent during the run (e.g. embeddings not cached: storage full). */
   const [warning, setWarning] = useState<string | null>(null);
+  const training = useEngineTask({
+    tasks: PHASES,
+    onEvent: (e) => {
+      if (e.type === 'epoch') setEpochs((prev) => [...prev, e.log]);
+      if (e.type === 'log' && e.level === 'warn') {
+        setWarning(e.message);
+        announce(e.message);
+      }
+    },
+    stop: () => engine.call('train.stop', null),
+  });
+  const { running, progress } = training;
+  // Announce each phase once, not every tick.
+  const phase = running ? progress?.task : undefined;
+  useEffect(() => {
+    if (phase) announce(`${PHASE_LABEL[phase]}…`);
+  }, [phase, announce]);
   const [fineTuning, setFineTuning] = useState(false);
   useEffect(() => onBusyChange(running || fineTuning), [running, fineTuning, onBusyChange]);
 
@@ -118,40 +135,19 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new version refetches
   }, [runsVersion]);
 
-  useEngineEvents((e) => {
-    if (!running) return;
-    if (e.type === 'progress' && PHASE_LABEL[e.task]) {
-      // Announce each phase once, not every tick.
-      if (progress?.task !== e.task) announce(`${PHASE_LABEL[e.task]}…`);
-      setProgress({ task: e.task, done: e.done, total: e.total, eta: e.etaSeconds });
-    }
-    if (e.type === 'epoch') setEpochs((prev) => [...prev, e.log]);
-    if (e.type === 'log' && e.level === 'warn') {
-      setWarning(e.message);
-      announce(e.message);
-    }
-  });
-
   const start = async () => {
     if (!datasetId) return;
     setError(null);
     setEpochs([]);
     setWarning(null);
-    setRunning(true);
-    setStopping(false);
-    setProgress(null);
     announce('Training started.');
-    try {
-      const run = await engine.call('train.start', { datasetId, encoderId, config });
-      refresh();
-      onFinished(run);
-    } catch (err) {
-      setError(err);
+    const run = await training.run((onEvent) => engine.call('train.start', { datasetId, encoderId, config }, onEvent));
+    if (!run) {
       announce('Training failed.');
-    } finally {
-      setRunning(false);
-      setProgress(null);
+      return;
     }
+    refresh();
+    onFinished(run);
   };
 
   // Step 3's "train again" (after labelling rows): the same Train, with the current settings.
@@ -162,11 +158,6 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
     const t = setTimeout(retrain, 0);
     return () => clearTimeout(t);
   }, [retrainSignal]);
-
-  const stop = () => {
-    setStopping(true);
-    void engine.call('train.stop', null);
-  };
 
   const encoderName = encoderId === 'use-lite' ? 'the built-in encoder (USE-lite)' : encoderId.replace(/^hf:/, '').replace(/@main$/, '');
   return (
@@ -210,8 +201,8 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
             {running ? 'Training…' : 'Train'}
           </button>
           {running && (
-            <button type="button" data-testid="stop-button" disabled={stopping} onClick={stop}>
-              {stopping ? 'Stopping…' : 'Stop (keep best epoch)'}
+            <button type="button" data-testid="stop-button" disabled={training.stopping} onClick={training.stop}>
+              {training.stopping ? 'Stopping…' : 'Stop (keep best epoch)'}
             </button>
           )}
           {invalidFields.length > 0 && (
@@ -225,12 +216,12 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
             label={`${PHASE_LABEL[progress.task] ?? progress.task}${progress.task === 'train' && config.hiddenUnits > 0 ? ` (epoch ${progress.done}/${progress.total})` : ''}`}
             done={progress.done}
             total={progress.total}
-            etaSeconds={progress.eta}
+            etaSeconds={progress.etaSeconds}
             testId="train-progress"
           />
         )}
         {running && !progress && <p className="muted">Starting…</p>}
-        <ErrorMessage error={error} testId="train-error" />
+        <ErrorMessage error={error ?? training.error} testId="train-error" />
         {warning && (
           <p className="muted small" data-testid="train-warning">
             {warning}
