@@ -109,17 +109,15 @@ function AppBody() {
   const [datasetId, setDatasetIdState] = useState<string | null>(() => stored(DATASET_KEY));
   const [runId, setRunIdState] = useState<string | null>(() => stored(RUN_KEY));
   const [encoderId, setEncoderId] = useState<EncoderId>('use-lite');
-  /** Bumped when runs change outside the Train step (imports), so its table refetches. */
-  const [runsVersion, setRunsVersion] = useState(0);
   const [improveSignal, setImproveSignal] = useState(0);
   const [advancedSignal, setAdvancedSignal] = useState(0);
   const [retrainSignal, setRetrainSignal] = useState(0);
   const [detailsOpen, setDetailsOpen] = useDisclosure('texttune.detailsOpen');
   const offline = useOfflineState(client, backend !== null);
-  const run = useRunDetail(client, runId, runsVersion);
-  const runDataset = useDataset(client, run?.datasetId ?? null, runsVersion);
+  const run = useRunDetail(client, runId);
+  const runDataset = useDataset(run?.datasetId ?? null);
   // The label-next panel plots the rounds (this dataset's runs) of step 3.
-  const [allRuns] = useRuns(step === 'try', runsVersion);
+  const [allRuns] = useRuns(step === 'try');
   /** A training or fine-tuning job of the Train step, or a few-shot tuning of step 3, is running. */
   const [trainBusy, setTrainBusy] = useState(false);
   const [fewShotBusy, setFewShotBusy] = useState(false);
@@ -197,7 +195,6 @@ function AppBody() {
   );
   const finished = useCallback(
     (r: RunDetail) => {
-      setRunsVersion((v) => v + 1);
       showResult(r.id);
       announce(`Training finished: ${pct(r.metrics.accuracy)} right on ${validationRows(r.metrics.perClass)} held-out examples. The result and a box to try the model are shown.`);
     },
@@ -250,7 +247,6 @@ function AppBody() {
               encoderId={encoderId}
               datasetId={datasetId}
               onDatasetChange={setDatasetId}
-              runsVersion={runsVersion}
               selectedRunId={runId}
               improveSignal={improveSignal}
               advancedSignal={advancedSignal}
@@ -279,7 +275,6 @@ function AppBody() {
               active={step === 'try'}
               runId={runId}
               onRunSelected={setRunId}
-              runsVersion={runsVersion}
               lead={summary}
               between={
                 <>
@@ -290,7 +285,6 @@ function AppBody() {
                     dataset={runDataset}
                     runs={allRuns ?? []}
                     disabled={trainBusy || fewShotBusy}
-                    onLabelled={() => setRunsVersion((v) => v + 1)}
                     onRetrain={() => {
                       if (run?.datasetId) setDatasetId(run.datasetId);
                       go('train');
@@ -305,7 +299,6 @@ function AppBody() {
                     disabled={trainBusy}
                     onRunningChange={setFewShotBusy}
                     onFinished={(tuned, keptRunId) => {
-                      setRunsVersion((v) => v + 1);
                       setRunId(keptRunId);
                       announce(`Contrastive tuning finished: ${tuned.fineTune?.fewShot?.summary ?? 'compared with the frozen model'}.`);
                     }}
@@ -324,8 +317,6 @@ function AppBody() {
               active={step === 'try'}
               runId={runId}
               onRunSelected={setRunId}
-              runsVersion={runsVersion}
-              onImported={() => setRunsVersion((v) => v + 1)}
               onFixHf={() => {
                 go('train');
                 setAdvancedSignal((n) => n + 1);

@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { EngineClient } from '../worker/client';
 import type { DatasetMeta, RunDetail } from '../worker/protocol';
+import { useDatasets, useRunsVersion } from './use-runs';
 
-/** The selected run's full record (null while loading, when none is selected or it is gone). */
-export function useRunDetail(client: EngineClient, runId: string | null, version: number): RunDetail | null {
+/** The selected run's full record (null while loading, when none is selected or it is gone); read again when the runs change. */
+export function useRunDetail(client: EngineClient, runId: string | null): RunDetail | null {
+  const version = useRunsVersion();
   const [run, setRun] = useState<RunDetail | null>(null);
   useEffect(() => {
     if (!runId) return;
@@ -26,20 +28,7 @@ export function useRunDetail(client: EngineClient, runId: string | null, version
 }
 
 /** A stored dataset's record (null while loading, when none is given or it was deleted). */
-export function useDataset(client: EngineClient, datasetId: string | null, version: number): DatasetMeta | null {
-  const [dataset, setDataset] = useState<DatasetMeta | null>(null);
-  useEffect(() => {
-    if (!datasetId) return;
-    let current = true;
-    client.call('datasets.list', null).then(
-      (ds) => {
-        if (current) setDataset(ds.find((d) => d.id === datasetId) ?? null);
-      },
-      () => undefined,
-    );
-    return () => {
-      current = false;
-    };
-  }, [client, datasetId, version]);
-  return dataset && dataset.id === datasetId ? dataset : null;
+export function useDataset(datasetId: string | null): DatasetMeta | null {
+  const { items } = useDatasets(false);
+  return items?.find((d) => d.id === datasetId) ?? null;
 }

@@ -1,36 +1,36 @@
-import { useEffect, useState } from 'react';
+// The stored runs and datasets for components: the client's one list of each (stores.ts), kept
+// up to date by the engine's change events, and fetched again when a step becomes active (a run
+// saved in another tab sends no event here).
+import { useEffect, useSyncExternalStore } from 'react';
 import { useEngine } from './engine-context';
-import type { RunSummary } from '../worker/protocol';
+import { storesOf, type ListSnapshot, type ListStore, type Stores } from './stores';
+import type { DatasetMeta, RunSummary } from '../worker/protocol';
+
+function useList<T>(pick: (stores: Stores) => ListStore<T>, active: boolean): ListSnapshot<T> {
+  const store = pick(storesOf(useEngine()));
+  const snapshot = useSyncExternalStore(store.subscribe, store.get);
+  useEffect(() => {
+    if (active) store.refresh();
+  }, [active, store]);
+  return snapshot;
+}
 
 /**
- * The stored runs, refetched whenever the tab becomes active or `version` changes. The third
- * value is true only while the tab is active and the list was fetched during this activation:
- * a run saved elsewhere (the training panel) is missing from an older list, so callers must not
- * treat its absence as "deleted" unless the list is fresh.
+ * The stored runs (null until fetched), the last fetch's error, and whether the list is fresh:
+ * a run saved a moment ago may be missing from a list that is not, so callers must not treat its
+ * absence as "deleted" unless it is.
  */
-export function useRuns(active: boolean, version = 0): [RunSummary[] | null, unknown, boolean] {
-  const engine = useEngine();
-  const [runs, setRuns] = useState<RunSummary[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [freshFor, setFreshFor] = useState<number | null>(null);
-  useEffect(() => {
-    if (!active) return;
-    let current = true;
-    engine.call('runs.list', null).then(
-      (r) => {
-        if (!current) return;
-        setRuns(r);
-        setFreshFor(version);
-      },
-      (e) => {
-        if (current) setError(e);
-      },
-    );
-    return () => {
-      current = false;
-      // Leaving the tab (or a new version) ends this activation: its list is no longer fresh.
-      setFreshFor(null);
-    };
-  }, [active, engine, version]);
-  return [runs, error, active && freshFor === version];
+export function useRuns(active: boolean): [RunSummary[] | null, unknown, boolean] {
+  const { items, error, fresh } = useList((s) => s.runs, active);
+  return [items, error, fresh];
+}
+
+/** The stored datasets, as useRuns. */
+export function useDatasets(active: boolean): ListSnapshot<DatasetMeta> {
+  return useList((s) => s.datasets, active);
+}
+
+/** The runs' change count: what is read from a run (its detail) is read again when it moves. */
+export function useRunsVersion(): number {
+  return useList((s) => s.runs, false).version;
 }

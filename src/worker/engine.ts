@@ -1,6 +1,6 @@
 // The engine: every protocol request's implementation. Runs in the worker (engine.worker.ts);
 // the handlers are plain async functions so they could equally run in-process.
-import type { Args, BackendInfo, EncoderId, Method, PerfTask, Result } from './protocol';
+import type { Args, BackendInfo, EncoderId, Method, PerfTask, Result, StoredKind } from './protocol';
 import { progressReporter, type Emit } from './progress';
 import { EngineError } from './errors';
 import { parseBackendRequest, startBackend } from './backend';
@@ -26,6 +26,38 @@ import { rejectedToCsv } from '../core/data/validate';
  * its id so the page that asked gets them; `broadcast` (createEngine's) is for the engine's own news.
  */
 export type Handlers = { [M in Method]: (args: Args<M>, emit: Emit) => Promise<Result<M>> };
+
+/** The requests that change stored records when they succeed (runs keep their dataset's name: a dataset rename is not a run change). */
+export const CHANGES: Partial<Record<Method, readonly StoredKind[]>> = {
+  'train.start': ['runs'],
+  'finetune.start': ['runs'],
+  'finetune.resume': ['runs'],
+  'runs.delete': ['runs'],
+  'runs.rename': ['runs'],
+  'import.bundle': ['runs'],
+  'import.hf': ['runs'],
+  'import.save': ['datasets'],
+  'datasets.rename': ['datasets'],
+  'datasets.delete': ['datasets'],
+  'datasets.label': ['datasets'],
+};
+
+/**
+ * Each request in CHANGES, once it succeeds, says what it changed ('changed') before its answer is
+ * posted: the UI's lists (app/stores.ts) are stale before the page acts on the answer.
+ */
+export function announcingChanges(handlers: Handlers, broadcast: Emit): Handlers {
+  const out = { ...handlers } as unknown as Record<string, (args: unknown, emit: Emit) => Promise<unknown>>;
+  for (const [method, kinds] of Object.entries(CHANGES)) {
+    const inner = out[method]!;
+    out[method] = async (args, emit) => {
+      const result = await inner(args, emit);
+      for (const what of kinds) broadcast({ type: 'changed', what });
+      return result;
+    };
+  }
+  return out as unknown as Handlers;
+}
 
 export function createEngine(broadcast: Emit): Handlers {
   const importer = new Importer();
@@ -80,7 +112,7 @@ export function createEngine(broadcast: Emit): Handlers {
     return run;
   };
 
-  return {
+  return announcingChanges({
     async init({ backend, hubBaseUrl, threads }) {
       encoders.setHubBaseUrl(hubBaseUrl);
       // The backend is chosen once per worker; a second init (StrictMode, a remount) gets the same answer.
@@ -303,5 +335,5 @@ export function createEngine(broadcast: Emit): Handlers {
       const est = await navigator.storage?.estimate?.();
       return { usage: est?.usage ?? null, quota: est?.quota ?? null };
     },
-  };
+  }, broadcast);
 }

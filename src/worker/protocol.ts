@@ -258,7 +258,12 @@ export type EngineEvent =
   | { type: 'backend'; info: BackendInfo }
   | { type: 'encoder'; info: EncoderInfo }
   /** The auto backend started measuring backends for an encoder (choice null), finished, or failed. */
-  | { type: 'perf'; encoderId: string; choice: BackendChoice | null; failed?: boolean };
+  | { type: 'perf'; encoderId: string; choice: BackendChoice | null; failed?: boolean }
+  /** Stored records changed (posted before the answer of the request that changed them): lists showing them refetch. */
+  | { type: 'changed'; what: StoredKind };
+
+/** What the UI lists from storage (app/stores.ts keeps one list of each). */
+export type StoredKind = 'runs' | 'datasets';
 
 export type ToWorker = { kind: 'request'; id: number; method: Method; args: unknown };
 

@@ -1,7 +1,8 @@
 // Datasets: upload (parsed in the worker), review and save; list, rename, delete.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useEngine } from '../../app/engine-context';
 import { useEngineTask } from '../../app/use-engine-task';
+import { useDatasets } from '../../app/use-runs';
 import type { ColumnMapping, DatasetMeta, ImportPreview, ImportReport } from '../../worker/protocol';
 import { ProgressBar } from '../../components/progress-bar';
 import { ErrorMessage } from '../../components/error-message';
@@ -14,7 +15,7 @@ const SAMPLE_URL = `${import.meta.env.BASE_URL}samples/product-reviews.csv`;
 
 export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(datasetId: string): void }) {
   const engine = useEngine();
-  const [datasets, setDatasets] = useState<DatasetMeta[] | null>(null);
+  const datasetList = useDatasets(active);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [name, setName] = useState('');
@@ -38,13 +39,6 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
       saveCardRef.current?.focus();
     }
   }, [report]);
-
-  const refresh = useCallback(() => {
-    engine.call('datasets.list', null).then(setDatasets, setError);
-  }, [engine]);
-  useEffect(() => {
-    if (active) refresh();
-  }, [active, refresh]);
 
   const remap = async (importId: string, mapping: ColumnMapping) => {
     setReport(await engine.call('import.map', { importId, mapping }));
@@ -86,7 +80,6 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
     setSaved(meta);
     setPreview(null);
     setReport(null);
-    refresh();
   };
 
   const cancel = async () => {
@@ -117,7 +110,7 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
           </button>
         </div>
         {importing.progress && <ProgressBar label="Parsing" done={importing.progress.done} total={importing.progress.total} etaSeconds={importing.progress.etaSeconds} testId="parse-progress" />}
-        <ErrorMessage error={error ?? importing.error} testId="dataset-error" />
+        <ErrorMessage error={error ?? importing.error ?? datasetList.error} testId="dataset-error" />
         {saved && (
           <p className="ok" data-testid="dataset-saved" tabIndex={-1} ref={savedRef}>
             Saved “{saved.name}”: {saved.rowCount} rows, {saved.labels.length} labels.{' '}
@@ -164,9 +157,9 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
         </>
       )}
       <DatasetList
-        datasets={datasets}
-        onRename={(id, n) => engine.call('datasets.rename', { id, name: n }).then(refresh, setError)}
-        onDelete={(id) => engine.call('datasets.delete', { id }).then(refresh, setError)}
+        datasets={datasetList.items}
+        onRename={(id, n) => engine.call('datasets.rename', { id, name: n }).catch(setError)}
+        onDelete={(id) => engine.call('datasets.delete', { id }).catch(setError)}
         onDownloadRejected={(d) =>
           void engine.call('datasets.rejectedCsv', { id: d.id }).then(({ csv }) => downloadFile(csv, `${d.name}-rejected.csv`, 'text/csv'), setError)
         }

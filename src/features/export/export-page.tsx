@@ -90,17 +90,13 @@ export interface ExportPageProps {
   active: boolean;
   runId: string | null;
   onRunSelected(id: string): void;
-  /** Changes when runs were added (a finished training, an import): the list refetches. */
-  runsVersion: number;
-  /** A run was imported: the app bumps runsVersion. */
-  onImported(): void;
   /** Take the user to where the Hugging Face export's fix is made (Train → Advanced). */
   onFixHf(): void;
 }
 
-export function ExportPage({ active, runId, onRunSelected, runsVersion, onImported, onFixHf }: ExportPageProps) {
+export function ExportPage({ active, runId, onRunSelected, onFixHf }: ExportPageProps) {
   const engine = useEngine();
-  const [runs, runsError] = useRuns(active, runsVersion);
+  const [runs, runsError] = useRuns(active);
   const exporting = useEngineTask();
   const importing = useEngineTask();
   const busy = exporting.running || importing.running;
@@ -124,7 +120,6 @@ export function ExportPage({ active, runId, onRunSelected, runsVersion, onImport
       const run = await call();
       setImported(run);
       onRunSelected(run.id);
-      onImported();
     });
   };
 

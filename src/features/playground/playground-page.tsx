@@ -29,13 +29,11 @@ export interface PlaygroundPageProps {
   lead?: ReactNode;
   /** Shown between the playground and batch prediction (the result's details). */
   between?: ReactNode;
-  /** Changes when runs were added elsewhere (a finished training, an import): the model list refetches. */
-  runsVersion?: number;
 }
 
-export function PlaygroundPage({ active, runId, onRunSelected, lead, between, runsVersion = 0 }: PlaygroundPageProps) {
+export function PlaygroundPage({ active, runId, onRunSelected, lead, between }: PlaygroundPageProps) {
   const engine = useEngine();
-  const [runs, runsError, runsFresh] = useRuns(active, runsVersion);
+  const [runs, runsError, runsFresh] = useRuns(active);
   const [text, setText] = useState('');
   /** The latest answer and the run it is for. */
   const [answer, setAnswer] = useState<{ runId: string; prediction: Prediction } | null>(null);

@@ -51,11 +51,10 @@ export interface LabelNextPanelProps {
   dataset: DatasetMeta | null;
   runs: RunSummary[];
   disabled: boolean;
-  onLabelled(meta: DatasetMeta): void;
   onRetrain(): void;
 }
 
-export function LabelNextPanel({ run, dataset, runs, disabled, onLabelled, onRetrain }: LabelNextPanelProps) {
+export function LabelNextPanel({ run, dataset, runs, disabled, onRetrain }: LabelNextPanelProps) {
   const engine = useEngine();
   const [proposals, setProposals] = useState<{ runId: string; items: Proposal[] } | null>(null);
   /** Proposing rows failed (a label's own failure is labelling.error). */
@@ -98,8 +97,8 @@ export function LabelNextPanel({ run, dataset, runs, disabled, onLabelled, onRet
     setError(null);
     const meta = await labelling.run(() => engine.call('datasets.label', { id: dataset.id, line: p.line, label }));
     if (!meta) return;
+    // The dataset's new counts reach every list through the engine's change event.
     update(p.line, { done: label, picked: null });
-    onLabelled(meta);
   };
 
   const onKey = (e: KeyboardEvent<HTMLLIElement>, p: Proposal) => {

@@ -61,11 +61,10 @@ export interface RunsTableProps {
   runs: RunSummary[];
   selectedRunId: string | null;
   onShow(id: string): void;
-  onChanged(): void;
   onError(err: unknown): void;
 }
 
-export function RunsTable({ runs, selectedRunId, onShow, onChanged, onError }: RunsTableProps) {
+export function RunsTable({ runs, selectedRunId, onShow, onError }: RunsTableProps) {
   const engine = useEngine();
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'when', desc: true });
   const [editing, setEditing] = useState<{ id: string; name: string } | null>(null);
@@ -80,11 +79,8 @@ export function RunsTable({ runs, selectedRunId, onShow, onChanged, onError }: R
       engine.call('runs.get', { id }).then((r) => setHistories((h) => ({ ...h, [id]: r.history })), onError);
     }
   }, [compared, engine, onError]);
-  const rename = (id: string, name: string) =>
-    engine.call('runs.rename', { id, name }).then(() => {
-      setEditing(null);
-      onChanged();
-    }, onError);
+  // The list itself follows the engine's change events (app/stores.ts).
+  const rename = (id: string, name: string) => engine.call('runs.rename', { id, name }).then(() => setEditing(null), onError);
   const shownCompared = compared.filter((id) => runs.some((r) => r.id === id));
   const sorted = [...runs].sort((a, b) => {
     const x = VALUE[sort.key](a);
@@ -186,7 +182,7 @@ export function RunsTable({ runs, selectedRunId, onShow, onChanged, onError }: R
                         className="danger"
                         aria-label={`Delete ${r.name}`}
                         onClick={() => {
-                          if (confirm(`Delete run “${r.name}”?`)) void engine.call('runs.delete', { id: r.id }).then(onChanged, onError);
+                          if (confirm(`Delete run “${r.name}”?`)) void engine.call('runs.delete', { id: r.id }).catch(onError);
                         }}
                       >
                         Delete

@@ -1,11 +1,12 @@
 // Step 2, Train: a dataset and one Train button (the defaults work for most data); the encoder,
 // speed and training settings under "Advanced"; fine-tuning offered as "Improve"; the runs table.
 // The finished run's result is shown by step 3 (the app navigates there), next to the playground.
-import { useCallback, useEffect, useEffectEvent, useState, type ReactNode } from 'react';
+import { useEffect, useEffectEvent, useState, type ReactNode } from 'react';
 import { useEngine } from '../../app/engine-context';
 import { useEngineTask } from '../../app/use-engine-task';
+import { useDatasets, useRuns } from '../../app/use-runs';
 import { useAnnounce } from '../../app/announcer';
-import type { DatasetMeta, EncoderId, EpochLog, ProgressTask, RunDetail, RunSummary, TrainConfig } from '../../worker/protocol';
+import type { EncoderId, EpochLog, ProgressTask, RunDetail, TrainConfig } from '../../worker/protocol';
 import { ProgressBar } from '../../components/progress-bar';
 import { ErrorMessage } from '../../components/error-message';
 import { Disclosure, useDisclosure } from '../../components/disclosure';
@@ -61,8 +62,6 @@ export interface TrainingPageProps {
   advancedSignal: number;
   /** Changes when step 3 asks to train again on the current dataset (after labelling more rows). */
   retrainSignal: number;
-  /** Changes when another step changed the runs (an import, a rename). */
-  runsVersion: number;
   selectedRunId: string | null;
   onDatasetChange(id: string): void;
   /** A run finished (train or fine-tune): the app shows its result. */
@@ -75,11 +74,13 @@ export interface TrainingPageProps {
   onBusyChange(busy: boolean): void;
 }
 
-export function TrainingPage({ active, encoderId, datasetId, advanced, improveSignal, advancedSignal, retrainSignal, runsVersion, selectedRunId, onDatasetChange, onFinished, onShowRun, onGoToData, otherBusy, onBusyChange }: TrainingPageProps) {
+export function TrainingPage({ active, encoderId, datasetId, advanced, improveSignal, advancedSignal, retrainSignal, selectedRunId, onDatasetChange, onFinished, onShowRun, onGoToData, otherBusy, onBusyChange }: TrainingPageProps) {
   const engine = useEngine();
   const announce = useAnnounce();
-  const [datasets, setDatasets] = useState<DatasetMeta[]>([]);
-  const [runs, setRuns] = useState<RunSummary[]>([]);
+  const datasetList = useDatasets(active);
+  const datasets = datasetList.items ?? [];
+  const [runList, runsError] = useRuns(active);
+  const runs = runList ?? [];
   const [config, setConfigState] = useState<TrainConfig>(loadConfig);
   const setConfig = (c: TrainConfig) => {
     setConfigState(c);
@@ -119,21 +120,13 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
   const [fineTuning, setFineTuning] = useState(false);
   useEffect(() => onBusyChange(running || fineTuning), [running, fineTuning, onBusyChange]);
 
-  const refresh = useCallback(() => {
-    engine.call('datasets.list', null).then((ds) => {
-      setDatasets(ds);
-      if (ds.length > 0 && (!datasetId || !ds.some((d) => d.id === datasetId))) onDatasetChange(ds[0]!.id);
-    }, setError);
-    engine.call('runs.list', null).then(setRuns, setError);
-  }, [engine, datasetId, onDatasetChange]);
+  // No dataset chosen, or the chosen one is gone: the first one. Only on a fresh list: one fetched
+  // before a dataset was saved lacks it, and that is no reason to change the user's choice.
   useEffect(() => {
-    if (active) refresh();
-  }, [active, refresh]);
-  // Runs or datasets changed elsewhere (a label given in step 3, an import): refetch even while hidden.
-  useEffect(() => {
-    if (runsVersion > 0) refresh();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new version refetches
-  }, [runsVersion]);
+    const ds = datasetList.items;
+    if (!active || !datasetList.fresh || !ds || ds.length === 0) return;
+    if (!datasetId || !ds.some((d) => d.id === datasetId)) onDatasetChange(ds[0]!.id);
+  }, [active, datasetList, datasetId, onDatasetChange]);
 
   const start = async () => {
     if (!datasetId) return;
@@ -146,7 +139,6 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
       announce('Training failed.');
       return;
     }
-    refresh();
     onFinished(run);
   };
 
@@ -221,7 +213,7 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
           />
         )}
         {running && !progress && <p className="muted">Starting…</p>}
-        <ErrorMessage error={error ?? training.error} testId="train-error" />
+        <ErrorMessage error={error ?? training.error ?? datasetList.error ?? runsError} testId="train-error" />
         {warning && (
           <p className="muted small" data-testid="train-warning">
             {warning}
@@ -242,12 +234,9 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
         disabled={running || otherBusy}
         openSignal={improveSignal}
         onRunningChange={setFineTuning}
-        onFinished={(run) => {
-          refresh();
-          onFinished(run);
-        }}
+        onFinished={onFinished}
       />
-      <RunsTable runs={runs} selectedRunId={selectedRunId} onShow={onShowRun} onChanged={refresh} onError={setError} />
+      <RunsTable runs={runs} selectedRunId={selectedRunId} onShow={onShowRun} onError={setError} />
     </div>
   );
 }
