@@ -8,6 +8,7 @@ import { ProgressBar } from '../../components/progress-bar';
 import { ErrorMessage } from '../../components/error-message';
 import { downloadFile } from '../../components/download';
 import { FileInput } from '../../components/file-input';
+import { StepCard } from '../../components/step-card';
 import { ImportReview } from './import-review';
 import { DatasetList } from './dataset-list';
 
@@ -90,10 +91,7 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
 
   return (
     <div className="page">
-      <section className="card" aria-labelledby="data-heading">
-        <h2 id="data-heading" tabIndex={-1}>
-          Add a dataset
-        </h2>
+      <StepCard headingId="data-heading" title="Add a dataset">
         <p className="muted">
           A CSV or TSV file with one text column and one label column. It is parsed and stored in this browser only.
         </p>
@@ -119,7 +117,7 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
             </button>
           </p>
         )}
-      </section>
+      </StepCard>
       {preview && (
         <>
           {/* Save comes first, in the first screen; the review it rests on follows. */}

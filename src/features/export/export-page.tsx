@@ -7,7 +7,8 @@ import type { ExportedFile, ExportFormat, RunSummary } from '../../worker/protoc
 import { ErrorMessage } from '../../components/error-message';
 import { downloadFile } from '../../components/download';
 import { FileInput } from '../../components/file-input';
-import { pct, validationRows } from '../../components/format';
+import { RunOptions } from '../../components/run-options';
+import { StepCard } from '../../components/step-card';
 
 /** What each goal's files are for and a snippet that loads them (shown beside its downloads). */
 const SNIPPETS = {
@@ -147,10 +148,7 @@ export function ExportPage({ active, runId, onRunSelected, onFixHf }: ExportPage
 
   return (
     <div className="page">
-      <section className="card" aria-labelledby="export-heading">
-        <h2 id="export-heading" tabIndex={-1}>
-          Export
-        </h2>
+      <StepCard headingId="export-heading" title="Export">
         {runs && runs.length === 0 ? (
           <p className="muted">No trained model yet.</p>
         ) : (
@@ -161,11 +159,7 @@ export function ExportPage({ active, runId, onRunSelected, onFixHf }: ExportPage
                 <option value="" disabled>
                   choose a run
                 </option>
-                {(runs ?? []).map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {r.name} · {r.datasetName} · acc {pct(r.metrics.accuracy)} on {validationRows(r.metrics.perClass)} validation rows
-                  </option>
-                ))}
+                <RunOptions runs={runs} />
               </select>
             </label>
             {selectedRun?.comparison && selectedRun.comparison.kept !== 'encoder' && (
@@ -247,7 +241,7 @@ export function ExportPage({ active, runId, onRunSelected, onFixHf }: ExportPage
           </>
         )}
         <ErrorMessage error={exporting.error ?? runsError} testId="export-error" />
-      </section>
+      </StepCard>
       <section className="card">
         <h2>Import a bundle</h2>
         <p className="muted">A .texttune.zip file exported from TextTune. A damaged or mismatched file is refused and nothing changes.</p>

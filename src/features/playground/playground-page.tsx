@@ -8,7 +8,8 @@ import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
 import { downloadFile } from '../../components/download';
 import { FileInput } from '../../components/file-input';
-import { confidenceOf, pct, validationRows } from '../../components/format';
+import { RunOptions } from '../../components/run-options';
+import { confidenceOf, pct } from '../../components/format';
 import { useRuns } from '../../app/use-runs';
 import { WordHighlights } from './word-highlights';
 import { fileNotTextReason } from './binary-file';
@@ -151,11 +152,7 @@ export function PlaygroundPage({ active, runId, onRunSelected, lead, between }: 
           <label>
             Model
             <select data-testid="playground-run" value={runId ?? ''} onChange={(e) => onRunSelected(e.target.value)}>
-              {(runs ?? []).map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.name} · {r.datasetName} · acc {pct(r.metrics.accuracy)} on {validationRows(r.metrics.perClass)} validation rows
-                </option>
-              ))}
+              <RunOptions runs={runs} />
             </select>
           </label>
         )}

@@ -9,6 +9,7 @@ import { useAnnounce } from '../../app/announcer';
 import type { EncoderId, EpochLog, ProgressTask, RunDetail, TrainConfig } from '../../worker/protocol';
 import { ProgressBar } from '../../components/progress-bar';
 import { ErrorMessage } from '../../components/error-message';
+import { StepCard } from '../../components/step-card';
 import { Disclosure, useDisclosure } from '../../components/disclosure';
 import { DEFAULT_CONFIG, TrainForm } from './train-form';
 import { FineTunePanel } from './finetune-panel';
@@ -154,10 +155,7 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
   const encoderName = encoderId === 'use-lite' ? 'the built-in encoder (USE-lite)' : encoderId.replace(/^hf:/, '').replace(/@main$/, '');
   return (
     <div className="page">
-      <section className="card train-main" aria-labelledby="train-heading">
-        <h2 id="train-heading" tabIndex={-1}>
-          Train a classifier
-        </h2>
+      <StepCard headingId="train-heading" title="Train a classifier" className="train-main">
         {datasets.length === 0 ? (
           <p className="muted">
             No dataset yet.{' '}
@@ -221,7 +219,7 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
         )}
         {/* Live curves of the hidden-layer head while it trains; the finished run's are in its details. */}
         {running && epochs.length > 1 && <RunCurves history={epochs} testIdPrefix="live-" />}
-      </section>
+      </StepCard>
       <Disclosure title="Advanced: encoder, speed and training settings" open={advancedOpen} onToggle={setAdvancedOpen} testId="train-advanced">
         {advanced}
         <TrainForm value={config} onChange={setConfig} onInvalid={setInvalidFields} disabled={running} />

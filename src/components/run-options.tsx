@@ -1,0 +1,15 @@
+// A run as the model pickers (playground, export) list it: name, dataset, and its validation accuracy with the rows it rests on.
+import type { RunSummary } from '../worker/protocol';
+import { pct, validationRows } from './format';
+
+export function RunOptions({ runs }: { runs: readonly RunSummary[] | null }) {
+  return (
+    <>
+      {(runs ?? []).map((r) => (
+        <option key={r.id} value={r.id}>
+          {r.name} · {r.datasetName} · acc {pct(r.metrics.accuracy)} on {validationRows(r.metrics.perClass)} validation rows
+        </option>
+      ))}
+    </>
+  );
+}
