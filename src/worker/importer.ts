@@ -1,6 +1,6 @@
 // Dataset import sessions: parse once (off the main thread), then re-validate cheaply
 // each time the user changes the column mapping, then save.
-import { parseDelimited, type ParsedTable } from '../core/data/csv';
+import { parseDelimited, withHeader, type ParsedTable } from '../core/data/csv';
 import { detectColumns } from '../core/data/detect';
 import { buildDataset, rejectedToCsv, DEFAULT_MAX_LABELS, type DatasetBuildResult } from '../core/data/validate';
 import type { ColumnMapping, DatasetMeta, ImportPreview, ImportReport } from './protocol';
@@ -14,6 +14,8 @@ const SAMPLE_ROWS = 8;
 
 interface Session {
   fileName: string;
+  /** As parsed; `table` is it with the header choice applied. */
+  parsed: ParsedTable;
   table: ParsedTable;
   mapping: ColumnMapping | null;
   build: DatasetBuildResult | null;
@@ -33,7 +35,7 @@ export class Importer {
       reasons.push(`label: tried "${table.columns[guess.labelColumn]}" as the label column; pick another one if it is wrong`);
     }
     const importId = newId('import');
-    this.sessions.set(importId, { fileName, table, mapping: null, build: null });
+    this.sessions.set(importId, { fileName, parsed: table, table, mapping: null, build: null });
     return {
       importId,
       fileName,
@@ -49,6 +51,7 @@ export class Importer {
 
   map(importId: string, mapping: ColumnMapping): ImportReport {
     const s = this.session(importId);
+    if (mapping.hasHeader !== undefined) s.table = withHeader(s.parsed, mapping.hasHeader);
     const build = buildDataset(s.table, mapping, { maxLabels: MAX_LABELS });
     s.mapping = mapping;
     s.build = build;
@@ -65,6 +68,7 @@ export class Importer {
       problems,
       preview: build.rows.slice(0, SAMPLE_ROWS),
       canSave: !problems.some((p) => p.severity === 'fatal'),
+      table: { hasHeader: s.table.hasHeader, columns: s.table.columns, rowCount: s.table.rows.length, sampleRows: s.table.rows.slice(0, SAMPLE_ROWS) },
     };
   }
 

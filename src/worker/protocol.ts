@@ -48,6 +48,8 @@ export interface ColumnMapping {
   /** Column indices into ImportPreview.columns (-1: none). */
   textColumn: number;
   labelColumn: number;
+  /** The user's answer to "is the first row a header?" (absent: as detected). */
+  hasHeader?: boolean;
 }
 
 export interface ImportPreview {
@@ -80,6 +82,8 @@ export interface ImportReport {
   preview: { text: string; label: string; line: number }[];
   /** True when no fatal problem stops the save. */
   canSave: boolean;
+  /** The table as now read (it changes when the user overrides the header guess). */
+  table: Pick<ImportPreview, 'hasHeader' | 'columns' | 'rowCount' | 'sampleRows'>;
 }
 
 export interface EncoderInfo {

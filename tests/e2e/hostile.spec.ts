@@ -148,3 +148,17 @@ test('hostile: two exports joined into one file, a zero-width space in a label',
   const valid = ((await page.getByTestId('valid-count').textContent()) ?? '').trim();
   assert(valid.startsWith('6 valid row(s), 1 rejected, 2 label(s)'), `no "label" class, no second "pos": ${valid}`);
 });
+
+test('hostile: a header-less file read with a header gets its first row back from the checkbox', async () => {
+  const page = shared;
+  await uploadCsv(page, 'no-header.csv', csv('great,neutral', ...GOOD));
+  const box = page.getByTestId('import-has-header');
+  assert(await box.isChecked(), 'the first row was guessed to be a header');
+  const before = ((await page.getByTestId('valid-count').textContent()) ?? '').trim();
+  assert(before.startsWith('6 valid row(s)'), `the guess loses the first row: ${before}`);
+  // A controlled checkbox: it changes once the worker has re-read the table, so click, then wait for the new count.
+  await box.click();
+  await page.getByTestId('valid-count').filter({ hasText: /^7 valid row\(s\), 0 rejected, 3 label\(s\)/ }).waitFor();
+  assert(((await page.getByTestId('import-preview').textContent()) ?? '').includes('neutral'), 'the first row is in the preview');
+  assert(await page.getByTestId('save-dataset').isEnabled(), 'and it can be saved');
+});

@@ -3,7 +3,8 @@
 // trailing delimiters, an unclosed quote, labels that differ only in case. Each one keeps every
 // valid row or ends in a message that says what the file is and what to do.
 import { describe, expect, it } from 'vitest';
-import { parseDelimited } from '../../src/core/data/csv';
+import { parseDelimited, withHeader } from '../../src/core/data/csv';
+import { Importer } from '../../src/worker/importer';
 import { decodeText, decodeWindows1252, looksLikeWindows1252, sniffUtf16 } from '../../src/core/data/encoding';
 import { buildDataset } from '../../src/core/data/validate';
 import { DataError } from '../../src/core/data/errors';
@@ -168,5 +169,33 @@ describe('delimited-text quirks', () => {
     expect(buildDataset((await build(new Blob([CSV]))).table, map).problems.some((p) => p.code === 'labels-differ-in-case')).toBe(false);
     const numbers = await build(blob('text,label\na,1\nb,1.0\nc,0\n'));
     expect(numbers.result.problems.find((p) => p.code === 'labels-differ-in-case')?.message).toMatch(/number format \("1" \/ "1\.0"\)|number format \("1\.0" \/ "1"\)/);
+  });
+});
+
+describe('overriding the header guess', () => {
+  it('withHeader turns a header into the first data row and back, with its line, nothing parsed again', async () => {
+    const t = await parseDelimited(`text,label\n${ROWS.join('\n')}\n`);
+    const data = withHeader(t, false);
+    expect(data.columns).toEqual(['column 1', 'column 2']);
+    expect(data.rows[0]).toEqual(['text', 'label']);
+    expect(data.lineNumbers.slice(0, 2)).toEqual([1, 2]);
+    expect(buildDataset(data, map).labels).toEqual(['label', 'neg', 'pos']);
+    const back = withHeader(data, true);
+    expect(back.columns).toEqual(['text', 'label']);
+    expect(back.rows).toEqual(t.rows);
+    expect(back.lineNumbers).toEqual(t.lineNumbers);
+    expect(withHeader(t, true)).toBe(t);
+  });
+
+  it('the importer re-reads the table when the mapping says whether the first row is a header', async () => {
+    const importer = new Importer();
+    const p = await importer.open(blob(`great,neutral\n${ROWS.join('\n')}\n`), 'x.csv', () => undefined);
+    expect(p.hasHeader).toBe(true);
+    expect(importer.map(p.importId, p.detected).validCount).toBe(4);
+    const r = importer.map(p.importId, { ...p.detected, hasHeader: false });
+    expect(r.validCount).toBe(5);
+    expect(r.table).toMatchObject({ hasHeader: false, columns: ['column 1', 'column 2'], rowCount: 5 });
+    expect(r.table.sampleRows[0]).toEqual(['great', 'neutral']);
+    expect(r.labels).toEqual(['neg', 'neutral', 'pos']);
   });
 });

@@ -32,6 +32,9 @@ export interface ParsedTable {
   encoding?: TextEncodingName;
   /** Lines where a field opens a double quote that is never closed (the row is that one line). */
   unclosedQuoteLines?: number[];
+  /** The header row as read (before naming), and its line: withHeader turns it back into data. */
+  headerCells?: string[];
+  headerLine?: number;
 }
 
 export interface ParseOptions {
@@ -94,18 +97,56 @@ export async function parseDelimited(input: string | Blob, opts: ParseOptions = 
   const headerCells = hasHeader ? raw.rows[0]! : [];
   const rows = hasHeader ? raw.rows.slice(dataStart) : raw.rows;
   const lineNumbers = hasHeader ? raw.lines.slice(dataStart) : raw.lines;
-  const width = hasHeader ? headerCells.length : modeLength(rows);
-  const columns = hasHeader ? nameColumns(headerCells) : Array.from({ length: width }, (_, i) => `column ${i + 1}`);
+  opts.onProgress?.(1);
+  const table: ParsedTable = { ...shape(rows, lineNumbers, hasHeader ? headerCells : null), delimiter, hasHeader, headerReason: header.reason, invalidUtf8Lines };
+  if (hasHeader) {
+    table.headerCells = headerCells;
+    table.headerLine = raw.lines[0]!;
+  }
+  if (encoding) table.encoding = encoding;
+  if (raw.unclosed.length > 0) table.unclosedQuoteLines = raw.unclosed;
+  return table;
+}
+
+/** Columns, trailing delimiters and ragged rows of data rows under a header (null: none, named by position). */
+function shape(rows: string[][], lineNumbers: number[], headerCells: string[] | null): Pick<ParsedTable, 'columns' | 'rows' | 'lineNumbers' | 'raggedRows'> {
+  const width = headerCells ? headerCells.length : modeLength(rows);
+  const columns = headerCells ? nameColumns(headerCells) : Array.from({ length: width }, (_, i) => `column ${i + 1}`);
   dropTrailingDelimiters(rows, width);
   const raggedRows: RaggedRow[] = [];
   rows.forEach((row, i) => {
     if (row.length !== width) raggedRows.push({ line: lineNumbers[i]!, expected: width, got: row.length });
   });
-  opts.onProgress?.(1);
-  const table: ParsedTable = { columns, rows, delimiter, hasHeader, headerReason: header.reason, lineNumbers, raggedRows, invalidUtf8Lines };
-  if (encoding) table.encoding = encoding;
-  if (raw.unclosed.length > 0) table.unclosedQuoteLines = raw.unclosed;
-  return table;
+  return { columns, rows, lineNumbers, raggedRows };
+}
+
+/**
+ * The table read with (or without) its first row as the header, when the user overrides the
+ * guess: a header-less file read with a header lost its first row, and a header read as data
+ * became a row labelled "label". Nothing is parsed again.
+ */
+export function withHeader(table: ParsedTable, hasHeader: boolean): ParsedTable {
+  if (hasHeader === table.hasHeader) return table;
+  const { headerCells: _cells, headerLine: _line, ...rest } = table;
+  if (hasHeader) {
+    if (table.rows.length === 0) return table;
+    const cells = table.rows[0]!;
+    return {
+      ...rest,
+      ...shape(table.rows.slice(1), table.lineNumbers.slice(1), cells),
+      hasHeader,
+      headerReason: 'you marked the first row as the header',
+      headerCells: cells,
+      headerLine: table.lineNumbers[0]!,
+    };
+  }
+  if (!table.headerCells || table.headerLine === undefined) return table;
+  return {
+    ...rest,
+    ...shape([table.headerCells, ...table.rows], [table.headerLine, ...table.lineNumbers], null),
+    hasHeader,
+    headerReason: 'you marked the first row as data',
+  };
 }
 
 /**

@@ -14,7 +14,9 @@ const delimiterName = (d: string): string => ({ ',': 'comma', '\t': 'tab', ';': 
 
 export function ImportReview({ preview, report, onMapping, onDownloadRejected }: ImportReviewProps) {
   const mapping = report?.mapping ?? preview.detected;
-  const columnSelect = (which: keyof ColumnMapping, label: string) => (
+  // The table as now read: the header checkbox re-reads it (report.table), the first answer is the preview's.
+  const table = report?.table ?? preview;
+  const columnSelect = (which: 'textColumn' | 'labelColumn', label: string) => (
     <label>
       {label}
       <select
@@ -23,7 +25,7 @@ export function ImportReview({ preview, report, onMapping, onDownloadRejected }:
         onChange={(e) => onMapping({ ...mapping, [which]: Number(e.target.value) })}
       >
         <option value={-1}>(none)</option>
-        {preview.columns.map((c, i) => (
+        {table.columns.map((c, i) => (
           <option key={i} value={i}>
             {c}
           </option>
@@ -37,12 +39,22 @@ export function ImportReview({ preview, report, onMapping, onDownloadRejected }:
     <section className="card" data-testid="import-review" aria-label="Import review">
       <h3>{preview.fileName}</h3>
       <p className="muted" data-testid="import-summary">
-        {preview.rowCount} data row(s) · {preview.columns.length} column(s) · {delimiterName(preview.delimiter)}-separated ·{' '}
-        {preview.hasHeader ? 'with header' : 'no header'}
+        {table.rowCount} data row(s) · {table.columns.length} column(s) · {delimiterName(preview.delimiter)}-separated ·{' '}
+        {table.hasHeader ? 'with header' : 'no header'}
       </p>
       <div className="row">
         {columnSelect('textColumn', 'Text column')}
         {columnSelect('labelColumn', 'Label column')}
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            data-testid="import-has-header"
+            checked={table.hasHeader}
+            disabled={!report}
+            onChange={(e) => onMapping({ ...mapping, hasHeader: e.target.checked })}
+          />
+          First row is a header
+        </label>
       </div>
       {preview.reasons.length > 0 && (
         <ul className="muted small">
@@ -61,13 +73,13 @@ export function ImportReview({ preview, report, onMapping, onDownloadRejected }:
           {p.message}
         </p>
       ))}
-      {preview.sampleRows.length > 0 && (
+      {table.sampleRows.length > 0 && (
         <ScrollBox label="First rows as read" tall>
           <table className="table small" data-testid="import-preview">
             <caption>First rows as read</caption>
             <thead>
               <tr>
-                {preview.columns.map((c, i) => (
+                {table.columns.map((c, i) => (
                   <th key={i} scope="col" className={i === mapping.textColumn ? 'mapped' : i === mapping.labelColumn ? 'mapped' : ''}>
                     {c}
                     {i === mapping.textColumn ? ' (text)' : i === mapping.labelColumn ? ' (label)' : ''}
@@ -76,9 +88,9 @@ export function ImportReview({ preview, report, onMapping, onDownloadRejected }:
               </tr>
             </thead>
             <tbody>
-              {preview.sampleRows.map((r, i) => (
+              {table.sampleRows.map((r, i) => (
                 <tr key={i}>
-                  {preview.columns.map((_, j) => (
+                  {table.columns.map((_, j) => (
                     <td key={j} className="text-cell">
                       {r[j] ?? ''}
                     </td>
