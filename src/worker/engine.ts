@@ -317,7 +317,7 @@ export function createEngine(broadcast: Emit): Handlers {
         // The first batch builds kernels (WebGPU shaders, XNNPACK operators): not what we time.
         await encoder.embedTexts(texts.slice(0, batchSize), { batchSize });
         // Bulk embedding is what the pool (if any) takes: started first, so its start-up is not timed.
-        const workers = (await encoders.warmPool(encoderId, texts.slice(0, batchSize))) ? pool!.size : 0;
+        const workers = texts.length >= POOL_MIN_TEXTS && (await encoders.warmPool(encoderId, texts.slice(0, batchSize))) ? pool!.size : 0;
         const t0 = performance.now();
         const vectors = await encoder.embedTexts(texts, { batchSize, parallel: true });
         const ms = performance.now() - t0;
@@ -328,7 +328,7 @@ export function createEngine(broadcast: Emit): Handlers {
           poolMaxAbsDiff = mine.reduce((m, v, i) => Math.max(m, Math.abs(v - vectors[i]!)), 0);
         }
         const tokens = texts.reduce((n, t) => n + encoder.encodeIds(t).length, 0);
-        return { backend: info.backend, threads: info.threads, workers: texts.length >= POOL_MIN_TEXTS ? workers : 0, poolMaxAbsDiff, texts: texts.length, tokens, ms, textsPerSecond: texts.length / (ms / 1000) };
+        return { backend: info.backend, threads: info.threads, workers, poolMaxAbsDiff, texts: texts.length, tokens, ms, textsPerSecond: texts.length / (ms / 1000) };
       });
     },
     async 'storage.estimate'() {
