@@ -160,5 +160,7 @@ test('hostile: a header-less file read with a header gets its first row back fro
   await box.click();
   await page.getByTestId('valid-count').filter({ hasText: /^7 valid row\(s\), 0 rejected, 3 label\(s\)/ }).waitFor();
   assert(((await page.getByTestId('import-preview').textContent()) ?? '').includes('neutral'), 'the first row is in the preview');
-  assert(await page.getByTestId('save-dataset').isEnabled(), 'and it can be saved');
+  await page.getByTestId('save-dataset').click();
+  const saved = (await page.getByTestId('dataset-saved').textContent()) ?? '';
+  assert(/: 7 rows, 3 labels/.test(saved), `the saved dataset has the first row: "${saved}"`);
 });

@@ -108,6 +108,8 @@ describe('delimited-text quirks', () => {
     expect(table.columns).toEqual(['text', 'label']);
     expect(result.labels).toEqual(['neg', 'pos']);
     expect(result.rows.map((r) => r.line)).toEqual([3, 4, 5, 6]);
+    const padded = await parseDelimited(`"sep=;";\r\n${CSV.replace(/,/g, ';')}`);
+    expect([padded.delimiter, padded.columns, padded.rows.length]).toEqual([';', ['text', 'label'], 4]);
   });
 
   it('a delimiter at the end of every data row (not the header) is dropped; a row with a real extra field is still reported', async () => {

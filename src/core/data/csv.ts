@@ -86,8 +86,9 @@ export async function parseDelimited(input: string | Blob, opts: ParseOptions = 
 
   text = normalizeLineEndings(text);
   refuseJson(text);
-  // Excel's "sep=;" first line names the delimiter; it is not the header.
-  const sep = /^"?sep=([^\n"])"?[ \t]*(\n|$)/i.exec(text);
+  // Excel's "sep=;" first line names the delimiter; it is not the header. A spreadsheet that
+  // re-saved it pads it with delimiters ("sep=;;;").
+  const sep = /^"?sep=([^\n"])"?\1*[ \t]*(\n|$)/i.exec(text);
   const body = sep ? text.slice(sep[0].length) : text;
   const delimiter = sep ? sep[1]! : detectDelimiter(body);
   const raw = await parseRows(body, delimiter, chunkSize, opts.onProgress, sep ? 2 : 1);

@@ -89,7 +89,13 @@ const EDGES = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g
  * left by joining two files was a label of its own.
  */
 export function cleanCell(value: string): string {
-  return value.replace(EDGES, '');
+  // Fast path (almost every cell): trim() already drops whitespace and U+FEFF.
+  const trimmed = value.trim();
+  return invisible(trimmed.charCodeAt(0)) || invisible(trimmed.charCodeAt(trimmed.length - 1)) ? value.replace(EDGES, '') : trimmed;
+}
+
+function invisible(c: number): boolean {
+  return (c >= 0x200b && c <= 0x200d) || c === 0x2060;
 }
 
 /** A label as the user meant it: cleaned, and `, "pos"` (a space before the quote, so the quotes were kept) read as pos. */
