@@ -93,8 +93,7 @@ export class EmbedPool {
     this.busy++;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     try {
-      const workers = Math.min(this.size, slices.length);
-      while (this.ports.length < workers) this.ports.push(this.spawn());
+      const workers = this.startWorkers(Math.min(this.size, slices.length));
       // Slices a failed (or terminated) worker held go back to the engine with the ones never sent.
       const leftover: number[][] = [];
       const run = async (port: PoolPort) => {
@@ -134,7 +133,7 @@ export class EmbedPool {
     this.busy++;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     try {
-      while (this.ports.length < this.size) this.ports.push(this.spawn());
+      if (this.startWorkers(this.size) === 0) return false;
       await Promise.all(
         this.ports.map((port) =>
           this.send(port, { id: this.nextId++, encoderId: target.encoderId, revision: target.revision, weightsHash: target.weightsHash, texts: sample, batchSize: sample.length }, target.dim * sample.length).catch((err: unknown) => {
@@ -181,6 +180,16 @@ export class EmbedPool {
       };
       port.postMessage(job);
     });
+  }
+
+  /** Up to `count` workers running; a browser that cannot start one (no nested workers) turns the pool off. */
+  private startWorkers(count: number): number {
+    try {
+      while (this.ports.length < count) this.ports.push(this.spawn());
+    } catch (err) {
+      this.fail(`an embedding worker could not start: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return this.broken === null ? count : 0;
   }
 
   private fail(why: string): void {

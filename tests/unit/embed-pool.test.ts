@@ -101,3 +101,18 @@ describe('EmbedPool', () => {
     expect(ports.every((port) => port.terminated)).toBe(true);
   });
 });
+
+describe('EmbedPool in a browser without nested workers', () => {
+  it('embeds everything on the engine when a worker cannot even start, and turns itself off', async () => {
+    const broken: string[] = [];
+    const p = new EmbedPool(2, () => {
+      throw new Error('Worker is not defined');
+    }, (why) => broken.push(why));
+    let localTexts = 0;
+    const out = await p.embed(target, texts, { batchSize: 32 }, async (t) => ((localTexts += t.length), embedAll(t)));
+    expect(out).toEqual(embedAll(texts));
+    expect(localTexts).toBe(texts.length);
+    expect(broken[0]).toMatch(/could not start: Worker is not defined/);
+    expect(await p.warmUp(target)).toBe(false);
+  });
+});
