@@ -9,7 +9,7 @@ import { BertEncoder } from '../core/encoders/bert';
 import { exportHfClassifier, HF_IMPORT_FILES, importHfClassifier, unzipHfFolder, type LinearHead } from '../core/formats/hf-export';
 import { encoderWeightsFromSafetensors } from '../core/formats/encoder-weights';
 import { headToArtifacts } from '../core/formats/tfjs-artifacts';
-import { checkFileSize, MAX_MEMBER_BYTES } from '../core/formats/zip';
+import { checkFileSize, describeArchive, listZip, MAX_MEMBER_BYTES } from '../core/formats/zip';
 import { createHead } from '../core/train/head';
 import { sha256Hex } from '../core/sha256';
 import { IMPORTED_CONFIG, importedRun, runSummary, unknownMetrics } from '../core/model/run-record';
@@ -101,7 +101,13 @@ const KEEP = HF_IMPORT_FILES;
 export async function importHfModel(name: string, given: { path: string; file: Blob }[], encoders: EncoderStore): Promise<RunSummary> {
   const files = await readFiles(given);
   const weights = files['model.safetensors'];
-  if (!weights) throw new EngineError('BUNDLE_INVALID', `import: model.safetensors is missing; found ${Object.keys(files).join(', ') || 'no files'}`);
+  if (!weights) {
+    // Only the Hugging Face files are read: name what the zip is instead of "found no files".
+    const zip = given.length === 1 ? given[0]! : null;
+    const names = zip ? listZip(new Uint8Array(await zip.file.arrayBuffer()), zip.path).map((e) => e.name) : given.map((g) => g.path);
+    const found = Object.keys(files).join(', ') || 'none of config.json, model.safetensors, tokenizer.json, vocab.txt';
+    throw new EngineError('BUNDLE_INVALID', `import: model.safetensors is missing; found ${found}.${describeArchive(names)}`);
+  }
   const id = importEncoderId(await sha256Hex(weights));
   let imported: Awaited<ReturnType<typeof importHfClassifier>>;
   try {

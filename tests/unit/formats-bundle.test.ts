@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { unzipSync, zipSync } from 'fflate';
 import { readBundle, writeBundle, type BundleMetadata } from '../../src/core/formats/bundle';
+import { describeArchive } from '../../src/core/formats/zip';
 
 const metadata: BundleMetadata = {
   format: 'texttune-bundle',
@@ -59,6 +60,19 @@ describe('bundle', () => {
       });
     await expect(readBundle(setManifest({ format: 'other' }))).rejects.toThrow(expect.objectContaining({ code: 'wrong-format', message: expect.stringMatching(/"other"/) }));
     await expect(readBundle(setManifest({ version: 2 }))).rejects.toThrow(expect.objectContaining({ code: 'unsupported-version', message: expect.stringMatching(/version 2/) }));
+  });
+
+  it('a Hugging Face zip or a TensorFlow.js export given as a bundle says what it is and where it goes', async () => {
+    const one = new Uint8Array([1]);
+    await expect(readBundle(zipSync({ 'my-model/config.json': one, 'my-model/model.safetensors': one }))).rejects.toThrow(
+      expect.objectContaining({ code: 'wrong-format', message: expect.stringMatching(/not a TextTune bundle\. It looks like a Hugging Face model: import it under "Import a Hugging Face classifier"/) }),
+    );
+    await expect(readBundle(zipSync({ 'model.json': one, 'weights.bin': one, 'metadata.json': one }))).rejects.toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/TensorFlow\.js export .* cannot be imported back: import the model's \.texttune\.zip bundle/) }),
+    );
+    // The other way round (the Hugging Face import names it with the same words).
+    expect(describeArchive(['manifest.json', 'texttune.json', 'model/model.json'])).toMatch(/TextTune bundle: import it under "Import a bundle"/);
+    expect(describeArchive(['readme.txt'])).toBe('');
   });
 
   it('refuses a missing member and a member whose checksum does not match', async () => {

@@ -5,7 +5,7 @@ import { zipSync, type Zippable } from 'fflate';
 import { BundleError } from './errors';
 import { sha256Hex } from '../sha256';
 import type { HeadArtifacts } from './tfjs-artifacts';
-import { readZip } from './zip';
+import { describeArchive, listZip, readZip } from './zip';
 import { bundleMetadataRecord } from './records';
 
 export const BUNDLE_EXTENSION = '.texttune.zip';
@@ -88,6 +88,10 @@ export async function readBundle(bytes: Uint8Array): Promise<BundleContents> {
     files = readZip(bytes, 'readBundle', (name) => KNOWN.has(name));
   } catch (err) {
     throw new BundleError('damaged-zip', (err as Error).message);
+  }
+  if (!files[MEMBERS.manifest]) {
+    const names = listZip(bytes, 'readBundle').map((e) => e.name);
+    throw new BundleError('wrong-format', `readBundle: the archive has no ${MEMBERS.manifest}; it is not a TextTune bundle.${describeArchive(names)}`);
   }
   const manifest = parseJson(files, MEMBERS.manifest) as BundleManifest;
   if (manifest?.format !== BUNDLE_FORMAT) {

@@ -41,6 +41,21 @@ export interface ZipEntry {
 const DEFAULT_LIMITS: ZipLimits = { maxMembers: MAX_ZIP_MEMBERS, maxMemberBytes: MAX_MEMBER_BYTES, maxTotalBytes: MAX_TOTAL_BYTES };
 const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
+/**
+ * What an archive handed to the wrong importer is, from its member names, as a sentence that
+ * says where it goes ('' when it is none of ours): a Hugging Face zip given to the bundle import
+ * said only "no manifest.json", and a bundle given to the Hugging Face import "found no files".
+ */
+export function describeArchive(names: string[]): string {
+  const has = (file: string): boolean => names.some((n) => n === file || n.endsWith(`/${file}`));
+  if (has('manifest.json') && has('texttune.json')) return ' It is a TextTune bundle: import it under "Import a bundle".';
+  if (has('config.json') || has('model.safetensors')) return ' It looks like a Hugging Face model: import it under "Import a Hugging Face classifier".';
+  if (has('model.json') && has('weights.bin')) {
+    return " It is a TensorFlow.js export (the classifier head alone), which cannot be imported back: import the model's .texttune.zip bundle instead.";
+  }
+  return '';
+}
+
 /** The central directory, checked against the member-count cap. Inflates nothing. */
 export function listZip(bytes: Uint8Array, where: string, maxMembers = MAX_ZIP_MEMBERS): ZipEntry[] {
   const fail = (msg: string): never => {
