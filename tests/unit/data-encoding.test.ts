@@ -118,6 +118,13 @@ describe('delimited-text quirks', () => {
     expect(result.rejected).toEqual([expect.objectContaining({ line: 6, reason: expect.stringMatching(/^3 fields where the header has 2/) })]);
   });
 
+  it('a header that ends in a delimiter does not make every row one field short', async () => {
+    const { table, result } = await build(blob(`text,label,,\n${ROWS[0]},,\n${ROWS[1]}\n${ROWS[2]},\n${ROWS[3]}\nno label here\n`));
+    expect(table.columns).toEqual(['text', 'label', 'column 3', 'column 4']);
+    expect(result.rows.map((r) => r.line)).toEqual([2, 3, 4, 5]);
+    expect(result.rejected).toEqual([expect.objectContaining({ line: 6, reason: expect.stringMatching(/^1 field where the header has 4/) })]);
+  });
+
   it('an unclosed quote rejects its one line and the rows after it are kept', async () => {
     for (const bad of ['"never closed,pos', '"quoted" trailing,neg']) {
       const { result } = await build(blob(`text,label\n${ROWS.slice(0, 2).join('\n')}\n${bad}\n${ROWS.slice(2).join('\n')}\n`));

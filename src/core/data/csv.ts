@@ -114,6 +114,7 @@ function shape(rows: string[][], lineNumbers: number[], headerCells: string[] | 
   const width = headerCells ? headerCells.length : modeLength(rows);
   const columns = headerCells ? nameColumns(headerCells) : Array.from({ length: width }, (_, i) => `column ${i + 1}`);
   dropTrailingDelimiters(rows, width);
+  if (headerCells) padUnnamedColumns(rows, headerCells);
   const raggedRows: RaggedRow[] = [];
   rows.forEach((row, i) => {
     if (row.length !== width) raggedRows.push({ line: lineNumbers[i]!, expected: width, got: row.length });
@@ -162,6 +163,20 @@ function dropTrailingDelimiters(rows: string[][], width: number): void {
   for (const r of rows) if (trailing(r)) n++;
   if (width < 1 || n * 2 <= rows.length) return;
   for (const r of rows) if (trailing(r)) r.pop();
+}
+
+/**
+ * A header ending in a delimiter ("text,label,") has unnamed last columns that the rows need not
+ * fill: every "good,pos" row was rejected as one field short. A row that stops within those
+ * columns is padded with empty cells (nothing is lost: the columns have no name and no value).
+ */
+function padUnnamedColumns(rows: string[][], headerCells: string[]): void {
+  let named = headerCells.length;
+  while (named > 0 && headerCells[named - 1]!.trim() === '') named--;
+  if (named === headerCells.length || named === 0) return;
+  for (const r of rows) {
+    if (r.length >= named && r.length < headerCells.length) while (r.length < headerCells.length) r.push('');
+  }
 }
 
 /**
