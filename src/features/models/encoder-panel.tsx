@@ -3,6 +3,7 @@
 // Files download once with progress and are cached in IndexedDB; afterwards they load offline.
 import { useEffect, useState } from 'react';
 import { useEngine, useEngineEvents } from '../../app/engine-context';
+import { useEngineTask } from '../../app/use-engine-task';
 import { useOnline } from '../../app/online';
 import { ENCODER_PRESETS, hubEncoderId, type EncoderPreset } from '../../core/encoders/registry';
 import type { CachedEncoder, EncoderId, EncoderInfo } from '../../worker/protocol';
@@ -36,7 +37,9 @@ export function EncoderPanel({ value, onChange, active, hubBaseUrl = null }: Enc
   const [cached, setCached] = useState<CachedEncoder[]>([]);
   const [loaded, setLoaded] = useState<Record<string, EncoderInfo>>({});
   const [progress, setProgress] = useState<{ done: number; total: number; eta: number | null; file: string | null } | null>(null);
-  const [busy, setBusy] = useState(false);
+  /** Load / Download now (its error is loading.error). */
+  const loading = useEngineTask();
+  const busy = loading.running;
   const [error, setError] = useState<unknown>(null);
   const [version, setVersion] = useState(0);
   const online = useOnline();
@@ -55,21 +58,16 @@ export function EncoderPanel({ value, onChange, active, hubBaseUrl = null }: Enc
 
   const choose = (id: EncoderId) => {
     setError(null);
+    loading.clearError();
     onChange(id);
   };
 
   const load = async () => {
     setError(null);
-    setBusy(true);
-    try {
-      const info = await engine.call('encoder.load', { id: value });
-      setLoaded((m) => ({ ...m, [info.id]: info }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-      setProgress(null);
-    }
+    const info = await loading.run(() => engine.call('encoder.load', { id: value }));
+    // Download progress comes as the encoder's own news (a training may download it too): cleared here when this load ends.
+    setProgress(null);
+    if (info) setLoaded((m) => ({ ...m, [info.id]: info }));
   };
 
   const cancel = async () => {
@@ -82,6 +80,7 @@ export function EncoderPanel({ value, onChange, active, hubBaseUrl = null }: Enc
 
   const forget = async () => {
     setError(null);
+    loading.clearError();
     try {
       await engine.call('encoder.forget', { id: value });
       setLoaded(({ [value]: _gone, ...rest }) => rest);
@@ -189,7 +188,7 @@ export function EncoderPanel({ value, onChange, active, hubBaseUrl = null }: Enc
           </button>
         </p>
       )}
-      <ErrorMessage error={error} testId="encoder-error" />
+      <ErrorMessage error={error ?? loading.error} testId="encoder-error" />
     </section>
   );
 }

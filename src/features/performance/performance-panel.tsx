@@ -3,6 +3,7 @@
 // engine on the first use of an encoder (training); this panel only shows and re-triggers it.
 import { useCallback, useEffect, useState } from 'react';
 import { useEngine, useEngineEvents } from '../../app/engine-context';
+import { useEngineTask } from '../../app/use-engine-task';
 import type { BackendChoice, EncoderId } from '../../worker/protocol';
 import { ErrorMessage } from '../../components/error-message';
 
@@ -21,7 +22,9 @@ export function PerformancePanel({ encoderId, active }: PerformancePanelProps) {
   const [choice, setChoice] = useState<BackendChoice | null>(null);
   const [finetune, setFinetune] = useState<BackendChoice | null>(null);
   const [measuring, setMeasuring] = useState(false);
+  /** Errors of the remembered choices (Measure again's own is remeasuring.error). */
   const [error, setError] = useState<unknown>(null);
+  const remeasuring = useEngineTask();
   const forced = forcedBackend();
 
   const refresh = useCallback(() => {
@@ -45,14 +48,10 @@ export function PerformancePanel({ encoderId, active }: PerformancePanelProps) {
 
   const remeasure = async () => {
     setError(null);
-    try {
-      const r = await engine.call('perf.auto', { encoderId, remeasure: true });
-      if (r.choice) setChoice(r.choice);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setMeasuring(false);
-    }
+    const r = await remeasuring.run(() => engine.call('perf.auto', { encoderId, remeasure: true }));
+    // `measuring` follows the engine's perf news (a Train may measure too); this request is over either way.
+    setMeasuring(false);
+    if (r?.choice) setChoice(r.choice);
   };
 
   return (
@@ -81,7 +80,7 @@ export function PerformancePanel({ encoderId, active }: PerformancePanelProps) {
           Measure again
         </button>
       )}
-      <ErrorMessage error={error} testId="perf-error" />
+      <ErrorMessage error={error ?? remeasuring.error} testId="perf-error" />
     </section>
   );
 }
