@@ -136,6 +136,13 @@ describe('delimited-text quirks', () => {
     expect(two.result.rejected.map((r) => r.line)).toEqual([2, 4]);
   });
 
+  it('a file whose label column is empty says so (was "None of the 0 rows is usable")', async () => {
+    const { result } = await build(blob('text,label\ngood one,\nbad one,\nfine,\n'));
+    expect(result.problems).toEqual([expect.objectContaining({ severity: 'fatal', code: 'no-valid-rows', message: expect.stringMatching(/^No row has a label: the label column is empty in all 3 rows/) })]);
+    const one = await build(blob('text,label\ngood one,\nbad one,pos\n'));
+    expect(one.result.problems[0]!.message).toMatch(/^Every labelled row has the label "pos"/);
+  });
+
   it('a one-column file says there is only one column, not "pick the label column"', async () => {
     const { result } = await build(blob('text\nhello there\nworld peace\n'));
     expect(result.problems).toEqual([expect.objectContaining({ severity: 'fatal', code: 'no-label-column', message: expect.stringMatching(/^The file has only one column \("text"\).*comma, tab, semicolon or pipe/) })]);

@@ -300,15 +300,24 @@ export function sortLabels(labels: string[]): string[] {
 
 function addLabelProblems(result: DatasetBuildResult, maxLabels: number, conflictedLines: Set<number>): void {
   const { labels, labelCounts, problems } = result;
+  if (result.rows.length === 0 && result.rejected.length === 0 && result.unlabelled.length > 0) {
+    // Was "None of the 0 rows is usable": every row is there, only the labels are missing.
+    problems.push({
+      severity: 'fatal',
+      code: 'no-valid-rows',
+      message: `No row has a label: the label column is empty in all ${result.unlabelled.length} rows. Fill in the labels (at least 2 different ones) and upload the file again, or pick the right label column.`,
+    });
+    return;
+  }
   if (result.rows.length === 0) {
-    problems.push({ severity: 'fatal', code: 'no-valid-rows', message: `None of the ${result.rejected.length} rows is usable; see the rejected rows for the reasons.` });
+    problems.push({ severity: 'fatal', code: 'no-valid-rows', message: `None of the ${result.rejected.length + result.unlabelled.length} rows is usable; see the rejected rows for the reasons.` });
     return;
   }
   if (labels.length === 1) {
     problems.push({
       severity: 'fatal',
       code: 'one-label',
-      message: `Every row has the label "${labels[0]}"; a classifier needs at least 2 different labels.`,
+      message: `Every ${result.unlabelled.length > 0 ? 'labelled ' : ''}row has the label "${labels[0]}"; a classifier needs at least 2 different labels.`,
       labels: [...labels],
     });
   }
