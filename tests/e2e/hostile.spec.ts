@@ -125,10 +125,11 @@ test('hostile: Excel UTF-16 "Unicode Text" and a Windows-1252 CSV keep every row
 
 test('hostile: an Excel "sep=;" line and an unclosed quote lose no row', async () => {
   const page = shared;
-  await uploadCsv(page, 'sep.csv', '\ufeff' + csv('sep=;', 'text;label', ...GOOD.map((g) => g.replace(',', ';')), '"never closed;pos', 'one more row;neg'));
-  await rejected(page, 9, /double quote \(".*never closed/);
+  await uploadCsv(page, 'sep.csv', '\ufeff' + csv('sep=;', 'text;label', ...GOOD.map((g) => g.replace(',', ';')), '"never; closed;pos', '"Best" buy ever;pos', 'one more row;neg'));
+  await rejected(page, 9, /double quote \(".*not closed properly/);
   const valid = ((await page.getByTestId('valid-count').textContent()) ?? '').trim();
-  assert(valid.startsWith('7 valid row(s), 1 rejected, 2 label(s)'), `the header is not a row, the row after the quote is kept: ${valid}`);
+  assert(valid.startsWith('8 valid row(s), 1 rejected, 2 label(s)'), `the header is not a row, the rows after the quote are kept: ${valid}`);
+  assert(/line 10/.test((await page.getByTestId('problem-literal-quotes').textContent()) ?? ''), 'the row read with a literal quote is named');
 });
 
 test('hostile: a spreadsheet renamed .csv is refused saying what it is', async () => {

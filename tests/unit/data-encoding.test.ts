@@ -125,15 +125,17 @@ describe('delimited-text quirks', () => {
     expect(result.rejected).toEqual([expect.objectContaining({ line: 6, reason: expect.stringMatching(/^1 field where the header has 4/) })]);
   });
 
-  it('an unclosed quote rejects its one line and the rows after it are kept', async () => {
-    for (const bad of ['"never closed,pos', '"quoted" trailing,neg']) {
+  it('an unclosed quote no longer swallows the rest of the file: its line is read with the quote as a character, or rejected if that does not fit', async () => {
+    for (const [bad, text] of [['"never closed,pos', '"never closed'], ['"Best" buy ever,neg', '"Best" buy ever']] as const) {
       const { result } = await build(blob(`text,label\n${ROWS.slice(0, 2).join('\n')}\n${bad}\n${ROWS.slice(2).join('\n')}\n`));
-      expect(result.rows.map((r) => r.line)).toEqual([2, 3, 5, 6]);
-      expect(result.rejected).toEqual([{ line: 4, reason: expect.stringMatching(/double quote .* never closed/), raw: bad }]);
+      expect(result.rows.map((r) => r.line)).toEqual([2, 3, 4, 5, 6]);
+      expect(result.rows[2]!.text).toBe(text);
+      expect(result.problems).toContainEqual(expect.objectContaining({ severity: 'warning', code: 'literal-quotes', message: expect.stringMatching(/^1 row\(s\) .* double quote .*\(line 4\)/) }));
     }
-    const two = await build(blob(`text,label\n"a,pos\n${ROWS[0]}\n"b,neg\n${ROWS[1]}\n`));
-    expect(two.result.rows.map((r) => r.line)).toEqual([3, 5]);
-    expect(two.result.rejected.map((r) => r.line)).toEqual([2, 4]);
+    const bad = '"a, b,pos';
+    const two = await build(blob(`text,label\n${bad}\n${ROWS[0]}\n"b,neg\n${ROWS[1]}\n`));
+    expect(two.result.rows.map((r) => r.line)).toEqual([3, 4, 5]);
+    expect(two.result.rejected).toEqual([{ line: 2, reason: expect.stringMatching(/double quote .* not closed properly.* 3 fields where the header has 2/), raw: bad }]);
   });
 
   it('a file whose label column is empty says so (was "None of the 0 rows is usable")', async () => {

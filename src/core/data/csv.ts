@@ -30,7 +30,7 @@ export interface ParsedTable {
   invalidUtf8Lines: number[];
   /** How a Blob was decoded (decodeText); absent for a string input. */
   encoding?: TextEncodingName;
-  /** Lines where a field opens a double quote that is never closed (the row is that one line). */
+  /** Lines where a field opens a double quote that is never closed properly: that one line, split with its quotes as plain characters. */
   unclosedQuoteLines?: number[];
   /** The header row as read (before naming), and its line: withHeader turns it back into data. */
   headerCells?: string[];
@@ -246,9 +246,11 @@ interface RawRows {
 const MAX_QUOTE_RECOVERIES = 200;
 
 /**
- * A field that opens a double quote and never closes it swallowed the rest of the file into one
- * row, losing every row after it. Its one physical line becomes a row of its own (listed in
- * `unclosed`, rejected with that reason) and parsing resumes on the next line.
+ * A field that opens a double quote and never closes it (`"oops,pos`, or `"Best" buy,pos`, whose
+ * quote closes mid-field) swallowed the rest of the file into one row, losing every row after it.
+ * Its one physical line becomes a row of its own, split with the quotes read as plain characters
+ * (listed in `unclosed`: buildDataset keeps it when its field count is right, with a warning, and
+ * rejects it otherwise), and parsing resumes on the next line.
  */
 async function parseRows(text: string, delimiter: string, chunkSize: number, onProgress: ((f: number) => void) | undefined, firstLine: number): Promise<RawRows> {
   const out: RawRows = { rows: [], lines: [], unclosed: [] };
@@ -258,7 +260,7 @@ async function parseRows(text: string, delimiter: string, chunkSize: number, onP
     const seg = await parseSegment(text, offset, line, delimiter, chunkSize, onProgress, out, recoveries < MAX_QUOTE_RECOVERIES);
     if (!seg) return out;
     const end = text.indexOf('\n', seg.offset);
-    out.rows.push([text.slice(seg.offset, end < 0 ? text.length : end)]);
+    out.rows.push(text.slice(seg.offset, end < 0 ? text.length : end).split(delimiter));
     out.lines.push(seg.line);
     out.unclosed.push(seg.line);
     if (end < 0) return out;

@@ -29,7 +29,8 @@ export type DatasetProblemCode =
   | 'long-texts-cut'
   | 'labels-differ-in-case'
   | 'read-as-windows-1252'
-  | 'invalid-utf8';
+  | 'invalid-utf8'
+  | 'literal-quotes';
 
 export interface DatasetProblem {
   severity: 'fatal' | 'warning';
@@ -160,6 +161,7 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
   const conflictedLines = new Set<number>();
   const cutLines: number[] = [];
   const invalidLines: number[] = [];
+  const quoteLines: number[] = [];
   table.rows.forEach((row, i) => {
     const line = table.lineNumbers[i]!;
     const reject = (reason: string): void => {
@@ -169,7 +171,12 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
       invalidLines.push(line);
       return reject('invalid UTF-8');
     }
-    if (unclosedQuote.has(line)) return reject('a field opens a double quote (") that is never closed: close it or remove it; the next line was read as a new row');
+    if (unclosedQuote.has(line)) {
+      if (row.length !== width) {
+        return reject(`a field opens a double quote (") that is not closed properly, and without it the line has ${row.length} field${row.length === 1 ? '' : 's'} where the header has ${width}: close the quote or remove it; the next line was read as a new row`);
+      }
+      quoteLines.push(line);
+    }
     if (row.length !== width) return reject(fieldCountReason(row.length, width, table.delimiter));
     let text = row[textColumn]!;
     if (text.length > MAX_TEXT_CHARS) {
@@ -223,6 +230,13 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
       message:
         'The file is not UTF-8: it was read as Windows-1252 (Latin-1), the encoding of Excel\'s "CSV (Comma delimited)". ' +
         'Check that accented letters look right in the rows below; if they do not, save the file as "CSV UTF-8" and upload it again.',
+    });
+  }
+  if (quoteLines.length > 0) {
+    result.problems.push({
+      severity: 'warning',
+      code: 'literal-quotes',
+      message: `${quoteLines.length} row(s) have a field that opens a double quote without closing it properly (${listed(quoteLines.map((l) => `line ${l}`))}); they were read with the quote as an ordinary character. Check that those rows are right.`,
     });
   }
   if (invalidLines.length > 0) {
