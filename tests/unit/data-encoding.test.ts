@@ -132,6 +132,9 @@ describe('delimited-text quirks', () => {
       expect(result.rows[2]!.text).toBe(text);
       expect(result.problems).toContainEqual(expect.objectContaining({ severity: 'warning', code: 'literal-quotes', message: expect.stringMatching(/^1 row\(s\) .* double quote .*\(line 4\)/) }));
     }
+    // A quote closed mid-field ran on to the next `",` and merged the rows between into one text.
+    const merged = await build(blob('text,label\n"Best" buy ever,pos\nfine one,neg\n"Nice",neg\nlast,pos\n'));
+    expect(merged.result.rows.map((r) => [r.line, r.text, r.label])).toEqual([[2, '"Best" buy ever', 'pos'], [3, 'fine one', 'neg'], [4, 'Nice', 'neg'], [5, 'last', 'pos']]);
     const bad = '"a, b,pos';
     const two = await build(blob(`text,label\n${bad}\n${ROWS[0]}\n"b,neg\n${ROWS[1]}\n`));
     expect(two.result.rows.map((r) => r.line)).toEqual([3, 4, 5]);

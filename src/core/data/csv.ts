@@ -242,9 +242,6 @@ interface RawRows {
   unclosed: number[];
 }
 
-/** Recoveries from unclosed quotes; each re-parses the rest of the file, so they are capped. */
-const MAX_QUOTE_RECOVERIES = 200;
-
 /**
  * A field that opens a double quote and never closes it (`"oops,pos`, or `"Best" buy,pos`, whose
  * quote closes mid-field) swallowed the rest of the file into one row, losing every row after it.
@@ -256,8 +253,10 @@ async function parseRows(text: string, delimiter: string, chunkSize: number, onP
   const out: RawRows = { rows: [], lines: [], unclosed: [] };
   let offset = 0;
   let line = firstLine;
-  for (let recoveries = 0; ; recoveries++) {
-    const seg = await parseSegment(text, offset, line, delimiter, chunkSize, onProgress, out, recoveries < MAX_QUOTE_RECOVERIES);
+  // Each recovery parses on from the line after the bad one (the work past it was aborted), so a
+  // bad quote on every row stays linear (300k rows, half of them bad: 3.8 s vs 2 s); offset only grows.
+  for (;;) {
+    const seg = await parseSegment(text, offset, line, delimiter, chunkSize, onProgress, out);
     if (!seg) return out;
     const end = text.indexOf('\n', seg.offset);
     out.rows.push(text.slice(seg.offset, end < 0 ? text.length : end).split(delimiter));
@@ -278,7 +277,6 @@ function parseSegment(
   chunkSize: number,
   onProgress: ((f: number) => void) | undefined,
   out: RawRows,
-  recover: boolean,
 ): Promise<{ offset: number; line: number } | null> {
   const { rows, lines } = out;
   const input = offset === 0 ? text : text.slice(offset);
@@ -294,12 +292,17 @@ function parseSegment(
       newline: '\n',
       // Empty lines must reach us: they still count as physical lines.
       skipEmptyLines: false,
-      step(results: Papa.ParseStepResult<string[]>) {
+      step(results: Papa.ParseStepResult<string[]>, parser: Papa.Parser) {
         const row = results.data;
         const start = line;
-        // An unclosed quote runs to the end of the input, so this is the last row of the segment.
-        if (recover && results.errors.some((e) => e.code === 'MissingQuotes')) {
+        // A quote never closed runs to the end of the input (MissingQuotes); one closed mid-field
+        // (`"Best" buy,pos`) runs on to the next `",` and silently merged the rows in between
+        // (InvalidQuotes over several lines). Either way: stop here, and re-read from this row's line.
+        if (
+          results.errors.some((e) => e.code === 'MissingQuotes' || (e.code === 'InvalidQuotes' && row.some((f) => countLineBreaks(f) > 0)))
+        ) {
           unclosed = { offset: offset + rowStart, line: start };
+          parser.abort();
           return;
         }
         rowStart = results.meta.cursor;
