@@ -7,7 +7,8 @@ export function RunOptions({ runs }: { runs: readonly RunSummary[] | null }) {
     <>
       {(runs ?? []).map((r) => (
         <option key={r.id} value={r.id}>
-          {r.name} · {r.datasetName} · acc {pct(r.metrics.accuracy)} on {validationRows(r.metrics.perClass)} validation rows
+          {/* A run is named after its dataset by default: the dataset is said once. */}
+          {r.name.startsWith(r.datasetName) ? r.name : `${r.name} · ${r.datasetName}`} · acc {pct(r.metrics.accuracy)} on {validationRows(r.metrics.perClass)} validation rows
         </option>
       ))}
     </>
