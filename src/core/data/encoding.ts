@@ -58,7 +58,7 @@ export function binaryReason(head: Uint8Array): string | null {
   let nul = 0;
   for (const b of bytes) if (b === 0) nul++;
   // A stray NUL in one row is that row's problem (it is rejected); many are a binary file.
-  if (nul > Math.max(2, bytes.length / 100)) return `it contains ${nul} NUL bytes in its first ${bytes.length} bytes, so it is a binary file, not a CSV or TSV text file`;
+  if (nul > Math.max(2, bytes.length / 100)) return `it contains ${nul} NUL bytes in its first ${bytes.length} bytes, so it is a binary file (or UTF-16 text without its byte order mark), not a CSV or TSV text file`;
   return null;
 }
 
