@@ -15,7 +15,7 @@ import { errorText, pct, validationRows } from '../components/format';
 import { Disclosure, useDisclosure } from '../components/disclosure';
 import { ResultDetails, ResultSummary } from '../features/training/result-view';
 import { AnnouncerProvider, useAnnounce } from './announcer';
-import { Stepper, stepPanelId, stepTabId } from './stepper';
+import { STEPS, Stepper, stepPanelId, stepTabId, type StepId } from './stepper';
 import { useRunDetail, useDataset } from './use-run-detail';
 import { FewShotPanel } from '../features/training/fewshot-panel';
 import { LabelNextPanel } from '../features/training/label-next-panel';
@@ -25,13 +25,6 @@ import { useOfflineState } from './use-offline';
 import { UpdateBanner } from './update-banner';
 import { PageErrorBoundary } from '../components/error-boundary';
 
-/** The three steps; the old tab routes (#playground, #export) open step 3. */
-const STEPS = [
-  { id: 'datasets', title: 'Data', testId: 'tab-datasets' },
-  { id: 'train', title: 'Train', testId: 'tab-train' },
-  { id: 'try', title: 'Try & export', testId: 'tab-try' },
-] as const;
-type StepId = (typeof STEPS)[number]['id'];
 
 function stepFromHash(): StepId {
   const h = location.hash.replace(/^#\/?/, '');

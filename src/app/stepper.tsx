@@ -9,6 +9,14 @@ export interface Step<Id extends string> {
   testId: string;
 }
 
+/** The app's three steps; the old tab routes (#playground, #export) open step 3. */
+export const STEPS = [
+  { id: 'datasets', title: 'Data', testId: 'tab-datasets' },
+  { id: 'train', title: 'Train', testId: 'tab-train' },
+  { id: 'try', title: 'Try & export', testId: 'tab-try' },
+] as const;
+export type StepId = (typeof STEPS)[number]['id'];
+
 export const stepTabId = (id: string) => `step-tab-${id}`;
 export const stepPanelId = (id: string) => `step-panel-${id}`;
 

@@ -3,14 +3,7 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { Stepper } from '../../src/app/stepper';
-
-const STEPS = [
-  { id: 'datasets', title: 'Data', testId: 'tab-datasets' },
-  { id: 'train', title: 'Train', testId: 'tab-train' },
-  { id: 'try', title: 'Try & export', testId: 'tab-try' },
-] as const;
-type Id = (typeof STEPS)[number]['id'];
+import { STEPS, Stepper, type StepId as Id } from '../../src/app/stepper';
 
 const render = (current: Id, done: readonly Id[]) =>
   renderToStaticMarkup(createElement(Stepper<Id>, { steps: STEPS, current, done: (id: Id) => done.includes(id), onSelect: () => undefined }));

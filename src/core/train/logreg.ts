@@ -99,10 +99,7 @@ function logits(x: Features, w: Float64Array | Float32Array, b: ArrayLike<number
     const wT = denseClassMajor(w, sparseDim, dim, k);
     for (let c0 = 0; c0 < k; c0 += 4) {
       const m = Math.min(4, k - c0);
-      const w0 = wT.subarray(c0 * dim, (c0 + 1) * dim);
-      const w1 = m > 1 ? wT.subarray((c0 + 1) * dim, (c0 + 2) * dim) : w0;
-      const w2 = m > 2 ? wT.subarray((c0 + 2) * dim, (c0 + 3) * dim) : w0;
-      const w3 = m > 3 ? wT.subarray((c0 + 3) * dim, (c0 + 4) * dim) : w0;
+      const [w0, w1, w2, w3] = fourRows(wT, c0, k, dim);
       for (let i = 0; i < x.rows; i++) {
         const xi = i * dim;
         let a0 = 0;
@@ -125,6 +122,15 @@ function logits(x: Features, w: Float64Array | Float32Array, b: ArrayLike<number
     }
   }
   return z;
+}
+
+/**
+ * Rows c0..c0+3 of a [k, dim] row-major buffer, for the four-class passes; a row past k is a
+ * spare zero row of its own (read as zeros, written to and thrown away).
+ */
+function fourRows(buf: Float64Array, c0: number, k: number, dim: number): [Float64Array, Float64Array, Float64Array, Float64Array] {
+  const row = (c: number) => (c < k ? buf.subarray(c * dim, (c + 1) * dim) : new Float64Array(dim));
+  return [row(c0), row(c0 + 1), row(c0 + 2), row(c0 + 3)];
 }
 
 /** The dense block of W ([sparseDim + dim, k] row-major) as [k, dim] row-major. */
@@ -199,12 +205,7 @@ function lossAndGrad(x: Features, y: Int32Array, s: Float64Array, sTotal: number
     const gT = new Float64Array(k * dim);
     for (let c0 = 0; c0 < k; c0 += 4) {
       const m = Math.min(4, k - c0);
-      // Classes past k accumulate into a scratch row that is thrown away.
-      const scratch = new Float64Array(dim);
-      const g0 = gT.subarray(c0 * dim, (c0 + 1) * dim);
-      const g1 = m > 1 ? gT.subarray((c0 + 1) * dim, (c0 + 2) * dim) : scratch;
-      const g2 = m > 2 ? gT.subarray((c0 + 2) * dim, (c0 + 3) * dim) : scratch;
-      const g3 = m > 3 ? gT.subarray((c0 + 3) * dim, (c0 + 4) * dim) : scratch;
+      const [g0, g1, g2, g3] = fourRows(gT, c0, k, dim);
       for (let i = 0; i < x.rows; i++) {
         const xi = i * dim;
         const zi = i * k + c0;
