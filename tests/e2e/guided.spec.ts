@@ -203,6 +203,8 @@ test('keyboard only: Tab, Enter, Space and arrows drive Data → Train → Try &
   await tabTo('export-bundle');
   const [dl] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
   assert(dl.suggestedFilename().endsWith('.texttune.zip'), `the bundle downloads by keyboard (${dl.suggestedFilename()})`);
+  // The button is disabled while the file is made; focus comes back to it, not to the page.
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'export-bundle', null, { timeout: 10_000 });
 });
 
 test('runs you can compare and export by goal: rename, sort, overlaid curves; the last settings survive a reload; the Hugging Face option says why it is off and leads to the fix', async ({ env }) => {

@@ -106,10 +106,21 @@ export function ExportPage({ active, runId, onRunSelected, onFixHf }: ExportPage
   /** Every export is the same task: ask the engine for the file, hand it to the browser. */
   const exportFile = (call: (runId: string) => Promise<ExportedFile>) => {
     if (!runId) return;
-    void exporting.run(async () => {
-      const file = await call(runId);
-      downloadFile(file.bytes, file.fileName, file.mime);
-    });
+    // Its button is disabled while the file is made, which drops keyboard focus to the page: it
+    // goes back to the button once that is enabled again (two frames: after the re-render).
+    const trigger = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    void exporting
+      .run(async () => {
+        const file = await call(runId);
+        downloadFile(file.bytes, file.fileName, file.mime);
+      })
+      .finally(() =>
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => {
+            if (trigger?.isConnected && (document.activeElement === document.body || document.activeElement === null)) trigger.focus();
+          }),
+        ),
+      );
   };
   const doExport = (format: ExportFormat) => exportFile((id) => engine.call('export', { runId: id, format }));
   const doExportHf = () => exportFile((id) => engine.call('export.hf', { runId: id }));
