@@ -42,7 +42,8 @@ async function selectRun(page: Page, match: RegExp): Promise<void> {
 
 async function openWasm(page: Page, base: string, hubParam: boolean): Promise<void> {
   page.setDefaultTimeout(60_000);
-  await page.goto(`${base}/?backend=wasm${hubParam ? `&hub=${E2E_HUB_PATH}` : ''}`);
+  // ?bench exposes the engine client on window (for the parallel-embedding check below).
+  await page.goto(`${base}/?backend=wasm&bench${hubParam ? `&hub=${E2E_HUB_PATH}` : ''}`);
   await page.getByTestId('backend-name').waitFor();
 }
 
@@ -88,6 +89,17 @@ test.describe.serial('hub encoders', () => {
       throw new Error(`the download did not finish: ${await page.getByRole('region', { name: 'Encoder', exact: true }).textContent()} (${err.message})`);
     });
     assert(hub.log.some((r) => r.url.endsWith('/model.safetensors') && r.range && r.status === 206), `the dropped download resumed with Range: ${JSON.stringify(hub.log.filter((r) => r.url.endsWith('.safetensors')))}`);
+
+    // Bulk embedding of a Hub encoder goes to the parallel workers too: each builds the BERT from the
+    // files stored in IndexedDB, and their vectors are the engine's.
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const pooled = await page.evaluate(async (id) => {
+      const engine = (window as unknown as { texttuneEngine: { call(m: string, a: unknown): Promise<{ workers: number; poolMaxAbsDiff: number | null }> } }).texttuneEngine;
+      return engine.call('perf.embed', { encoderId: id, texts: Array.from({ length: 80 }, (_, i) => `the product number ${i} works ${'very '.repeat(i % 4)}well`) });
+    }, ENCODER_ID);
+    if (cores >= 2) {
+      assert(pooled.workers === Math.min(cores, 4) && pooled.poolMaxAbsDiff !== null && pooled.poolMaxAbsDiff < 1e-4, `a Hub encoder embeds on the workers with the engine's vectors: ${JSON.stringify(pooled)}`);
+    }
 
     // A linear head on the tiny BERT's embeddings.
     await useSampleAndSave(page);
