@@ -15,7 +15,7 @@ import { errorText, pct, validationRows } from '../components/format';
 import { Disclosure, useDisclosure } from '../components/disclosure';
 import { ResultDetails, ResultSummary } from '../features/training/result-view';
 import { AnnouncerProvider, useAnnounce } from './announcer';
-import { STEPS, Stepper, stepPanelId, stepTabId, type StepId } from './stepper';
+import { STEPS, StepPanel, Stepper, stepPanelId, type StepId } from './stepper';
 import { useRunDetail, useDataset } from './use-run-detail';
 import { FewShotPanel } from '../features/training/fewshot-panel';
 import { LabelNextPanel } from '../features/training/label-next-panel';
@@ -219,7 +219,7 @@ function AppBody() {
       </div>
       {/* Panels stay mounted so a running training keeps its live view when you switch steps. */}
       <main>
-        <div role="tabpanel" id={stepPanelId('datasets')} aria-labelledby={stepTabId('datasets')} hidden={step !== 'datasets'}>
+        <StepPanel id="datasets" current={step}>
           <PageErrorBoundary page="Data">
             {/* Coming back (a bookmark, a new tab) lands on step 1: say that the last model is still here. */}
             {run && run.id === runId && (
@@ -232,8 +232,8 @@ function AppBody() {
             )}
             <DatasetsPage active={step === 'datasets'} onTrain={trainOn} />
           </PageErrorBoundary>
-        </div>
-        <div role="tabpanel" id={stepPanelId('train')} aria-labelledby={stepTabId('train')} hidden={step !== 'train'}>
+        </StepPanel>
+        <StepPanel id="train" current={step}>
           <PageErrorBoundary page="Train">
             <TrainingPage
               active={step === 'train'}
@@ -261,8 +261,8 @@ function AppBody() {
               }
             />
           </PageErrorBoundary>
-        </div>
-        <div role="tabpanel" id={stepPanelId('try')} aria-labelledby={stepTabId('try')} hidden={step !== 'try'}>
+        </StepPanel>
+        <StepPanel id="try" current={step}>
           <PageErrorBoundary page="Try">
             <PlaygroundPage
               active={step === 'try'}
@@ -316,7 +316,7 @@ function AppBody() {
               }}
             />
           </PageErrorBoundary>
-        </div>
+        </StepPanel>
       </main>
     </>
   );

@@ -1,7 +1,7 @@
 // The three steps as an ARIA tablist: roving tabindex (only the selected step is in the Tab
 // order), arrow keys / Home / End move and select (the panels are all mounted, so selecting on
 // focus costs nothing), each tab controls its panel and the panel is labelled by its tab.
-import { useRef, type KeyboardEvent } from 'react';
+import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 
 export interface Step<Id extends string> {
   id: Id;
@@ -65,5 +65,14 @@ export function Stepper<Id extends string>({ steps, current, done, onSelect }: {
         ))}
       </div>
     </nav>
+  );
+}
+
+/** A step's panel: labelled by its tab, hidden while another step is selected (it stays mounted). */
+export function StepPanel<Id extends string>({ id, current, children }: { id: Id; current: Id; children: ReactNode }) {
+  return (
+    <div role="tabpanel" id={stepPanelId(id)} aria-labelledby={stepTabId(id)} hidden={id !== current}>
+      {children}
+    </div>
   );
 }

@@ -2,6 +2,7 @@
 import type { Misclassified, RunMetrics } from '../worker/protocol';
 import { pct, validationNote, validationRows } from './format';
 import { ScrollBox } from './scroll-box';
+import { ColumnHeads } from './column-heads';
 
 export function MetricsView({ labels, metrics, misclassified }: { labels: string[]; metrics: RunMetrics; misclassified: Misclassified[] }) {
   const maxCell = Math.max(1, ...metrics.confusion.flat());
@@ -28,15 +29,7 @@ export function MetricsView({ labels, metrics, misclassified }: { labels: string
       <ScrollBox label="Per-class scores">
         <table className="table" data-testid="per-class">
           <caption>Per class (validation)</caption>
-          <thead>
-            <tr>
-              <th scope="col">label</th>
-              <th scope="col">precision</th>
-              <th scope="col">recall</th>
-              <th scope="col">F1</th>
-              <th scope="col">support</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['label', 'precision', 'recall', 'F1', 'support']} />
           <tbody>
             {metrics.perClass.map((c, i) => (
               <tr key={labels[i] ?? i}>
@@ -84,15 +77,7 @@ export function MetricsView({ labels, metrics, misclassified }: { labels: string
         ) : (
           <ScrollBox label="Misclassified validation examples">
             <table className="table" data-testid="misclassified">
-              <thead>
-                <tr>
-                  <th scope="col">line</th>
-                  <th scope="col">text</th>
-                  <th scope="col">true</th>
-                  <th scope="col">predicted</th>
-                  <th scope="col">confidence</th>
-                </tr>
-              </thead>
+              <ColumnHeads names={['line', 'text', 'true', 'predicted', 'confidence']} />
               <tbody>
                 {misclassified.map((m) => (
                   <tr key={m.line}>

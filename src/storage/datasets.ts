@@ -1,6 +1,6 @@
 import type { DatasetMeta } from '../core/model/records';
 import { StorageError } from './errors';
-import { openTextTuneDB, withQuota, type DatasetRowsRecord } from './db';
+import { openTextTuneDB, renameRecord, withQuota, type DatasetRowsRecord } from './db';
 
 export async function listDatasets(): Promise<DatasetMeta[]> {
   const db = await openTextTuneDB();
@@ -30,18 +30,7 @@ export async function saveDataset(meta: DatasetMeta, rows: DatasetRowsRecord): P
 }
 
 export async function renameDataset(id: string, name: string): Promise<DatasetMeta> {
-  const trimmed = name.trim();
-  if (!trimmed) throw new StorageError('BAD_ARGUMENT', 'a dataset name cannot be empty');
-  const db = await openTextTuneDB();
-  return withQuota(async () => {
-    const tx = db.transaction('datasets', 'readwrite');
-    const meta = await tx.store.get(id);
-    if (!meta) throw new StorageError('NOT_FOUND', `no dataset with id "${id}"`);
-    const renamed = { ...meta, name: trimmed };
-    await tx.store.put(renamed);
-    await tx.done;
-    return renamed;
-  });
+  return renameRecord('datasets', id, name, 'dataset');
 }
 
 /** Deletes the dataset, its rows and its cached embeddings; runs trained on it stay. */

@@ -147,3 +147,23 @@ export function newId(prefix: string): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8));
   return `${prefix}-${Date.now().toString(36)}-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
+
+/**
+ * Renames the record `id` of a named store (a dataset, a run): the name trimmed, refused empty or
+ * longer than `maxLength`, in one transaction. Returns the renamed record.
+ */
+export async function renameRecord<S extends 'datasets' | 'runs'>(store: S, id: string, name: string, what: string, maxLength = Infinity): Promise<TextTuneSchema[S]['value']> {
+  const trimmed = name.trim();
+  if (!trimmed) throw new StorageError('BAD_ARGUMENT', `a ${what} name cannot be empty`);
+  if (trimmed.length > maxLength) throw new StorageError('BAD_ARGUMENT', `a ${what} name has at most ${maxLength} characters, got ${trimmed.length}`);
+  const db = await openTextTuneDB();
+  return withQuota(async () => {
+    const tx = db.transaction(store, 'readwrite');
+    const record = await tx.store.get(id);
+    if (!record) throw new StorageError('NOT_FOUND', `no ${what} with id "${id}"`);
+    const renamed = { ...record, name: trimmed };
+    await tx.store.put(renamed);
+    await tx.done;
+    return renamed;
+  });
+}

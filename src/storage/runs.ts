@@ -1,6 +1,6 @@
 import type { RunSummary } from '../core/model/records';
 import { StorageError } from './errors';
-import { openTextTuneDB, withQuota, type ModelRecord, type RunRecord } from './db';
+import { openTextTuneDB, renameRecord, withQuota, type ModelRecord, type RunRecord } from './db';
 
 export async function listRuns(): Promise<RunSummary[]> {
   const db = await openTextTuneDB();
@@ -39,18 +39,6 @@ export async function deleteRun(id: string): Promise<void> {
 
 /** Renames a run (its record only: the weights are keyed by id). */
 export async function renameRun(id: string, name: string): Promise<RunSummary> {
-  const trimmed = name.trim();
-  if (!trimmed) throw new StorageError('BAD_ARGUMENT', 'a run name cannot be empty');
-  if (trimmed.length > 200) throw new StorageError('BAD_ARGUMENT', `a run name has at most 200 characters, got ${trimmed.length}`);
-  const db = await openTextTuneDB();
-  return withQuota(async () => {
-    const tx = db.transaction('runs', 'readwrite');
-    const run = await tx.store.get(id);
-    if (!run) throw new StorageError('NOT_FOUND', `no run with id "${id}"`);
-    const renamed = { ...run, name: trimmed };
-    await tx.store.put(renamed);
-    await tx.done;
-    const { history: _h, misclassified: _m, ...summary } = renamed;
-    return summary;
-  });
+  const { history: _h, misclassified: _m, ...summary } = await renameRecord('runs', id, name, 'run', 200);
+  return summary;
 }

@@ -2,6 +2,7 @@
 import type { ColumnMapping, ImportPreview, ImportReport } from '../../worker/protocol';
 import { Bars } from '../../components/bars';
 import { ScrollBox } from '../../components/scroll-box';
+import { ColumnHeads } from '../../components/column-heads';
 
 export interface ImportReviewProps {
   preview: ImportPreview;
@@ -129,13 +130,7 @@ export function ImportReview({ preview, report, onMapping, onDownloadRejected }:
               </h4>
               <ScrollBox label="Rejected rows" tall>
                 <table className="table small" data-testid="rejected-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">line</th>
-                      <th scope="col">reason</th>
-                      <th scope="col">row</th>
-                    </tr>
-                  </thead>
+                  <ColumnHeads names={['line', 'reason', 'row']} />
                   <tbody>
                     {report.rejected.map((r) => (
                       <tr key={r.line} data-testid="rejected-row" data-line={r.line}>

@@ -7,6 +7,7 @@ import { useEngine } from '../../app/engine-context';
 import type { EpochLog, RunSummary } from '../../worker/protocol';
 import { pct, validationRows } from '../../components/format';
 import { LineChart } from '../../components/line-chart';
+import { ScrollBox } from '../../components/scroll-box';
 
 /** Runs whose validation curves are drawn together, at most this many (one colour each). */
 const MAX_COMPARED = 6;
@@ -94,7 +95,7 @@ export function RunsTable({ runs, selectedRunId, onShow, onError }: RunsTablePro
       {runs.length === 0 ? (
         <p className="muted">No runs yet.</p>
       ) : (
-        <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="runs-heading">
+        <ScrollBox labelledBy="runs-heading">
           <table className="table" data-testid="run-list">
             <thead>
               <tr>
@@ -193,7 +194,7 @@ export function RunsTable({ runs, selectedRunId, onShow, onError }: RunsTablePro
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       )}
       {runs.length > 1 && shownCompared.length < 2 && <p className="muted small">Tick “compare” on two or more runs to draw their validation curves together.</p>}
       {shownCompared.length >= 2 && <ComparedCurves runs={shownCompared.map((id) => runs.find((r) => r.id === id)!)} histories={histories} />}
