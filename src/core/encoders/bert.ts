@@ -19,7 +19,7 @@ import { wordPieceFromTokenizerJson, wordPieceFromVocab, type WordPieceTokenizer
 import { DEFAULT_POOLING, parseBertConfig, type BertConfig, type BertPooling } from './bert-config';
 import type { LongTextOptions } from './types';
 import { EncoderBase, meanOfWindows } from './base';
-import { attention, dense, embeddingLookup, l2Normalize, layerNorm, maskedMean, paddingBias } from './ops';
+import { attention, dense, embeddingLookup, firstRows, l2Normalize, layerNorm, maskedMean, paddingBias } from './ops';
 import { WeightsError } from './weights';
 import { ArgumentError } from '../errors';
 
@@ -145,7 +145,7 @@ export class BertEncoder extends EncoderBase {
     return tf.tidy(() => {
       const h = this.dim;
       const words = embeddingLookup(this.word, tf.reshape(ids, [-1]));
-      const positions = tf.tile(tf.slice(this.position, [0, 0], [seq, h]), [batch, 1]);
+      const positions = tf.tile(firstRows(this.position, seq), [batch, 1]);
       const type0 = tf.slice(this.tokenType, [0, 0], [1, h]);
       let x = this.layerNorm(tf.add(tf.add(words, positions), type0), this.embeddingNorm);
       const bias = paddingBias(mask, MASK_BIAS);

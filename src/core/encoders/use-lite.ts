@@ -17,7 +17,7 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import { EncoderBase, meanOfWindows } from './base';
-import { attention, dense, embeddingLookup, l2Normalize, layerNorm, maskedSum, paddingBias } from './ops';
+import { attentionFused, dense, embeddingLookup, firstRows, l2Normalize, layerNorm, maskedSum, paddingBias } from './ops';
 import { chunkTokens, windowSpan } from '../tokenizers/batch';
 import { SentencePieceTokenizer, type SentencePieceVocab } from '../tokenizers/sentencepiece';
 import type { EncoderFiles, LongTextOptions, LongTextPolicy } from './types';
@@ -198,7 +198,7 @@ export class UseLiteEncoder extends EncoderBase {
   }
 
   private timingSignal(seq: number): tf.Tensor2D {
-    return tf.slice(this.timingTable, [0, 0], [seq, -1]);
+    return firstRows(this.timingTable, seq);
   }
 
   private layer(p: LayerParams, x: tf.Tensor2D, bias: tf.Tensor, batch: number, seq: number): tf.Tensor2D {
@@ -223,8 +223,7 @@ export class UseLiteEncoder extends EncoderBase {
 
   private layerUpToFfn(p: LayerParams, x: tf.Tensor2D, bias: tf.Tensor, batch: number, seq: number): { y: tf.Tensor2D; inner: tf.Tensor2D } {
     const normed = layerNorm(x, p.ln1Scale, p.ln1Bias, this.epsilon);
-    const [q, k, v] = tf.split(dense(normed, p.qkvKernel, p.qkvBias), 3, 1) as tf.Tensor2D[];
-    const merged = attention(q!, k!, v!, bias, { batch, seq, heads: p.heads, headDim: p.headDim, queryScale: p.queryScale });
+    const merged = attentionFused(dense(normed, p.qkvKernel, p.qkvBias), bias, { batch, seq, heads: p.heads, headDim: p.headDim, queryScale: p.queryScale });
     const attended = dense(merged, p.outKernel, p.outBias);
     const residual = p.residualKernel && p.residualBias ? dense(x, p.residualKernel, p.residualBias) : x;
     const y: tf.Tensor2D = tf.add(attended, residual);
