@@ -175,7 +175,7 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
-async function runConfig(browser: Browser, base: string, config: Config, texts: Record<number, string[]>): Promise<Record<string, unknown>> {
+async function runConfig(browser: Browser, base: string, config: Config, texts: Record<number, string[]>, text30: { text: string; tokens: number }): Promise<Record<string, unknown>> {
   const ctx = await browser.newContext();
   // tsx keeps function names with a `__name` helper that the page does not have.
   await ctx.addInitScript('window.__name = (f) => f');
@@ -251,13 +251,12 @@ async function runConfig(browser: Browser, base: string, config: Config, texts: 
 
     // 4. Playground: one 30-word text at a time, as typing does.
     if (part('playground')) {
-    const text30 = texts[64]![0]!.split(' ').slice(0, 30).join(' ');
     const engineMs: number[] = [];
     const roundTripMs: number[] = [];
     // 100 timed calls: with fewer, the 95th percentile is the second-largest sample.
     for (let i = 0; i < 105; i++) {
       const t = performance.now();
-      const p = await call<Prediction>('predict', { runId, texts: [`${text30} ${i}`] });
+      const p = await call<Prediction>('predict', { runId, texts: [`${text30.text} ${i}`] });
       // The first few load the head and build kernels: not what typing feels.
       if (i >= 5) {
         engineMs.push(p.ms);
@@ -267,10 +266,11 @@ async function runConfig(browser: Browser, base: string, config: Config, texts: 
     // The encoder alone on the same kind of text, one text per call (what the prediction waits for).
     const embedMs: number[] = [];
     for (let i = 0; i < 45; i++) {
-      const e = await call<EmbedTiming>('perf.embed', { encoderId: 'use-lite', texts: [`${text30} e${i}`], batchSize: 1 });
+      const e = await call<EmbedTiming>('perf.embed', { encoderId: 'use-lite', texts: [`${text30.text} e${i}`], batchSize: 1 });
       if (i >= 5) embedMs.push(e.ms);
     }
     result.playground = {
+      tokens: text30.tokens,
       p50Ms: round(percentile(engineMs, 50), 1),
       p95Ms: round(percentile(engineMs, 95), 1),
       roundTripP50Ms: round(percentile(roundTripMs, 50), 1),
@@ -311,6 +311,9 @@ async function main(): Promise<void> {
   const maxTexts = Math.max(...CONFIGS.map((c) => c.textsPerLength)) * Math.max(SCALE, 1);
   const texts: Record<number, string[]> = {};
   for (const len of LENGTHS) texts[len] = textsOfLength(tok, reviews, len, Math.ceil(maxTexts));
+  // The playground's text: 30 words (each call appends a number, so none is answered from the cache).
+  const words30 = texts[64]![0]!.split(' ').slice(0, 30).join(' ');
+  const text30 = { text: words30, tokens: tok.encode(`${words30} 0`).length };
 
   const { base, proc } = await preview();
   // --gpu: a hardware adapter instead of SwiftShader (Linux: Vulkan through ANGLE; needs the GPU's
@@ -322,7 +325,7 @@ async function main(): Promise<void> {
     for (const config of CONFIGS) {
       if (ONLY && !ONLY.split(',').includes(config.name)) continue;
       try {
-        results[config.name] = await runConfig(browser, base, config, texts);
+        results[config.name] = await runConfig(browser, base, config, texts, text30);
       } catch (err) {
         results[config.name] = { error: (err as Error).message.split('\n')[0] };
       }

@@ -72,7 +72,7 @@ describe('ops on WASM: the one-text attention equals the batched one', () => {
     const v = tf.variable(tf.ones([5, 3]));
     const g = tf.tidy(() => tf.variableGrads(() => tf.sum(tf.mul(firstRows(v, 2), 3)) as tf.Scalar).grads[v.name]!.arraySync());
     expect(g).toEqual([[3, 3, 3], [3, 3, 3], [0, 0, 0], [0, 0, 0], [0, 0, 0]]);
-    const gb = tf.tidy(() => tf.variableGrads(() => tf.sum(takeBlock(v, 4)) as tf.Scalar).grads[v.name]!.arraySync());
+    const gb = tf.tidy(() => tf.variableGrads(() => tf.sum(takeBlock(v, 4)) as tf.Scalar).grads[v.name]!.arraySync()) as number[][];
     expect(gb[4]).toEqual([1, 1, 1]);
     expect(gb[0]).toEqual([0, 0, 0]);
     tf.dispose([x, table, v]);
