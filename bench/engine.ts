@@ -79,6 +79,38 @@ async function main(): Promise<void> {
     graphSeconds += tGraph / 1000;
     textsTimed += n;
   }
+  // One text at a time (what typing in the playground runs): median ms per text, ours vs graph,
+  // on 40 texts per length after 5 warm-up texts, alternating so both see the same machine state.
+  const oneText: Record<string, { oursMs: number; graphMs: number; tokens: number }> = {};
+  let oneOurs = 0;
+  let oneGraph = 0;
+  for (const target of [16, 40, 128]) {
+    const ids = textsOfLength(reviews.map((r) => r.t), target, 45, reference).map((t) => reference.encode(t));
+    const msOurs: number[] = [];
+    const msGraph: number[] = [];
+    for (const [i, row] of ids.entries()) {
+      let t = performance.now();
+      const g = await stockEmbed(graph, [row]);
+      const gd = await g.data();
+      const graphMs = performance.now() - t;
+      g.dispose();
+      t = performance.now();
+      const one = tf.tidy(() => encoder.forward(tf.tensor2d([row.slice(0, encoder.maxSeqLength)], [1, Math.min(row.length, encoder.maxSeqLength)], 'int32'), tf.ones([1, Math.min(row.length, encoder.maxSeqLength)]) as tf.Tensor2D));
+      const od = await one.data();
+      const oursMs = performance.now() - t;
+      one.dispose();
+      for (let d = 0; d < od.length; d++) parityMaxAbsDiff = Math.max(parityMaxAbsDiff, Math.abs(od[d] - gd[d]));
+      if (i < 5) continue;
+      msOurs.push(oursMs);
+      msGraph.push(graphMs);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+    const meanTokens = ids.reduce((n, x) => n + Math.min(x.length, encoder.maxSeqLength), 0) / ids.length;
+    oneText[`~${target}`] = { oursMs: median(msOurs), graphMs: median(msGraph), tokens: Math.round(meanTokens) };
+    oneOurs += msOurs.reduce((a, b) => a + b, 0);
+    oneGraph += msGraph.reduce((a, b) => a + b, 0);
+    console.error(`one text ~${target} (mean ${meanTokens.toFixed(1)} tokens): ours ${median(msOurs).toFixed(2)} ms, graph ${median(msGraph).toFixed(2)} ms`);
+  }
   graph.dispose();
 
   // Leaks: 100 encode calls and 20 training steps (top layer + head) must leave no tensor behind.
@@ -99,6 +131,8 @@ async function main(): Promise<void> {
     encoderTextsPerSecByLength: perLength,
     encoderTextsPerSec,
     encoderSpeedupVsGraph: encoderTextsPerSec.ours / encoderTextsPerSec.graph,
+    oneTextMsByLength: oneText,
+    oneTextSpeedupVsGraph: oneGraph / oneOurs,
     tokenizerTokensPerSec,
     tokenizerSpeedupVsReference: tokenizerTokensPerSec.ours / tokenizerTokensPerSec.reference,
     parityMaxAbsDiff,
