@@ -148,7 +148,29 @@ describe('detectColumns', () => {
     expect(g.textColumn).toBe(2);
     expect(g.labelColumn).toBe(1);
     expect(g.reasons[0]).toMatch(/"review"/);
-    expect(g.reasons[1]).toMatch(/"label" has 3 distinct/);
+    expect(g.reasons[1]).toMatch(/named "label" \(3 distinct/);
+    // Without telling names, the statistics decide: the long varied column, the few-valued one.
+    const plain = ['a,b,c,d', ...lines.slice(1)];
+    const s = detectColumns(await parseDelimited(plain.join('\n')));
+    expect(s).toMatchObject({ textColumn: 2, labelColumn: 1 });
+    expect(s.reasons[1]).toMatch(/"b" has 3 distinct/);
+  });
+
+  it('follows the header names over the statistics: a "text" column of numbers is the text', async () => {
+    // Numbers as texts (amounts, codes) with a word label: by statistics the label column looked
+    // like the text and the numbers like 80 labels, so all but one row per number was rejected.
+    const lines = ['text,label'];
+    for (let i = 0; i < 80; i++) lines.push(`${i * 37 + 1000},${i % 2 ? 'big' : 'small'}`);
+    const table = await parseDelimited(lines.join('\n'));
+    const g = detectColumns(table);
+    expect(g).toMatchObject({ textColumn: 0, labelColumn: 1 });
+    expect(g.reasons.join(' ')).toMatch(/named "text"/);
+    const built = buildDataset(table, { textColumn: g.textColumn, labelColumn: g.labelColumn });
+    expect(built.rows.length).toBe(80);
+    expect(built.labels).toEqual(['big', 'small']);
+    // Named in another order and case, with another column first.
+    const t2 = await parseDelimited('Category,id,Review\npos,1,good\nneg,2,bad\npos,3,fine\n');
+    expect(detectColumns(t2)).toMatchObject({ textColumn: 2, labelColumn: 0 });
   });
 
   it('accepts a numeric label column and returns -1 when nothing qualifies', async () => {

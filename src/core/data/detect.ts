@@ -21,6 +21,23 @@ export interface ColumnStats {
 const SAMPLE_ROWS = 5000;
 const MAX_LABEL_LENGTH = 40;
 
+// Header names that say what a column is. A header the user wrote outranks the statistics: a
+// "text" column of numbers (product codes, amounts) with a "label" column beside it was read the
+// other way round and all but one row per number rejected as "conflicting label".
+// In order of preference when several columns carry such names.
+const TEXT_NAMES = ['text', 'sentence', 'sentence1', 'review', 'content', 'body', 'message', 'comment', 'tweet', 'document', 'utterance', 'query', 'question', 'input'];
+const LABEL_NAMES = ['label', 'labels', 'class', 'category', 'target', 'sentiment', 'intent', 'topic', 'tag', 'y'];
+
+function namedColumn(table: ParsedTable, names: readonly string[], except: number): number {
+  if (!table.hasHeader) return -1;
+  const lower = table.columns.map((c) => c.trim().toLowerCase());
+  for (const n of names) {
+    const c = lower.findIndex((x, i) => x === n && i !== except);
+    if (c >= 0) return c;
+  }
+  return -1;
+}
+
 export function columnStats(table: ParsedTable, column: number): ColumnStats {
   const values: string[] = [];
   for (const row of table.rows.slice(0, SAMPLE_ROWS)) {
@@ -42,10 +59,12 @@ export function detectColumns(table: ParsedTable, opts: { maxLabels?: number } =
   const name = (c: number): string => `"${table.columns[c]}"`;
   const reasons: string[] = [];
 
-  // Text: a mostly non-numeric column; longer and more varied values score higher.
-  let textColumn = -1;
+  // Text: the column named so, else a mostly non-numeric column; longer and more varied values score higher.
+  let textColumn = namedColumn(table, TEXT_NAMES, -1);
+  const textNamed = textColumn >= 0 && stats[textColumn]!.nonEmpty > 0;
+  if (!textNamed) textColumn = -1;
   let bestScore = 0;
-  stats.forEach((s, c) => {
+  if (!textNamed) stats.forEach((s, c) => {
     if (s.nonEmpty === 0 || s.numericShare > 0.5) return;
     const score = s.meanLength * (0.5 + 0.5 * (s.distinct / s.nonEmpty));
     if (score > bestScore) {
@@ -53,21 +72,30 @@ export function detectColumns(table: ParsedTable, opts: { maxLabels?: number } =
       textColumn = c;
     }
   });
-  if (textColumn >= 0) {
+  if (textNamed) {
+    reasons.push(`text: the column is named ${name(textColumn)}`);
+  } else if (textColumn >= 0) {
     const s = stats[textColumn]!;
     reasons.push(`text: ${name(textColumn)} has the longest, most varied values (mean ${s.meanLength.toFixed(0)} characters, ${s.distinct} distinct)`);
   } else {
     reasons.push('text: no column holds non-numeric values');
   }
 
-  // Label: 2..maxLabels distinct short values; among those, the fewest distinct values wins.
-  let labelColumn = -1;
-  stats.forEach((s, c) => {
+  // Label: the column named so, else 2..maxLabels distinct short values; among those, the fewest
+  // distinct values wins. A named column is taken whatever its values: if they cannot be labels,
+  // the import report says why in the user's own column's name.
+  let labelColumn = namedColumn(table, LABEL_NAMES, textColumn);
+  const labelNamed = labelColumn >= 0 && stats[labelColumn]!.nonEmpty > 0;
+  if (!labelNamed) labelColumn = -1;
+  if (!labelNamed) stats.forEach((s, c) => {
     if (c === textColumn || s.distinct < 2 || s.distinct > maxLabels || s.meanLength > MAX_LABEL_LENGTH) return;
     if (s.distinct === s.nonEmpty) return; // every value unique: an id, not a label
     if (labelColumn < 0 || s.distinct < stats[labelColumn]!.distinct) labelColumn = c;
   });
-  if (labelColumn >= 0) {
+  if (labelNamed) {
+    const s = stats[labelColumn]!;
+    reasons.push(`label: the column is named ${name(labelColumn)} (${s.distinct} distinct values)`);
+  } else if (labelColumn >= 0) {
     const s = stats[labelColumn]!;
     reasons.push(`label: ${name(labelColumn)} has ${s.distinct} distinct short values (mean ${s.meanLength.toFixed(0)} characters)`);
   } else {
