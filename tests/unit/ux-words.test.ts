@@ -2,7 +2,7 @@
 // words for the kept model, the settings in a few words, and why the Hugging Face export is off.
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/worker/protocol';
-import { keptInWords } from '../../src/features/training/result-view';
+import { gainText, keptInWords } from '../../src/features/training/result-view';
 import { settingsText } from '../../src/features/training/runs-table';
 import { hfBlocker } from '../../src/features/export/export-page';
 
@@ -25,6 +25,16 @@ describe('plain words', () => {
       expect(words.length).toBeGreaterThan(10);
     }
     expect(keptInWords(run({ fineTune: {} as RunSummary['fineTune'] }))).toMatch(/fine-tuned/);
+  });
+
+  it('says on how many rows the gain over word patterns rests', () => {
+    const cand = (kind: string, selectionF1: number) => ({ kind, selectionF1 });
+    const comparison = (crossValidated: boolean, selectionRows: number) =>
+      ({ kept: 'encoder', crossValidated, selectionRows, candidates: [cand('baseline', 1 / 3), cand('encoder', 1)] }) as unknown as RunSummary['comparison'];
+    // 2 validation rows (a 10-row dataset): the 66.7 points are one row's luck, and it says so.
+    expect(gainText(run({ comparison: comparison(false, 2) }))).toBe('66.7 points better than word patterns alone (balanced score on 2 held-out examples: too few to be sure)');
+    expect(gainText(run({ comparison: comparison(false, 900) }))).toBe('66.7 points better than word patterns alone (balanced score on 900 held-out examples)');
+    expect(gainText(run({ comparison: comparison(true, 120) }))).toMatch(/120 examples, each predicted by a model that had not seen it\)$/);
   });
 
   it('says the settings that tell runs apart', () => {

@@ -25,7 +25,7 @@ export function keptInWords(run: RunSummary): string {
 }
 
 /** "+1.7 points better than word patterns alone" when the kept model is not the baseline. */
-function gainText(run: RunSummary): string | null {
+export function gainText(run: RunSummary): string | null {
   const c = run.comparison;
   if (!c || c.kept === 'baseline') return null;
   const base = c.candidates.find((x) => x.kind === 'baseline');
@@ -34,7 +34,12 @@ function gainText(run: RunSummary): string | null {
   // rows, less noise), so the headline says what the details say.
   const kept = c.candidates.find((x) => x.kind === c.kept);
   const d = ((kept?.selectionF1 ?? run.metrics.macroF1) - base.selectionF1) * 100;
-  const on = c.crossValidated ? ` (balanced score, ${c.selectionRows} examples, each predicted by a model that had not seen it)` : ' (balanced score)';
+  // Without cross-validation the choice rests on the validation rows alone: say how many, since
+  // "66.7 points better" measured on 2 rows is one row's luck.
+  const n = c.selectionRows;
+  const on = c.crossValidated
+    ? ` (balanced score, ${n} examples, each predicted by a model that had not seen it)`
+    : ` (balanced score on ${n} held-out example${n === 1 ? '' : 's'}${n < FEW_VALIDATION_ROWS ? ': too few to be sure' : ''})`;
   if (Math.abs(d) < 0.05) return `as good as word patterns alone${on}`;
   return d > 0 ? `${d.toFixed(1)} points better than word patterns alone${on}` : `${(-d).toFixed(1)} points below word patterns alone, kept as you asked${on}`;
 }
