@@ -51,6 +51,30 @@ function saveConfig(c: TrainConfig): void {
   }
 }
 
+/**
+ * A Train in progress, per tab (sessionStorage survives a reload of the tab, not a new tab): set
+ * when it starts, cleared when it ends either way. Found on load, it means the tab was reloaded or
+ * crashed mid-run; Train has no checkpoint, so the page says so instead of showing the bare form
+ * as if nothing had happened.
+ */
+const TRAINING_KEY = 'texttune.trainingInProgress';
+function readInterrupted(): string | null {
+  try {
+    const raw = sessionStorage.getItem(TRAINING_KEY);
+    return raw === null ? null : String((JSON.parse(raw) as { dataset?: unknown }).dataset ?? '');
+  } catch {
+    return null;
+  }
+}
+function markTraining(dataset: string | null): void {
+  try {
+    if (dataset === null) sessionStorage.removeItem(TRAINING_KEY);
+    else sessionStorage.setItem(TRAINING_KEY, JSON.stringify({ dataset }));
+  } catch {
+    // Storage refused: no notice after a reload, training is unaffected.
+  }
+}
+
 export interface TrainingPageProps {
   active: boolean;
   encoderId: EncoderId;
@@ -97,6 +121,8 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new signal opens it
   }, [advancedSignal]);
   const [epochs, setEpochs] = useState<EpochLog[]>([]);
+  /** The dataset of a Train this tab was running when it was reloaded (see TRAINING_KEY). */
+  const [interrupted, setInterrupted] = useState<string | null>(readInterrupted);
   /** Errors of the lists and the runs table (the run's own is training.error). */
   const [error, setError] = useState<unknown>(null);
   /** A warning the engine sent during the run (e.g. embeddings not cached: storage full). */
@@ -134,8 +160,11 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
     setError(null);
     setEpochs([]);
     setWarning(null);
+    setInterrupted(null);
+    markTraining(datasets.find((d) => d.id === datasetId)?.name ?? '');
     announce('Training started.');
     const run = await training.run((onEvent) => engine.call('train.start', { datasetId, encoderId, config }, onEvent));
+    markTraining(null);
     if (!run) {
       announce('Training failed.');
       return;
@@ -211,6 +240,22 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
           />
         )}
         {running && !progress && <p className="muted">Starting…</p>}
+        {interrupted !== null && !running && (
+          <p className="warning small" role="status" data-testid="train-interrupted">
+            The training{interrupted ? ` on “${interrupted}”` : ''} did not finish: the page was reloaded or closed while it ran, and nothing of it was
+            saved. Click Train to start it again.{' '}
+            <button
+              type="button"
+              className="link"
+              onClick={() => {
+                setInterrupted(null);
+                markTraining(null);
+              }}
+            >
+              Dismiss
+            </button>
+          </p>
+        )}
         <ErrorMessage error={error ?? training.error ?? datasetList.error ?? runsError} testId="train-error" />
         {warning && (
           <p className="muted small" data-testid="train-warning">

@@ -1,0 +1,31 @@
+// What a first-time user meets off the happy path: a reload in the middle of a Train.
+import { assert, test } from './fixtures';
+import { openApp, tab, useSampleAndSave } from './steps';
+
+test('a reload mid-Train says the run did not finish and nothing was saved; Train again clears it', async ({ env }) => {
+  test.setTimeout(180_000);
+  const ctx = await env.newContext('reload-mid-train');
+  const page = await openApp(env, ctx, 'wasm');
+  await useSampleAndSave(page);
+  await tab(page, 'train');
+  await page.getByTestId('train-button').click();
+  await page.getByTestId('stop-button').waitFor();
+  await page.reload();
+  await page.getByTestId('backend-name').waitFor();
+  await tab(page, 'train');
+  const note = page.getByTestId('train-interrupted');
+  await note.waitFor();
+  const text = (await note.textContent()) ?? '';
+  assert(/did not finish/.test(text) && /nothing of it was\s+saved/.test(text) && text.includes('“product-reviews”'), `the page says what happened to the run: "${text}"`);
+  assert((await page.getByTestId('run-item').count()) === 0, 'no half-finished run is listed');
+  await page.getByTestId('train-button').click();
+  await page.getByTestId('run-result').waitFor({ timeout: 120_000 });
+  await tab(page, 'train');
+  assert((await note.count()) === 0, 'the note is gone once a Train has run');
+  // A finished run leaves nothing behind: another reload shows no note.
+  await page.reload();
+  await page.getByTestId('backend-name').waitFor();
+  await tab(page, 'train');
+  await page.getByTestId('run-item').first().waitFor();
+  assert((await note.count()) === 0, 'no note after a reload that interrupted nothing');
+});
