@@ -117,11 +117,11 @@ function oneTextPath(s: AttentionShape): boolean {
  * Why: tfjs-backend-wasm runs a BatchMatMul with a batch dimension (the heads) or a transposed
  * operand as a plain single-threaded loop, while a 2-D product without flags goes to XNNPACK; and
  * each per-head piece is one block of a transposed copy (two Transposes per layer), taken by
- * takeBlock rather than tf.slice or tf.split (each a copy of the whole input on WASM). Measured (Node, 1 thread, 4 heads ×
- * 128): 39 tokens 1.50 → 0.63 ms per layer, 128 tokens 15.2 → 2.5 ms. Typing in the playground
- * embeds one text at a time, so this is its path. Not for batches (slicing per text and head costs
- * more than it saves there: 33 → 400 ms at 32 × 32 tokens), nor under a gradient tape (training
- * keeps the one tested path).
+ * takeBlock rather than tf.slice or tf.split (each a copy of the whole input on WASM). Measured
+ * (Node, 1 thread, 4 heads × 128): 39 tokens 1.50 → 0.63 ms per layer, 128 tokens 15.2 → 2.5 ms.
+ * Typing in the playground embeds one text at a time, so this is its path. Not for batches
+ * (slicing per text and head costs more than it saves there: 33 → 400 ms at 32 × 32 tokens), nor
+ * under a gradient tape (training keeps the one tested path).
  */
 function attentionOneText(qkv: tf.Tensor2D, bias: tf.Tensor, s: AttentionShape): tf.Tensor2D {
   const { seq, heads, headDim } = s;
