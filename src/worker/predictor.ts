@@ -81,6 +81,8 @@ export class Predictor {
       return predictTextModel(tm, texts, null, null, k);
     }
     const { x, dim } = await this.embed(head, texts, progress);
+    // The hybrid reads the embeddings itself: the encoder head's probabilities would go unused.
+    if (tm?.kept === 'hybrid') return predictTextModel(tm, texts, null, { data: x, dim }, k);
     const encoderProbs = await predictProbaAsync(head.model, x, dim);
     return tm ? predictTextModel(tm, texts, encoderProbs, { data: x, dim }, k) : encoderProbs;
   }
