@@ -1,4 +1,6 @@
 // The inline rename form of a list row (datasets, runs): a name field, Save and Cancel.
+import { MAX_NAME_CHARS } from '../core/model/records';
+
 export interface RenameFormProps {
   value: string;
   onChange(name: string): void;
@@ -21,7 +23,7 @@ export function RenameForm({ value, onChange, onSave, onCancel, label, inputTest
         onSave();
       }}
     >
-      <input aria-label={label} data-testid={inputTestId} value={value} onChange={(e) => onChange(e.target.value)} />
+      <input aria-label={label} data-testid={inputTestId} value={value} maxLength={MAX_NAME_CHARS} onChange={(e) => onChange(e.target.value)} />
       <button type="submit" data-testid={saveTestId} disabled={saveDisabled}>
         Save
       </button>

@@ -2,6 +2,7 @@
 // each time the user changes the column mapping, then save.
 import { parseDelimited, withHeader, type ParsedTable } from '../core/data/csv';
 import { detectColumns } from '../core/data/detect';
+import { MAX_NAME_CHARS } from '../core/model/records';
 import { buildDataset, rejectedToCsv, DEFAULT_MAX_LABELS, type DatasetBuildResult } from '../core/data/validate';
 import type { ColumnMapping, DatasetMeta, ImportPreview, ImportReport } from './protocol';
 import { EngineError } from './errors';
@@ -83,7 +84,8 @@ export class Importer {
     const id = newId('ds');
     const meta: DatasetMeta = {
       id,
-      name: name.trim() || fileName,
+      // Cut like a rename is capped: a 3,000-character file name would widen every list it is in.
+      name: (name.trim() || fileName).slice(0, MAX_NAME_CHARS),
       fileName,
       createdAt: Date.now(),
       columns: table.columns,

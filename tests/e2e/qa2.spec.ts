@@ -29,3 +29,23 @@ test('a reload mid-Train says the run did not finish and nothing was saved; Trai
   await page.getByTestId('run-item').first().waitFor();
   assert((await note.count()) === 0, 'no note after a reload that interrupted nothing');
 });
+
+test('renaming a dataset: a blank name cannot be saved, a very long one is capped and the page never scrolls sideways', async ({ env }) => {
+  const ctx = await env.newContext('rename');
+  const page = await openApp(env, ctx, 'cpu');
+  await useSampleAndSave(page);
+  await page.getByTestId('dataset-rename').click();
+  const input = page.getByTestId('rename-input');
+  await input.fill('   ');
+  assert(await page.getByTestId('rename-save').isDisabled(), 'Save is off while the name is blank');
+  await input.fill('x'.repeat(3000));
+  const typed = await input.inputValue();
+  assert(typed.length === 200, `the field takes at most 200 characters, holds ${typed.length}`);
+  await page.getByTestId('rename-save').click();
+  await page.locator(`[data-testid="dataset-item"][data-name="${typed}"]`).waitFor();
+  for (const step of ['datasets', 'train'] as const) {
+    await tab(page, step);
+    const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    assert(scroll <= client, `step ${step}: the page is ${scroll}px wide in a ${client}px window`);
+  }
+});

@@ -208,3 +208,6 @@ export interface BackendChoice {
   chosen: BackendName;
   measuredAt: number;
 }
+
+/** The longest name of a dataset or a run, in characters (a longer one is refused on rename, cut on save). */
+export const MAX_NAME_CHARS = 200;

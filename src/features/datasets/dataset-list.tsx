@@ -29,7 +29,10 @@ export function DatasetList({ datasets, onRename, onDelete, onDownloadRejected, 
                 <RenameForm
                   value={editing.name}
                   onChange={(name) => setEditing({ id: d.id, name })}
-                  onSave={() => void onRename(d.id, editing.name).then(() => setEditing(null))}
+                  // Closed only once saved: a refused name leaves the form open with what was typed
+                  // (the page shows why), instead of closing it as if the rename had worked.
+                  onSave={() => void onRename(d.id, editing.name).then(() => setEditing(null), () => undefined)}
+                  saveDisabled={editing.name.trim() === ''}
                   onCancel={() => setEditing(null)}
                   label="New name"
                   inputTestId="rename-input"

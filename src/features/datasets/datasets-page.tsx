@@ -11,6 +11,7 @@ import { FileInput } from '../../components/file-input';
 import { StepCard } from '../../components/step-card';
 import { ImportReview } from './import-review';
 import { DatasetList } from './dataset-list';
+import { MAX_NAME_CHARS } from '../../core/model/records';
 
 const SAMPLE_URL = `${import.meta.env.BASE_URL}samples/product-reviews.csv`;
 
@@ -125,7 +126,7 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
             <div className="row">
               <label>
                 Name
-                <input data-testid="dataset-name" value={name} onChange={(e) => setName(e.target.value)} />
+                <input data-testid="dataset-name" value={name} maxLength={MAX_NAME_CHARS} onChange={(e) => setName(e.target.value)} />
               </label>
               <button type="button" className="primary" data-testid="save-dataset" disabled={busy || !report?.canSave} onClick={() => void save()}>
                 Save dataset
@@ -156,7 +157,15 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
       )}
       <DatasetList
         datasets={datasetList.items}
-        onRename={(id, n) => engine.call('datasets.rename', { id, name: n }).catch(setError)}
+        onRename={(id, n) =>
+          engine.call('datasets.rename', { id, name: n }).then(
+            () => setError(null),
+            (e: unknown) => {
+              setError(e);
+              throw e;
+            },
+          )
+        }
         onDelete={(id) => engine.call('datasets.delete', { id }).catch(setError)}
         onDownloadRejected={(d) =>
           void engine.call('datasets.rejectedCsv', { id: d.id }).then(({ csv }) => downloadFile(csv, `${d.name}-rejected.csv`, 'text/csv'), setError)
