@@ -89,6 +89,11 @@ describe('buildDataset', () => {
     expect(one.problems).toMatchObject([{ severity: 'fatal', code: 'one-label', labels: ['x'] }]);
     const few = buildDataset(await parseDelimited('text,label\na,x\nb,x\nc,x\nd,y\n'), map);
     expect(few.problems).toMatchObject([{ severity: 'warning', code: 'few-rows-per-label', labels: ['y'] }]);
+    expect(few.problems[0]!.message).not.toMatch(/cannot check/);
+    // One row per label: Train has nothing to hold out and refuses; the review says so before saving.
+    const single = buildDataset(await parseDelimited('text,label\nhello there,a\nbye now,b\nsee you,c\n'), map);
+    expect(single.problems).toMatchObject([{ severity: 'warning', code: 'few-rows-per-label' }]);
+    expect(single.problems[0]!.message).toMatch(/No label has 2 rows, so Train cannot check the model/);
   });
 
   it('is fatal above the label limit and explains why', async () => {
@@ -148,7 +153,7 @@ describe('detectColumns', () => {
     expect(g.textColumn).toBe(2);
     expect(g.labelColumn).toBe(1);
     expect(g.reasons[0]).toMatch(/"review"/);
-    expect(g.reasons[1]).toMatch(/named "label" \(3 distinct/);
+    expect(g.reasons[1]).toMatch(/named "label"/);
     // Without telling names, the statistics decide: the long varied column, the few-valued one.
     const plain = ['a,b,c,d', ...lines.slice(1)];
     const s = detectColumns(await parseDelimited(plain.join('\n')));

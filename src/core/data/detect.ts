@@ -93,8 +93,7 @@ export function detectColumns(table: ParsedTable, opts: { maxLabels?: number } =
     if (labelColumn < 0 || s.distinct < stats[labelColumn]!.distinct) labelColumn = c;
   });
   if (labelNamed) {
-    const s = stats[labelColumn]!;
-    reasons.push(`label: the column is named ${name(labelColumn)} (${s.distinct} distinct values)`);
+    reasons.push(`label: the column is named ${name(labelColumn)}`);
   } else if (labelColumn >= 0) {
     const s = stats[labelColumn]!;
     reasons.push(`label: ${name(labelColumn)} has ${s.distinct} distinct short values (mean ${s.meanLength.toFixed(0)} characters)`);

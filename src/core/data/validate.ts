@@ -361,7 +361,12 @@ function addLabelProblems(result: DatasetBuildResult, maxLabels: number, conflic
     problems.push({
       severity: 'warning',
       code: 'few-rows-per-label',
-      message: `${few.length} label(s) have fewer than ${MIN_ROWS_PER_LABEL} rows (${listed(few.map((l) => `"${l.length > 40 ? l.slice(0, 40) + '…' : l}": ${labelCounts.get(l)}`))}); their results will be unreliable.`,
+      message: `${few.length} label(s) have fewer than ${MIN_ROWS_PER_LABEL} rows (${listed(few.map((l) => `"${l.length > 40 ? l.slice(0, 40) + '…' : l}": ${labelCounts.get(l)}`))}); their results will be unreliable.` +
+        // Train holds out part of each label's rows to check the model: with one row per label there is
+        // nothing to hold out, and Train refuses. Said here, before saving, not only after clicking Train.
+        (labels.every((l) => labelCounts.get(l)! < 2) && labels.length > 1
+          ? ' No label has 2 rows, so Train cannot check the model (it needs one row to learn from and one to test on): add at least one more row for some labels before training.'
+          : ''),
       labels: few,
     });
   }
