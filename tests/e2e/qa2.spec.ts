@@ -48,4 +48,12 @@ test('renaming a dataset: a blank name cannot be saved, a very long one is cappe
     const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
     assert(scroll <= client, `step ${step}: the page is ${scroll}px wide in a ${client}px window`);
   }
+  // The "Saved …, Next: train on it" line follows the dataset: renamed with it, gone with it.
+  await tab(page, 'datasets');
+  const saved = (await page.getByTestId('dataset-saved').textContent()) ?? '';
+  assert(saved.includes(`“${typed}”`), `the saved line names the dataset as renamed: "${saved.slice(0, 80)}"`);
+  page.once('dialog', (d) => void d.accept());
+  await page.getByTestId('dataset-delete').click();
+  await page.getByTestId('no-datasets').waitFor();
+  assert((await page.getByTestId('dataset-saved').count()) === 0, 'no offer to train on a deleted dataset');
 });

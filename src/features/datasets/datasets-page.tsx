@@ -159,14 +159,23 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
         datasets={datasetList.items}
         onRename={(id, n) =>
           engine.call('datasets.rename', { id, name: n }).then(
-            () => setError(null),
+            (renamed) => {
+              setError(null);
+              setSaved((s) => (s?.id === id ? renamed : s));
+            },
             (e: unknown) => {
               setError(e);
               throw e;
             },
           )
         }
-        onDelete={(id) => engine.call('datasets.delete', { id }).catch(setError)}
+        onDelete={(id) =>
+          engine.call('datasets.delete', { id }).then(
+            // "Saved …: Next: train on it →" must not outlive the dataset it offers to train on.
+            () => setSaved((s) => (s?.id === id ? null : s)),
+            setError,
+          )
+        }
         onDownloadRejected={(d) =>
           void engine.call('datasets.rejectedCsv', { id: d.id }).then(({ csv }) => downloadFile(csv, `${d.name}-rejected.csv`, 'text/csv'), setError)
         }
