@@ -230,7 +230,15 @@ function AppBody() {
                 </button>
               </p>
             )}
-            <DatasetsPage active={step === 'datasets'} onTrain={trainOn} />
+            <DatasetsPage
+              active={step === 'datasets'}
+              onTrain={trainOn}
+              // The chosen dataset deleted: forget it, so Train and Improve (whose time estimate starts at
+              // once) are not offered on rows that are gone ("no dataset with id …, deleted in another tab?").
+              onDeleted={(id) => {
+                if (id === datasetId) setDatasetId(null);
+              }}
+            />
           </PageErrorBoundary>
         </StepPanel>
         <StepPanel id="train" current={step}>

@@ -1,6 +1,6 @@
 // What a first-time user meets off the happy path: a reload in the middle of a Train.
 import { assert, test } from './fixtures';
-import { openApp, tab, useSampleAndSave } from './steps';
+import { openApp, predict, tab, useSampleAndSave } from './steps';
 
 test('a reload mid-Train says the run did not finish and nothing was saved; Train again clears it', async ({ env }) => {
   test.setTimeout(180_000);
@@ -56,4 +56,29 @@ test('renaming a dataset: a blank name cannot be saved, a very long one is cappe
   await page.getByTestId('dataset-delete').click();
   await page.getByTestId('no-datasets').waitFor();
   assert((await page.getByTestId('dataset-saved').count()) === 0, 'no offer to train on a deleted dataset');
+});
+
+test('deleting the dataset a run was trained on: the run stays usable, Train and Improve are not offered on rows that are gone', async ({ env }) => {
+  test.setTimeout(180_000);
+  const ctx = await env.newContext('delete-used');
+  const page = await openApp(env, ctx, 'wasm');
+  await useSampleAndSave(page);
+  await tab(page, 'train');
+  await page.getByTestId('train-button').click();
+  await page.getByTestId('run-result').waitFor({ timeout: 120_000 });
+  await tab(page, 'datasets');
+  page.once('dialog', (d) => void d.accept());
+  await page.getByTestId('dataset-delete').click();
+  await page.getByTestId('no-datasets').waitFor();
+  // Step 3 still predicts with the run; its Improve leads to a Train step that offers nothing to start.
+  const p = await predict(page, 'Great value, works perfectly.');
+  assert(Object.keys(p).length === 2, `the run still predicts: ${JSON.stringify(p)}`);
+  await page.getByTestId('result-improve').click();
+  await page.getByTestId('ft-start').waitFor();
+  await page.waitForTimeout(1500);
+  const main = (await page.locator('main').textContent()) ?? '';
+  assert(!/no dataset with id/.test(main), `no error about a missing dataset id: "${/no dataset with id[^.]*/.exec(main)?.[0]}"`);
+  assert(await page.getByTestId('train-button').isDisabled(), 'Train is off: there is no dataset');
+  assert(await page.getByTestId('ft-start').isDisabled(), 'fine-tuning is off: its rows are gone');
+  assert(/No dataset yet/.test(main), 'the step says there is no dataset and where to add one');
 });

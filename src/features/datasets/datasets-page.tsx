@@ -15,7 +15,7 @@ import { MAX_NAME_CHARS } from '../../core/model/records';
 
 const SAMPLE_URL = `${import.meta.env.BASE_URL}samples/product-reviews.csv`;
 
-export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(datasetId: string): void }) {
+export function DatasetsPage({ active, onTrain, onDeleted }: { active: boolean; onTrain(datasetId: string): void; onDeleted(datasetId: string): void }) {
   const engine = useEngine();
   const datasetList = useDatasets(active);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
@@ -172,7 +172,10 @@ export function DatasetsPage({ active, onTrain }: { active: boolean; onTrain(dat
         onDelete={(id) =>
           engine.call('datasets.delete', { id }).then(
             // "Saved …: Next: train on it →" must not outlive the dataset it offers to train on.
-            () => setSaved((s) => (s?.id === id ? null : s)),
+            () => {
+              setSaved((s) => (s?.id === id ? null : s));
+              onDeleted(id);
+            },
             setError,
           )
         }

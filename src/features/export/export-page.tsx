@@ -259,7 +259,7 @@ export function ExportPage({ active, runId, onRunSelected, onFixHf }: ExportPage
         <FileInput label="Import bundle…" accept=".zip,.texttune,application/zip" testId="import-bundle-input" disabled={busy} onFiles={([f]) => f && doImport(f)} />
         {imported && (
           <p className="ok" data-testid="import-ok">
-            Imported “{imported.name}” ({imported.labels.length} labels: {imported.labels.join(', ')}). It is now selected in the Playground.
+            Imported “{imported.name}” ({imported.labels.length} labels: {imported.labels.join(', ')}). It is now selected in Try it, above.
           </p>
         )}
         <ErrorMessage error={importing.error} testId="import-error" />
@@ -268,7 +268,7 @@ export function ExportPage({ active, runId, onRunSelected, onFixHf }: ExportPage
         <h2>Import a Hugging Face classifier</h2>
         <p className="muted">
           A fine-tuned BertForSequenceClassification as a zip or a folder (config.json, model.safetensors, tokenizer.json or vocab.txt), for example one
-          exported here and trained further with train.py. It is stored in this browser and predicts in the Playground.
+          exported here and trained further with train.py. It is stored in this browser and predicts in Try it, above.
         </p>
         <div className="row">
           <FileInput label="Import zip…" accept=".zip,application/zip" testId="import-hf-input" disabled={busy} onFiles={doImportHf} />
