@@ -10,6 +10,9 @@ test('a reload mid-Train says the run did not finish and nothing was saved; Trai
   await tab(page, 'train');
   await page.getByTestId('train-button').click();
   await page.getByTestId('stop-button').waitFor();
+  // The default model has no epochs: its Stop keeps nothing, and says so.
+  const stop = (await page.getByTestId('stop-button').textContent()) ?? '';
+  assert(/nothing is saved/.test(stop), `Stop says what it keeps: "${stop}"`);
   await page.reload();
   await page.getByTestId('backend-name').waitFor();
   await tab(page, 'train');

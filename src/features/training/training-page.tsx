@@ -221,7 +221,8 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
           </button>
           {running && (
             <button type="button" data-testid="stop-button" disabled={training.stopping} onClick={training.stop}>
-              {training.stopping ? 'Stopping…' : 'Stop (keep best epoch)'}
+              {/* Only the hidden-layer head's epochs leave something to keep: any other Stop discards the run. */}
+              {training.stopping ? 'Stopping…' : config.hiddenUnits > 0 && progress?.task === 'train' ? 'Stop (keep best epoch)' : 'Stop (nothing is saved)'}
             </button>
           )}
           {invalidFields.length > 0 && (
