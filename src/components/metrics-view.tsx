@@ -82,7 +82,7 @@ export function MetricsView({ labels, metrics, misclassified }: { labels: string
                 {misclassified.map((m) => (
                   <tr key={m.line}>
                     <td>{m.line}</td>
-                    <td className="text-cell">{m.text}</td>
+                    <td className="text-cell" dir="auto">{m.text}</td>
                     <td>{m.trueLabel}</td>
                     <td>{m.predictedLabel}</td>
                     <td>{pct(m.confidence)}</td>

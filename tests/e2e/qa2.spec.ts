@@ -1,6 +1,6 @@
 // What a first-time user meets off the happy path: a reload in the middle of a Train.
 import { assert, test } from './fixtures';
-import { openApp, predict, tab, useSampleAndSave } from './steps';
+import { openApp, predict, tab, uploadCsv, useSampleAndSave } from './steps';
 
 test('a reload mid-Train says the run did not finish and nothing was saved; Train again clears it', async ({ env }) => {
   test.setTimeout(180_000);
@@ -84,4 +84,17 @@ test('deleting the dataset a run was trained on: the run stays usable, Train and
   assert(await page.getByTestId('train-button').isDisabled(), 'Train is off: there is no dataset');
   assert(await page.getByTestId('ft-start').isDisabled(), 'fine-tuning is off: its rows are gone');
   assert(/No dataset yet/.test(main), 'the step says there is no dataset and where to add one');
+});
+
+test('right-to-left texts (Arabic) read right to left in the import preview and the rejected rows', async ({ env }) => {
+  const ctx = await env.newContext('rtl');
+  const page = await openApp(env, ctx, 'cpu');
+  const csv = 'text,label\nهذا المنتج رائع جدا,pos\nأحببته كثيرا,pos\nسيء جدا ولا يعمل,neg\nأريد استرجاع أموالي,neg\nأريد استرجاع أموالي,neg\n';
+  await uploadCsv(page, 'arabic.csv', csv);
+  const cell = page.getByTestId('import-preview').locator('td', { hasText: 'رائع' });
+  assert(await cell.evaluate((el) => el.matches(':dir(rtl)')), 'an Arabic text cell of the preview is right to left');
+  const raw = page.getByTestId('rejected-row').locator('td', { hasText: 'أموالي' });
+  assert(await raw.evaluate((el) => el.matches(':dir(rtl)')), 'the rejected duplicate row is shown right to left');
+  const label = page.getByTestId('import-preview').locator('td', { hasText: /^pos$/ }).first();
+  assert(await label.evaluate((el) => el.matches(':dir(ltr)')), 'a Latin label stays left to right');
 });

@@ -92,7 +92,7 @@ export function ImportReview({ preview, report, onMapping, onDownloadRejected }:
               {table.sampleRows.map((r, i) => (
                 <tr key={i}>
                   {table.columns.map((_, j) => (
-                    <td key={j} className="text-cell">
+                    <td key={j} className="text-cell" dir="auto">
                       {r[j] ?? ''}
                     </td>
                   ))}
@@ -136,7 +136,7 @@ export function ImportReview({ preview, report, onMapping, onDownloadRejected }:
                       <tr key={r.line} data-testid="rejected-row" data-line={r.line}>
                         <td>{r.line}</td>
                         <td>{r.reason}</td>
-                        <td className="text-cell">{r.raw}</td>
+                        <td className="text-cell" dir="auto">{r.raw}</td>
                       </tr>
                     ))}
                   </tbody>

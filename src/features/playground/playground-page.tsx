@@ -160,6 +160,8 @@ export function PlaygroundPage({ active, runId, onRunSelected, lead, between }: 
           Text
           <textarea
             data-testid="playground-input"
+            // Arabic or Hebrew typed here reads right to left (and the preview cells, explanations, mistakes too).
+            dir="auto"
             rows={4}
             value={text}
             placeholder="Type something: predictions update as you type."

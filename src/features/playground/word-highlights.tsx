@@ -55,7 +55,7 @@ export function WordHighlights({ explanation }: { explanation: { text: string; r
   return (
     <div className="explanation" data-testid="explanation">
       <h3 className="small">Why “{label}”</h3>
-      <p className="explained-text" data-testid="explained-text">
+      <p className="explained-text" data-testid="explained-text" dir="auto">
         {parts}
       </p>
       <p className="muted small" data-testid="explain-summary">
