@@ -2,7 +2,7 @@
 // words for the kept model, the settings in a few words, and why the Hugging Face export is off.
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/worker/protocol';
-import { gainText, keptInWords } from '../../src/features/training/result-view';
+import { gainText, imbalanceNote, keptInWords } from '../../src/features/training/result-view';
 import { settingsText } from '../../src/features/training/runs-table';
 import { hfBlocker } from '../../src/features/export/export-page';
 
@@ -35,6 +35,14 @@ describe('plain words', () => {
     expect(gainText(run({ comparison: comparison(false, 2) }))).toBe('66.7 points better than word patterns alone (balanced score on 2 held-out examples: too few to be sure)');
     expect(gainText(run({ comparison: comparison(false, 900) }))).toBe('66.7 points better than word patterns alone (balanced score on 900 held-out examples)');
     expect(gainText(run({ comparison: comparison(true, 120) }))).toMatch(/120 examples, each predicted by a model that had not seen it\)$/);
+  });
+
+  it('warns that accuracy misleads when one label is most of the held-out rows', () => {
+    const metrics = (supports: number[]) => ({ accuracy: 0.93, macroF1: 0.77, perClass: supports.map((support) => ({ precision: 1, recall: 1, f1: 1, support })), confusion: [] }) as unknown as RunSummary['metrics'];
+    // 95/5 (the imbalanced IMDB run: 5 neg, 85 pos held out).
+    expect(imbalanceNote(run({ metrics: metrics([5, 85]) }))).toBe('“pos” is 94% of the held-out examples: always answering it would be right that often, so judge the model by its balanced score.');
+    expect(imbalanceNote(run({ metrics: metrics([40, 60]) }))).toBeNull();
+    expect(imbalanceNote(run({ metrics: metrics([]) }))).toBeNull();
   });
 
   it('says the settings that tell runs apart', () => {

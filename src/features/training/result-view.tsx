@@ -44,6 +44,26 @@ export function gainText(run: RunSummary): string | null {
   return d > 0 ? `${d.toFixed(1)} points better than word patterns alone${on}` : `${(-d).toFixed(1)} points below word patterns alone, kept as you asked${on}`;
 }
 
+/** Share of the held-out rows in one label from which accuracy alone misleads. */
+const IMBALANCED_SHARE = 0.8;
+
+/**
+ * With one label at 80%+ of the held-out rows, "93% right" says little: always answering that label
+ * scores as much. Then the summary says so and points at the balanced score (95/5 IMDB rows: the
+ * n-grams scored 94.4% accuracy and 0.49 macro-F1, the kept model 93.3% and 0.77).
+ */
+export function imbalanceNote(run: Pick<RunSummary, 'labels' | 'metrics'>): string | null {
+  const rows = validationRows(run.metrics.perClass);
+  if (rows === 0 || run.metrics.perClass.length < 2) return null;
+  let top = 0;
+  run.metrics.perClass.forEach((c, i) => {
+    if (c.support > run.metrics.perClass[top]!.support) top = i;
+  });
+  const share = run.metrics.perClass[top]!.support / rows;
+  if (share < IMBALANCED_SHARE) return null;
+  return `“${run.labels[top]}” is ${pct(share, 0)} of the held-out examples: always answering it would be right that often, so judge the model by its balanced score.`;
+}
+
 export interface ResultSummaryProps {
   run: RunDetail;
   onImprove(): void;
@@ -56,6 +76,7 @@ export const ResultSummary = forwardRef<HTMLHeadingElement, ResultSummaryProps>(
   const rows = validationRows(run.metrics.perClass);
   const few = rows < FEW_VALIDATION_ROWS;
   const gain = gainText(run);
+  const imbalance = imbalanceNote(run);
   const epochs = run.epochsRun > 1 ? ` · best epoch ${run.bestEpoch} of ${run.epochsRun}${run.stoppedByUser ? ' · stopped by you' : run.stoppedEarly ? ' · stopped early' : ''}` : run.stoppedByUser ? ' · stopped by you' : '';
   return (
     <section className="card result-summary" data-testid="run-result" aria-labelledby="result-heading">
@@ -83,6 +104,11 @@ export const ResultSummary = forwardRef<HTMLHeadingElement, ResultSummaryProps>(
         {few ? '⚠ ' : ''}Measured on {rows} example{rows === 1 ? '' : 's'} held out from training
         {few ? `: few, so one example moves accuracy by ${pct(1 / Math.max(1, rows), 0)}; more labelled data gives a surer number` : ''}.
       </p>
+      {imbalance && (
+        <p className="warning small" data-testid="summary-imbalance">
+          ⚠ {imbalance}
+        </p>
+      )}
       <p data-testid="summary-kept">
         It uses {keptInWords(run)}
         {gain ? `: ${gain}` : ''}. Trained on “{run.datasetName}” ({run.labels.length} labels: {run.labels.join(', ')}){' '}
