@@ -203,6 +203,10 @@ function AppBody() {
         requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="result-details-panel-toggle"]')?.focus());
       }}
       onImprove={() => {
+        // Improve this result: fine-tune on the rows it was trained on, not on whichever dataset the
+        // Train step had chosen since (its head and estimate would then belong to another dataset).
+        // A deleted dataset is not chosen again (runDataset is null then).
+        if (runDataset) setDatasetId(runDataset.id);
         go('train');
         setImproveSignal((n) => n + 1);
       }}

@@ -98,3 +98,27 @@ test('right-to-left texts (Arabic) read right to left in the import preview and 
   const label = page.getByTestId('import-preview').locator('td', { hasText: /^pos$/ }).first();
   assert(await label.evaluate((el) => el.matches(':dir(ltr)')), 'a Latin label stays left to right');
 });
+
+test('Improve on a result opens fine-tuning on that result’s dataset, not on the one chosen in Train since', async ({ env }) => {
+  test.setTimeout(180_000);
+  const ctx = await env.newContext('improve-dataset');
+  const page = await openApp(env, ctx, 'wasm');
+  await useSampleAndSave(page);
+  await tab(page, 'train');
+  await page.getByTestId('train-button').click();
+  await page.getByTestId('run-result').waitFor({ timeout: 120_000 });
+  const other = ['text,label', ...Array.from({ length: 12 }, (_, i) => `${i % 2 ? 'sunny warm day' : 'cold rainy night'} number ${i},${i % 2 ? 'warm' : 'cold'}`)].join('\n');
+  await uploadCsv(page, 'weather.csv', other);
+  await page.getByTestId('save-dataset').click();
+  await page.getByTestId('dataset-saved').waitFor();
+  await tab(page, 'train');
+  const select = page.getByTestId('train-dataset');
+  await select.selectOption({ label: 'weather (12 rows, 2 labels)' });
+  await tab(page, 'try');
+  await page.getByTestId('result-improve').click();
+  await page.getByTestId('ft-start').waitFor();
+  const chosen = await select.locator('option:checked').textContent();
+  assert(/^product-reviews/.test(chosen ?? ''), `fine-tuning is set up on the result's dataset: "${chosen}"`);
+  const init = (await page.getByTestId('ft-head-init').textContent()) ?? '';
+  assert(/starts from the head of/.test(init), `the head carries over from the result's run: "${init}"`);
+});
