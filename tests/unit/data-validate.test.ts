@@ -93,7 +93,7 @@ describe('buildDataset', () => {
     // One row per label: Train has nothing to hold out and refuses; the review says so before saving.
     const single = buildDataset(await parseDelimited('text,label\nhello there,a\nbye now,b\nsee you,c\n'), map);
     expect(single.problems).toMatchObject([{ severity: 'warning', code: 'few-rows-per-label' }]);
-    expect(single.problems[0]!.message).toMatch(/No label has 2 rows, so Train cannot check the model/);
+    expect(single.problems[0]!.message).toMatch(/No label has 2 rows: Train needs one to learn from and one to check the model on/);
   });
 
   it('is fatal above the label limit and explains why', async () => {

@@ -365,7 +365,7 @@ function addLabelProblems(result: DatasetBuildResult, maxLabels: number, conflic
         // Train holds out part of each label's rows to check the model: with one row per label there is
         // nothing to hold out, and Train refuses. Said here, before saving, not only after clicking Train.
         (labels.every((l) => labelCounts.get(l)! < 2) && labels.length > 1
-          ? ' No label has 2 rows, so Train cannot check the model (it needs one row to learn from and one to test on): add at least one more row for some labels before training.'
+          ? ' No label has 2 rows: Train needs one to learn from and one to check the model on, so add rows first.'
           : ''),
       labels: few,
     });
