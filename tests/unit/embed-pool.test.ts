@@ -1,7 +1,7 @@
 // The parallel embedding pool with in-process fake workers: order, progress, stop, a failing or
 // crashing worker (the engine finishes the job), warm-up and idle shutdown.
 import { describe, expect, it } from 'vitest';
-import { EmbedPool, POOL_MIN_TEXTS, type PoolJob, type PoolPort, type PoolReply } from '../../src/worker/embed-pool';
+import { CHARS_PER_WINDOW, EmbedPool, POOL_MIN_TEXTS, sliceByWork, type PoolJob, type PoolPort, type PoolReply } from '../../src/worker/embed-pool';
 
 const DIM = 3;
 /** What an encoder would give a text: deterministic, different per text. */
@@ -99,6 +99,34 @@ describe('EmbedPool', () => {
     expect(ports.every((port) => port.jobs.length === 1 && !port.terminated)).toBe(true);
     await new Promise((r) => setTimeout(r, 60));
     expect(ports.every((port) => port.terminated)).toBe(true);
+  });
+});
+
+describe('sliceByWork: slices of about one batch of full windows, so Stop is seen within one', () => {
+  const long = 'word '.repeat(4_000); // 20,000 characters: ~33 windows, 16 when read whole
+  const short = 'a short review';
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+  it('short texts: up to maxTexts per slice, every row once, in order', () => {
+    const texts = Array.from({ length: 300 }, () => short);
+    const slices = sliceByWork(rows(300), texts, 128, 64);
+    expect(slices.map((s) => s.length)).toEqual([128, 128, 44]);
+    expect(slices.flat()).toEqual(rows(300));
+  });
+
+  it('long texts read whole (16 windows each): 4 per slice at batch 64, not 128', () => {
+    const texts = Array.from({ length: 128 }, () => long);
+    const slices = sliceByWork(rows(128), texts, 128, 64, { policy: 'chunk', maxWindows: 16 });
+    expect(slices).toHaveLength(32);
+    expect(slices.every((s) => s.length === 4)).toBe(true);
+    // Each slice is at most one batch of full windows.
+    for (const s of slices) expect(s.reduce((c, r) => c + Math.min(texts[r]!.length, 16 * CHARS_PER_WINDOW), 0)).toBeLessThanOrEqual(64 * CHARS_PER_WINDOW);
+  });
+
+  it('long texts cut to their first window count one window each; a text bigger than the budget is a slice alone', () => {
+    const texts = Array.from({ length: 130 }, () => long);
+    expect(sliceByWork(rows(130), texts, 128, 64, { policy: 'truncate', maxWindows: 1 }).map((s) => s.length)).toEqual([64, 64, 2]);
+    expect(sliceByWork(rows(3), [long, long, long], 128, 2, { policy: 'chunk', maxWindows: 16 }).map((s) => s.length)).toEqual([1, 1, 1]);
   });
 });
 
