@@ -47,7 +47,7 @@ export function quotaMessage(): string {
 export const ERROR_ADVICE: Readonly<Record<ErrorCode, string | null>> = Object.freeze({
   BAD_ARGUMENT: 'Correct the value named above and try again.',
   NOT_FOUND: 'It may have been deleted in another tab: reload the page to see what is stored.',
-  DATASET_INVALID: 'Check the dataset: every label needs rows on both sides of the split (add rows, or change the validation fraction).',
+  DATASET_INVALID: 'Check the dataset: Train holds out some rows of every label to check the model, so each label needs at least 2 rows (add rows for the rarest labels).',
   FILE_UNREADABLE: null,
   QUOTA_EXCEEDED: null,
   ENCODER_UNAVAILABLE: 'Check the network connection and try again; an encoder stored in this browser also works offline.',

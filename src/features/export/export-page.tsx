@@ -58,10 +58,10 @@ export function hfBlocker(run: RunSummary | null): { why: string; fix: string } 
 /** How the encoder model alone scored beside the kept model, in words (equal scores said as such). */
 function encoderAloneScore(run: RunSummary): string {
   const alone = run.comparison?.candidates.find((c) => c.kind === 'encoder')?.metrics.macroF1;
-  if (alone === undefined) return 'its validation scores are in the run’s details';
+  if (alone === undefined) return 'its scores on the held-out rows are in the run’s details';
   const kept = run.metrics.macroF1;
-  if (Math.abs(alone - kept) < 5e-4) return `the same validation macro-F1, ${kept.toFixed(3)}; the kept model won on calibrated confidence`;
-  return `validation macro-F1 ${alone.toFixed(3)} instead of ${kept.toFixed(3)}`;
+  if (Math.abs(alone - kept) < 5e-4) return `it scored the same on the held-out rows, macro-F1 ${kept.toFixed(3)}; the combined model was kept because its confidence matched its accuracy better`;
+  return `on the held-out rows it scored macro-F1 ${alone.toFixed(3)}, the kept model ${kept.toFixed(3)}`;
 }
 
 function Snippet({ code, testId }: { code: string; testId: string }) {
@@ -175,8 +175,11 @@ export function ExportPage({ active, runId, onRunSelected, onFixHf }: ExportPage
             </label>
             {selectedRun?.comparison && selectedRun.comparison.kept !== 'encoder' && (
               <p className="notice" data-testid="export-kept-note">
-                This run keeps the {selectedRun.comparison.kept === 'baseline' ? 'n-gram baseline' : `${selectedRun.comparison.kept} of n-grams and encoder`}: only the
-                bundle carries it whole. TensorFlow.js, safetensors and Hugging Face exports hold the encoder model alone ({encoderAloneScore(selectedRun)}).
+                {selectedRun.comparison.kept === 'baseline'
+                  ? 'This run keeps the word-pattern (n-gram) model, which beat the encoder on this data'
+                  : 'This run keeps a combination of word patterns (n-grams) and the encoder'}
+                : only the TextTune bundle carries it whole. The TensorFlow.js, safetensors and Hugging Face files hold the encoder
+                part alone ({encoderAloneScore(selectedRun)}).
               </p>
             )}
             <div className="goals">
