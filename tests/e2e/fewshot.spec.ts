@@ -19,6 +19,9 @@ async function trainThenTune(page: Page, knobs: { pairs: number; batch: number }
   await page.getByTestId('run-result').waitFor({ timeout });
   const panel = page.getByTestId('fewshot-panel');
   await panel.waitFor();
+  // Offered closed (an optional step under a first result): its settings show once opened.
+  assert(!(await page.getByTestId('fs-pairIterations').isVisible()), 'the few-shot settings are closed until asked for');
+  await page.getByTestId('fewshot-panel-toggle').click();
   await page.getByTestId('fs-pairIterations').fill('1');
   await page.getByTestId('fs-maxPairs').fill(String(knobs.pairs));
   await page.getByTestId('fs-batchSize').fill(String(knobs.batch));
@@ -133,6 +136,7 @@ test('contrastive resume after reload (wasm): the job keeps its checkpointed ste
   await tab(page, 'train');
   await page.getByTestId('train-button').click();
   await page.getByTestId('run-result').waitFor({ timeout: 300_000 });
+  await page.getByTestId('fewshot-panel-toggle').click();
   await page.getByTestId('fs-pairIterations').fill('20');
   await page.getByTestId('fs-maxPairs').fill('600');
   await page.getByTestId('fs-batchSize').fill('2');

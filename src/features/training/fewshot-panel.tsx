@@ -14,6 +14,7 @@ import { NumberFields, type NumberFieldSpec } from '../../components/number-fiel
 import { FINETUNE_SPEC } from '../../core/model/specs';
 import { formatSeconds, pct, validationRows } from '../../components/format';
 import { ScrollBox } from '../../components/scroll-box';
+import { Disclosure, useDisclosure } from '../../components/disclosure';
 
 /** What the user can change here; the rest comes from the core's defaults. */
 export interface FewShotKnobs {
@@ -95,6 +96,9 @@ export function FewShotPanel({ encoderId, dataset, frozenRun, disabled, onRunnin
   const estimating = timing.running;
   const progress = tuning.progress;
   useEffect(() => onRunningChange(running), [running, onRunningChange]);
+  // Closed until asked for: an optional, expert step right under a first result (a run or a result
+  // keeps it open; an expert who opened it keeps it open after a reload).
+  const [openState, setOpen] = useDisclosure('texttune.fewshot.open', false);
 
   const offered = !!dataset && !!frozenRun && !frozenRun.fineTune && !frozenRun.imported && frozenRun.datasetId === dataset.id
     && fewShotOffered(dataset.labelCounts);
@@ -129,8 +133,13 @@ export function FewShotPanel({ encoderId, dataset, frozenRun, disabled, onRunnin
   const baseline = result?.comparison?.candidates.find((c) => c.kind === 'baseline');
   const est = estimate && estimate.runId === runId ? estimate.value : null;
   return (
-    <section className="card" aria-labelledby="fewshot-title" data-testid="fewshot-panel">
-      <h2 id="fewshot-title">Few labels? Tune the encoder on pairs</h2>
+    <Disclosure
+      title="Few labels? Tune the encoder on pairs of your rows (optional)"
+      hint={<>Each label has at most {FEW_SHOT_MAX_ROWS_PER_LABEL} rows. This can add a few points there; it is compared with the model above on the same rows, and the better one is kept.</>}
+      open={openState || running || !!result}
+      onToggle={setOpen}
+      testId="fewshot-panel"
+    >
       <p className="muted small">
         Every label has at most {FEW_SHOT_MAX_ROWS_PER_LABEL} rows, where contrastive tuning (SetFit) helps most: the encoder learns from pairs of
         your rows — same label close, different labels apart — then a logistic regression is fitted on the tuned embeddings and compared with
@@ -208,7 +217,7 @@ export function FewShotPanel({ encoderId, dataset, frozenRun, disabled, onRunnin
           </p>
         </div>
       )}
-    </section>
+    </Disclosure>
   );
 }
 
