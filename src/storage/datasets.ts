@@ -1,4 +1,4 @@
-import { MAX_NAME_CHARS, type DatasetMeta } from '../core/model/records';
+import type { DatasetMeta } from '../core/model/records';
 import { StorageError } from './errors';
 import { openTextTuneDB, renameRecord, withQuota, type DatasetRowsRecord } from './db';
 
@@ -30,7 +30,7 @@ export async function saveDataset(meta: DatasetMeta, rows: DatasetRowsRecord): P
 }
 
 export async function renameDataset(id: string, name: string): Promise<DatasetMeta> {
-  return renameRecord('datasets', id, name, 'dataset', MAX_NAME_CHARS);
+  return renameRecord('datasets', id, name, 'dataset');
 }
 
 /** Deletes the dataset, its rows and its cached embeddings; runs trained on it stay. */

@@ -1,7 +1,7 @@
 // The one IndexedDB database of the app: a typed schema and its versioned upgrades.
 // Used from the worker (the engine owns all reads and writes); pure idb, no React.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { BackendChoice, DatasetMeta, FineTuneJobBase, RejectedRow, RunRecord } from '../core/model/records';
+import { MAX_NAME_CHARS, type BackendChoice, type DatasetMeta, type FineTuneJobBase, type RejectedRow, type RunRecord } from '../core/model/records';
 import { quotaMessage } from '../core/model/errors';
 import type { FineTuneCheckpoint } from '../core/train/finetune-run';
 import type { ContrastiveCheckpoint } from '../core/train/contrastive';
@@ -150,12 +150,12 @@ export function newId(prefix: string): string {
 
 /**
  * Renames the record `id` of a named store (a dataset, a run): the name trimmed, refused empty or
- * longer than `maxLength`, in one transaction. Returns the renamed record.
+ * longer than MAX_NAME_CHARS, in one transaction. Returns the renamed record.
  */
-export async function renameRecord<S extends 'datasets' | 'runs'>(store: S, id: string, name: string, what: string, maxLength = Infinity): Promise<TextTuneSchema[S]['value']> {
+export async function renameRecord<S extends 'datasets' | 'runs'>(store: S, id: string, name: string, what: string): Promise<TextTuneSchema[S]['value']> {
   const trimmed = name.trim();
   if (!trimmed) throw new StorageError('BAD_ARGUMENT', `a ${what} name cannot be empty`);
-  if (trimmed.length > maxLength) throw new StorageError('BAD_ARGUMENT', `a ${what} name has at most ${maxLength} characters, got ${trimmed.length}`);
+  if (trimmed.length > MAX_NAME_CHARS) throw new StorageError('BAD_ARGUMENT', `a ${what} name has at most ${MAX_NAME_CHARS} characters, got ${trimmed.length}`);
   const db = await openTextTuneDB();
   return withQuota(async () => {
     const tx = db.transaction(store, 'readwrite');

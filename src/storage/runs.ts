@@ -1,4 +1,4 @@
-import { MAX_NAME_CHARS, type RunSummary } from '../core/model/records';
+import type { RunSummary } from '../core/model/records';
 import { StorageError } from './errors';
 import { openTextTuneDB, renameRecord, withQuota, type ModelRecord, type RunRecord } from './db';
 
@@ -39,6 +39,6 @@ export async function deleteRun(id: string): Promise<void> {
 
 /** Renames a run (its record only: the weights are keyed by id). */
 export async function renameRun(id: string, name: string): Promise<RunSummary> {
-  const { history: _h, misclassified: _m, ...summary } = await renameRecord('runs', id, name, 'run', MAX_NAME_CHARS);
+  const { history: _h, misclassified: _m, ...summary } = await renameRecord('runs', id, name, 'run');
   return summary;
 }

@@ -28,12 +28,13 @@ const MAX_LABEL_LENGTH = 40;
 const TEXT_NAMES = ['text', 'sentence', 'sentence1', 'review', 'content', 'body', 'message', 'comment', 'tweet', 'document', 'utterance', 'query', 'question', 'input'];
 const LABEL_NAMES = ['label', 'labels', 'class', 'category', 'target', 'sentiment', 'intent', 'topic', 'tag', 'y'];
 
-function namedColumn(table: ParsedTable, names: readonly string[], except: number): number {
+/** The column a header names (first of `names` found, not `except`), or -1; an empty one counts as unnamed. */
+function namedColumn(table: ParsedTable, stats: ColumnStats[], names: readonly string[], except: number): number {
   if (!table.hasHeader) return -1;
   const lower = table.columns.map((c) => c.trim().toLowerCase());
   for (const n of names) {
     const c = lower.findIndex((x, i) => x === n && i !== except);
-    if (c >= 0) return c;
+    if (c >= 0) return stats[c]!.nonEmpty > 0 ? c : -1;
   }
   return -1;
 }
@@ -60,9 +61,8 @@ export function detectColumns(table: ParsedTable, opts: { maxLabels?: number } =
   const reasons: string[] = [];
 
   // Text: the column named so, else a mostly non-numeric column; longer and more varied values score higher.
-  let textColumn = namedColumn(table, TEXT_NAMES, -1);
-  const textNamed = textColumn >= 0 && stats[textColumn]!.nonEmpty > 0;
-  if (!textNamed) textColumn = -1;
+  let textColumn = namedColumn(table, stats, TEXT_NAMES, -1);
+  const textNamed = textColumn >= 0;
   let bestScore = 0;
   if (!textNamed) stats.forEach((s, c) => {
     if (s.nonEmpty === 0 || s.numericShare > 0.5) return;
@@ -84,9 +84,8 @@ export function detectColumns(table: ParsedTable, opts: { maxLabels?: number } =
   // Label: the column named so, else 2..maxLabels distinct short values; among those, the fewest
   // distinct values wins. A named column is taken whatever its values: if they cannot be labels,
   // the import report says why in the user's own column's name.
-  let labelColumn = namedColumn(table, LABEL_NAMES, textColumn);
-  const labelNamed = labelColumn >= 0 && stats[labelColumn]!.nonEmpty > 0;
-  if (!labelNamed) labelColumn = -1;
+  let labelColumn = namedColumn(table, stats, LABEL_NAMES, textColumn);
+  const labelNamed = labelColumn >= 0;
   if (!labelNamed) stats.forEach((s, c) => {
     if (c === textColumn || s.distinct < 2 || s.distinct > maxLabels || s.meanLength > MAX_LABEL_LENGTH) return;
     if (s.distinct === s.nonEmpty) return; // every value unique: an id, not a label
