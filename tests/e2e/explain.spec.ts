@@ -92,7 +92,7 @@ test('explain: on the sample model a clearly positive word is marked as pushing 
   const preview = (await page.getByTestId('batch-preview-summary').textContent()) ?? '';
   assert(/^3 rows, text column “column 1”/.test(preview), `every row, the text column named: "${preview}"`);
   const out = await download(page, () => page.getByTestId('batch-predict').click());
-  const lines = out.bytes.toString('utf8').trim().split(/\r?\n/);
+  const lines = out.bytes.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r?\n/);
   assert(lines.length === 4 && lines[0]!.startsWith('column 1,column 2,predicted_label,') && lines[1]!.startsWith('Excellent lamp'), `every input row comes back: ${lines.join(' | ')}`);
   assert(/^3 rows predicted from the text column “column 1” of no-header\.csv/.test((await page.getByTestId('batch-summary').textContent()) ?? ''), 'the card says what was predicted');
 

@@ -85,7 +85,7 @@ test('hardening: hostile CSVs keep every row; a formula dataset exports escaped 
   await page.getByTestId('run-result').waitFor({ timeout: 240_000 });
   await tab(page, 'playground');
   const out = await batchPredict(page, 'formula-cells.csv', files['formula-cells.csv']!);
-  const rows = Papa.parse<string[]>(out.bytes.toString('utf8').trimEnd(), { newline: '\r\n' }).data;
+  const rows = Papa.parse<string[]>(out.bytes.toString('utf8').replace(/^\ufeff/, '').trimEnd(), { newline: '\r\n' }).data;
   assert(rows[0]!.join() === 'text,label,predicted_label,prob_=1+1,prob_safe', `header: ${rows[0]}`);
   const live = rows.flat().filter((c) => /^[=+\-@\t\r]/.test(c));
   assert(live.length === 0, `no cell starts a formula: ${live.join(' | ')}`);

@@ -79,7 +79,9 @@ test.describe.serial('exports, then a refused import', () => {
     const input = 'review,id\n"Broke on day one, useless",1\n"Wonderful, works perfectly",2\n';
     const out = await batchPredict(page, 'batch.csv', Buffer.from(input));
     assert(/^2 rows, text column “review”/.test(out.preview), `the preview says what will be predicted: "${out.preview}"`);
-    const lines = out.bytes.toString('utf8').trim().split(/\r?\n/);
+    // A UTF-8 byte order mark first, so Excel reads the file as UTF-8 (components/download.ts).
+    assert(out.bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), `the CSV starts with a UTF-8 BOM: ${out.bytes.subarray(0, 3).toString('hex')}`);
+    const lines = out.bytes.subarray(3).toString('utf8').trim().split(/\r?\n/);
     assert(lines[0] === 'review,id,predicted_label,prob_negative,prob_positive', `batch header: ${lines[0]}`);
     assert(lines.length === 3, `one output row per input row: ${lines.length - 1}`);
     exportsBundle = await exportAs(page, 'bundle');
