@@ -20,6 +20,7 @@ import { deleteDataset, getDatasetRows, labelRow, listDatasets, renameDataset } 
 import { deleteRun, renameRun, getRun, listRuns } from '../storage/runs';
 import { listCachedEncoders } from '../storage/encoder-files';
 import { rejectedToCsv } from '../core/data/validate';
+import { sameRowsWarning } from '../core/data/fingerprint';
 
 /**
  * emit: the events of this request's work (progress, epochs, checkpoints, warnings), tagged with
@@ -143,7 +144,11 @@ export function createEngine(broadcast: Emit): Handlers {
       return importer.open(file, fileName, (f) => report(Math.round(f * 1000), 1000));
     },
     async 'import.map'({ importId, mapping }) {
-      return importer.map(importId, mapping);
+      const report = importer.map(importId, mapping);
+      // The same rows saved before (the same file uploaded twice): said, not refused (a copy may be meant).
+      const twin = report.validCount + report.unlabelledCount > 0 ? sameRowsWarning(importer.fingerprint(importId), await listDatasets()) : null;
+      if (twin) report.problems.push(twin);
+      return report;
     },
     async 'import.rejectedCsv'({ importId }) {
       return { csv: importer.rejectedCsv(importId) };

@@ -8,6 +8,7 @@ import type { ColumnMapping, DatasetMeta, ImportPreview, ImportReport } from './
 import { EngineError } from './errors';
 import { newId } from '../storage/db';
 import { saveDataset } from '../storage/datasets';
+import { rowsFingerprint } from '../core/data/fingerprint';
 
 export const MAX_LABELS = DEFAULT_MAX_LABELS;
 const REJECTED_PREVIEW_LIMIT = 200;
@@ -20,6 +21,8 @@ interface Session {
   table: ParsedTable;
   mapping: ColumnMapping | null;
   build: DatasetBuildResult | null;
+  /** rowsFingerprint of `build` (computed on first use). */
+  fingerprint: string | null;
 }
 
 export class Importer {
@@ -36,7 +39,7 @@ export class Importer {
       reasons.push(`label: tried "${table.columns[guess.labelColumn]}" as the label column; pick another one if it is wrong`);
     }
     const importId = newId('import');
-    this.sessions.set(importId, { fileName, parsed: table, table, mapping: null, build: null });
+    this.sessions.set(importId, { fileName, parsed: table, table, mapping: null, build: null, fingerprint: null });
     return {
       importId,
       fileName,
@@ -56,6 +59,7 @@ export class Importer {
     const build = buildDataset(s.table, mapping, { maxLabels: MAX_LABELS });
     s.mapping = mapping;
     s.build = build;
+    s.fingerprint = null;
     const problems = build.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message }));
     return {
       importId,
@@ -71,6 +75,13 @@ export class Importer {
       canSave: !problems.some((p) => p.severity === 'fatal'),
       table: { hasHeader: s.table.hasHeader, columns: s.table.columns, rowCount: s.table.rows.length, sampleRows: s.table.rows.slice(0, SAMPLE_ROWS) },
     };
+  }
+
+  /** The fingerprint of the rows the current mapping keeps (labelled and unlabelled). */
+  fingerprint(importId: string): string {
+    const s = this.built(importId);
+    s.fingerprint ??= rowsFingerprint([...s.build.rows, ...s.build.unlabelled.map((u) => ({ text: u.text, label: '' }))]);
+    return s.fingerprint;
   }
 
   rejectedCsv(importId: string): string {
@@ -97,6 +108,7 @@ export class Importer {
       rejectedCount: build.rejected.length,
       unlabelledCount: build.unlabelled.length,
       warnings: build.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message })),
+      fingerprint: this.fingerprint(importId),
     };
     await saveDataset(meta, {
       id,

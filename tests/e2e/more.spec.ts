@@ -16,6 +16,12 @@ test('datasets: rename and delete survive a reload', async ({ env }) => {
   await page.getByTestId('rename-input').fill('Reviews (renamed)');
   await page.getByTestId('rename-save').click();
   await page.locator('[data-testid="dataset-item"][data-name="Reviews (renamed)"]').waitFor();
+  // The same rows again (the same file uploaded twice): said, naming the saved copy; saving stays possible.
+  await page.getByTestId('use-sample').click();
+  const twin = page.getByTestId('problem-same-rows-saved');
+  await twin.waitFor();
+  assert(/^These 40 rows are exactly those of the dataset "Reviews \(renamed\)"/.test((await twin.textContent()) ?? ''), `the second import says it is a copy: "${await twin.textContent()}"`);
+  assert(await page.getByTestId('save-dataset').isEnabled(), 'a copy can still be saved');
   const usage = await page.getByTestId('storage-estimate').textContent();
   assert(/storage .+ \/ .+/.test(usage ?? ''), `storage use is shown (${usage})`);
   await page.reload();

@@ -36,6 +36,8 @@ export interface DatasetMeta {
   /** Rows still without a label (absent on older records: none). */
   unlabelledCount?: number;
   warnings: DatasetProblem[];
+  /** rowsFingerprint of the rows as saved (absent on older records), to notice the same rows imported again. */
+  fingerprint?: string;
 }
 
 /**
