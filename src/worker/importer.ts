@@ -44,6 +44,7 @@ export class Importer {
       importId,
       fileName,
       delimiter: table.delimiter,
+      ...(table.format ? { format: table.format } : {}),
       hasHeader: table.hasHeader,
       columns: table.columns,
       rowCount: table.rows.length,

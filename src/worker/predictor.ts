@@ -169,7 +169,8 @@ async function readBatch(file: Blob, fileName: string, choice?: BatchChoice): Pr
   const table = await parseDelimited(file);
   let columns = table.columns;
   let rows = table.rows;
-  const hasHeader = choice?.hasHeader ?? table.hasHeader;
+  // JSON records name their fields: there is no header row to read as data.
+  const hasHeader = table.format ? true : (choice?.hasHeader ?? table.hasHeader);
   if (table.hasHeader && !hasHeader) {
     rows = [table.columns, ...rows];
     columns = table.columns.map((_, i) => `column ${i + 1}`);

@@ -56,6 +56,8 @@ export interface ImportPreview {
   importId: string;
   fileName: string;
   delimiter: string;
+  /** Set for JSON Lines / a JSON array of records (the field names are the columns; there is no header row to toggle). */
+  format?: 'json-lines' | 'json-array';
   hasHeader: boolean;
   columns: string[];
   /** Data rows parsed (header excluded). */

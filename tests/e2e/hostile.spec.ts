@@ -165,3 +165,16 @@ test('hostile: a header-less file read with a header gets its first row back fro
   const saved = (await page.getByTestId('dataset-saved').textContent()) ?? '';
   assert(/: 7 rows, 3 labels/.test(saved), `the saved dataset has the first row: "${saved}"`);
 });
+
+test('hostile: JSON Lines with a broken line and a non-record line keep every other row', async () => {
+  const page = shared;
+  const records = GOOD.map((g) => JSON.stringify({ text: g.split(',')[0], label: g.split(',')[1] }));
+  await uploadCsv(page, 'reviews.jsonl', [records[0], '{"text": "cut short', ...records.slice(1, 4), '["a", "list"]', ...records.slice(4)].join('\n') + '\n');
+  const review = page.getByTestId('import-review').filter({ has: page.locator('h3', { hasText: 'reviews.jsonl' }) });
+  const summary = (await review.getByTestId('import-summary').textContent()) ?? '';
+  assert(/JSON Lines, columns named by the records' fields/.test(summary), `the format is said: "${summary}"`);
+  const valid = ((await review.getByTestId('valid-count').textContent()) ?? '').trim();
+  assert(valid.startsWith('6 valid row(s), 2 rejected, 2 label(s)'), `JSON Lines: ${valid}`);
+  await rejected(page, 2, /not valid JSON/);
+  await rejected(page, 6, /not a record with named fields but a list/);
+});

@@ -5,6 +5,7 @@ import Papa from 'papaparse';
 import { DataError } from './errors';
 import { decodeText, type TextEncodingName } from './encoding';
 import { guessHeader } from './header';
+import { JsonShapeError, readJsonTable, type JsonTable } from './json-table';
 
 export { decodeUtf8Strict } from './utf8';
 export type { StrictDecodeResult } from './utf8';
@@ -32,6 +33,10 @@ export interface ParsedTable {
   encoding?: TextEncodingName;
   /** Lines where a field opens a double quote that is never closed properly: that one line, split with its quotes as plain characters. */
   unclosedQuoteLines?: number[];
+  /** Set when the file was JSON Lines or a JSON array of records (json-table.ts): field names are the columns. */
+  format?: 'json-lines' | 'json-array';
+  /** Records that could not be read (broken JSON, not a record): each is a row of its own, rejected with this reason. */
+  badRecords?: { line: number; reason: string }[];
   /** The header row as read (before naming), and its line: withHeader turns it back into data. */
   headerCells?: string[];
   headerLine?: number;
@@ -85,7 +90,25 @@ export async function parseDelimited(input: string | Blob, opts: ParseOptions = 
   }
 
   text = normalizeLineEndings(text);
-  refuseJson(text);
+  const json = readJson(text);
+  if (json) {
+    opts.onProgress?.(1);
+    const table: ParsedTable = {
+      columns: json.columns,
+      rows: json.rows,
+      lineNumbers: json.lineNumbers,
+      raggedRows: [],
+      // Used to join a rejected record's fields for display; the format says what the file was.
+      delimiter: ',',
+      format: json.kind,
+      hasHeader: true,
+      headerReason: `${json.kind === 'json-lines' ? 'JSON Lines' : 'a JSON array'}: the records' field names are the columns`,
+      invalidUtf8Lines,
+    };
+    if (json.badRecords.length > 0) table.badRecords = json.badRecords;
+    if (encoding) table.encoding = encoding;
+    return table;
+  }
   // Excel's "sep=;" first line names the delimiter; it is not the header. A spreadsheet that
   // re-saved it pads it with delimiters ("sep=;;;").
   const sep = /^"?sep=([^\n"])"?\1*[ \t]*(\n|$)/i.exec(text);
@@ -179,28 +202,13 @@ function padUnnamedColumns(rows: string[][], headerCells: string[]): void {
   }
 }
 
-/**
- * A JSON or JSON Lines file parses as a one-row "CSV" of braces, and the report then said
- * "a header row but no data rows": say what it is instead.
- */
-function refuseJson(text: string): void {
-  const start = text.search(/\S/);
-  if (start < 0 || (text[start] !== '[' && text[start] !== '{')) return;
-  const end = text.indexOf('\n', start);
-  const firstLine = text.slice(start, end < 0 ? undefined : end).trim();
-  let json: boolean;
+/** JSON Lines or a JSON array of records as a table (json-table.ts); null when the text is not JSON. */
+function readJson(text: string): JsonTable | null {
   try {
-    JSON.parse(firstLine);
-    json = true;
-  } catch {
-    // A JSON array spread over lines: its first line alone is not JSON.
-    json = text[start] === '[' && /^\[\s*(\{|\[|"|$)/.test(firstLine) && /[\]}]\s*$/.test(text);
-  }
-  if (json) {
-    throw new DataError(
-      'not-text',
-      'This is a JSON file, not a table: TextTune reads CSV or TSV. Convert it to a CSV with one text column and one label column (a header row "text,label", one row per example) and upload that.',
-    );
+    return readJsonTable(text);
+  } catch (err) {
+    if (err instanceof JsonShapeError) throw new DataError('not-text', err.message);
+    throw err;
   }
 }
 

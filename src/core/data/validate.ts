@@ -154,6 +154,7 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
 
   const rowOfInvalidLine = invalidRows(table, [...(opts.invalidUtf8Lines ?? []), ...(table.invalidUtf8Lines ?? [])]);
   const unclosedQuote = new Set(table.unclosedQuoteLines ?? []);
+  const badRecord = new Map((table.badRecords ?? []).map((b) => [b.line, b.reason]));
   const headerText = table.hasHeader ? table.columns[textColumn]! : null;
   const headerLabel = table.hasHeader ? table.columns[labelColumn]! : null;
   const firstByText = new Map<string, DatasetRow>();
@@ -171,6 +172,8 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
       invalidLines.push(line);
       return reject('invalid UTF-8');
     }
+    const unreadable = badRecord.get(line);
+    if (unreadable !== undefined) return reject(unreadable);
     if (unclosedQuote.has(line)) {
       if (row.length !== width) {
         return reject(`a field opens a double quote (") that is not closed properly, and without it the line has ${row.length} field${row.length === 1 ? '' : 's'} where the header has ${width}: close the quote or remove it; the next line was read as a new row`);

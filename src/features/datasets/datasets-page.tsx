@@ -94,12 +94,12 @@ export function DatasetsPage({ active, onTrain, onDeleted }: { active: boolean; 
     <div className="page">
       <StepCard headingId="data-heading" title="Add a dataset">
         <p className="muted">
-          A CSV or TSV file with one text column and one label column. It is parsed and stored in this browser only.
+          A CSV or TSV file (or JSON Lines) with one text column and one label column. It is parsed and stored in this browser only.
         </p>
         <div className="row">
           <FileInput
             label="Upload CSV/TSV…"
-            accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain"
+            accept=".csv,.tsv,.txt,.jsonl,.ndjson,.json,text/csv,text/tab-separated-values,text/plain,application/json"
             testId="upload-input"
             disabled={busy}
             onFiles={([f]) => f && void open(async () => f, f.name)}

@@ -40,22 +40,26 @@ export function ImportReview({ preview, report, onMapping, onDownloadRejected }:
     <section className="card" data-testid="import-review" aria-label="Import review">
       <h3>{preview.fileName}</h3>
       <p className="muted" data-testid="import-summary">
-        {table.rowCount} data row(s) · {table.columns.length} column(s) · {delimiterName(preview.delimiter)}-separated ·{' '}
-        {table.hasHeader ? 'with header' : 'no header'}
+        {table.rowCount} data row(s) · {table.columns.length} column(s) ·{' '}
+        {preview.format
+          ? `${preview.format === 'json-lines' ? 'JSON Lines' : 'JSON array'}, columns named by the records' fields`
+          : `${delimiterName(preview.delimiter)}-separated · ${table.hasHeader ? 'with header' : 'no header'}`}
       </p>
       <div className="row">
         {columnSelect('textColumn', 'Text column')}
         {columnSelect('labelColumn', 'Label column')}
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            data-testid="import-has-header"
-            checked={table.hasHeader}
-            disabled={!report}
-            onChange={(e) => onMapping({ ...mapping, hasHeader: e.target.checked })}
-          />
-          First row is a header
-        </label>
+        {!preview.format && (
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              data-testid="import-has-header"
+              checked={table.hasHeader}
+              disabled={!report}
+              onChange={(e) => onMapping({ ...mapping, hasHeader: e.target.checked })}
+            />
+            First row is a header
+          </label>
+        )}
       </div>
       {preview.reasons.length > 0 && (
         <ul className="muted small">

@@ -220,7 +220,7 @@ export function PlaygroundPage({ active, runId, onRunSelected, lead, between }: 
         <p className="muted">
           Upload a CSV with a text column; check how it is read, then get it back with <code>predicted_label</code> and one probability column per label.
         </p>
-        <FileInput label="Predict a CSV…" accept=".csv,.tsv,.txt" testId="batch-input" disabled={!runId || batching.running} onFiles={([f]) => f && void previewFile(f)} />
+        <FileInput label="Predict a CSV…" accept=".csv,.tsv,.txt,.jsonl,.ndjson,.json" testId="batch-input" disabled={!runId || batching.running} onFiles={([f]) => f && void previewFile(f)} />
         {review && (
           <div className="batch-review" data-testid="batch-preview">
             <p data-testid="batch-preview-summary">

@@ -1,0 +1,176 @@
+// JSON Lines and JSON arrays of records read as a table: Hugging Face datasets, pandas'
+// to_json(orient="records", lines=True) and most annotation tools export these, and converting
+// them to CSV first was the user's job. Keys name the columns (first-seen order); each record is a
+// row; its physical line is kept for error reports, as for CSV.
+
+/** How a JSON file's records became rows. */
+export interface JsonTable {
+  kind: 'json-lines' | 'json-array';
+  columns: string[];
+  rows: string[][];
+  /** 1-based physical line where each row starts. */
+  lineNumbers: number[];
+  /** Records that could not be read (broken JSON, not an object): their line and why; each is also a row (its raw text in the first cell). */
+  badRecords: { line: number; reason: string }[];
+}
+
+/** A value as a cell: strings as they are, numbers and booleans as written, null as empty, anything nested as its JSON. */
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/** Records and their lines → columns (union of keys, first seen first) and rows. */
+function tabulate(kind: JsonTable['kind'], records: { line: number; value: unknown; raw: string }[], badRecords: JsonTable['badRecords']): JsonTable {
+  const index = new Map<string, number>();
+  for (const r of records) if (isRecord(r.value)) for (const k of Object.keys(r.value)) if (!index.has(k)) index.set(k, index.size);
+  const columns = [...index.keys()];
+  const rows: string[][] = [];
+  const lineNumbers: number[] = [];
+  for (const r of records) {
+    if (isRecord(r.value)) {
+      const row = new Array<string>(columns.length).fill('');
+      for (const [k, v] of Object.entries(r.value)) row[index.get(k)!] = cell(v);
+      rows.push(row);
+    } else {
+      // Kept as a row of its own (so nothing disappears) and listed with its reason.
+      if (!badRecords.some((b) => b.line === r.line)) badRecords.push({ line: r.line, reason: `not a record with named fields but ${describe(r.value)}` });
+      rows.push([r.raw]);
+    }
+    lineNumbers.push(r.line);
+  }
+  return { kind, columns, rows, lineNumbers, badRecords };
+}
+
+/** JSON Lines: one record per non-blank line. A line that is not JSON is a bad record, the rest are kept. */
+function readLines(text: string): JsonTable {
+  const records: { line: number; value: unknown; raw: string }[] = [];
+  const bad: JsonTable['badRecords'] = [];
+  const lines = text.split('\n');
+  lines.forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    try {
+      records.push({ line: i + 1, value: JSON.parse(raw), raw });
+    } catch (err) {
+      bad.push({ line: i + 1, reason: `not valid JSON (${(err as Error).message.replace(/^JSON\.parse: /, '').slice(0, 120)})` });
+      records.push({ line: i + 1, value: undefined, raw });
+    }
+  });
+  return tabulate('json-lines', records, bad);
+}
+
+/**
+ * The 1-based line where each element of a top-level JSON array starts, and its source text, by
+ * scanning strings and nesting (JSON.parse gives values, not positions).
+ */
+function arrayElements(text: string): { line: number; raw: string }[] {
+  const out: { line: number; raw: string }[] = [];
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  let start = -1;
+  let startLine = 0;
+  const close = (i: number) => {
+    const raw = text.slice(start, i).trim();
+    if (raw) out.push({ line: startLine, raw });
+    start = -1;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') line++;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (depth === 1 && start < 0 && !/[\s,\]]/.test(c)) {
+      start = i;
+      startLine = line;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') {
+      depth--;
+      if (depth === 0 && start >= 0) close(i);
+    } else if (c === ',' && depth === 1 && start >= 0) close(i);
+  }
+  return out;
+}
+
+/** Most of the first non-blank lines are JSON values: JSON Lines, even if a line is broken. */
+function looksLikeJsonLines(text: string): boolean {
+  const sample = text.split('\n', 200).filter((l) => l.trim() !== '').slice(0, 20);
+  let ok = 0;
+  for (const l of sample) {
+    try {
+      if (isRecord(JSON.parse(l))) ok++;
+    } catch {
+      // counted as not JSON
+    }
+  }
+  return sample.length >= 2 && ok * 2 > sample.length;
+}
+
+/**
+ * `text` (line ends normalised to \n) as a table when it is JSON Lines or a JSON array of records,
+ * else null (not JSON: read it as delimited text). A JSON file that holds no records (a single
+ * object, a number) throws with what to do.
+ */
+export function readJsonTable(text: string): JsonTable | null {
+  const start = text.search(/\S/);
+  if (start < 0 || (text[start] !== '[' && text[start] !== '{')) return null;
+  const end = text.indexOf('\n', start);
+  const firstLine = text.slice(start, end < 0 ? undefined : end).trim();
+  let first: unknown;
+  try {
+    first = JSON.parse(firstLine);
+  } catch {
+    // A JSON array or object spread over lines: its first line alone is not JSON.
+    let whole: unknown;
+    try {
+      whole = JSON.parse(text);
+    } catch {
+      // JSON Lines whose first record is broken, or a CSV row that starts with a bracket ("[draft] first,pos").
+      return looksLikeJsonLines(text) ? readLines(text) : null;
+    }
+    return fromWhole(text, whole);
+  }
+  // One line holding the whole array: an array file, not JSON Lines.
+  if (Array.isArray(first) && text.slice(end < 0 ? text.length : end).trim() === '') return fromWhole(text, first);
+  return readLines(text);
+}
+
+function fromWhole(text: string, whole: unknown): JsonTable {
+  if (Array.isArray(whole)) {
+    if (whole.length === 0) throw new JsonShapeError('This JSON file holds an empty list: there are no records to read.');
+    const elements = arrayElements(text);
+    // The scan and JSON.parse agree on the count for any valid JSON; lines are only a report aid.
+    const lines = elements.length === whole.length ? elements : whole.map(() => ({ line: 1, raw: '' }));
+    return tabulate('json-array', whole.map((value, i) => ({ line: lines[i]!.line, value, raw: lines[i]!.raw || JSON.stringify(value) })), []);
+  }
+  // {"train": [...]} and the like: the one list of records inside.
+  if (isRecord(whole)) {
+    const lists = Object.entries(whole).filter(([, v]) => Array.isArray(v) && v.length > 0 && v.every(isRecord));
+    if (lists.length === 1) {
+      const [, list] = lists[0]!;
+      return tabulate('json-array', (list as unknown[]).map((value) => ({ line: 1, value, raw: JSON.stringify(value) })), []);
+    }
+  }
+  throw new JsonShapeError(
+    `This JSON file holds ${describe(whole)}${isRecord(whole) ? ` with ${Object.keys(whole).length} field(s)` : ''}, not a list of records. TextTune reads JSON Lines (one {"text": …, "label": …} per line), a JSON array of such records, or CSV/TSV.`,
+  );
+}
+
+export class JsonShapeError extends Error {}

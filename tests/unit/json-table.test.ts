@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { parseDelimited } from '../../src/core/data/csv';
+import { detectColumns } from '../../src/core/data/detect';
+import { buildDataset } from '../../src/core/data/validate';
+import { readJsonTable } from '../../src/core/data/json-table';
+
+const records = [
+  { text: 'Great phone, works "perfectly"', label: 'pos' },
+  { text: 'Broke after a day.\nUseless.', label: 'neg' },
+  { text: 'Fine, nothing special', label: 'pos' },
+  { text: 'Terrible battery', label: 'neg' },
+];
+
+async function imported(text: string) {
+  const table = await parseDelimited(new Blob([text]));
+  const guess = detectColumns(table);
+  return { table, guess, build: buildDataset(table, { textColumn: guess.textColumn, labelColumn: guess.labelColumn }) };
+}
+
+describe('JSON Lines', () => {
+  it('reads one record per line: field names are the columns, physical lines are kept (blank lines skipped)', async () => {
+    const text = [JSON.stringify(records[0]), '', JSON.stringify(records[1]), JSON.stringify(records[2]), '  ', JSON.stringify(records[3]), ''].join('\n');
+    const { table, guess, build } = await imported(text);
+    expect(table.format).toBe('json-lines');
+    expect(table.columns).toEqual(['text', 'label']);
+    expect(table.lineNumbers).toEqual([1, 3, 4, 6]);
+    expect([guess.textColumn, guess.labelColumn]).toEqual([0, 1]);
+    expect(build.rows.map((r) => [r.text, r.label, r.line])).toEqual([
+      ['Great phone, works "perfectly"', 'pos', 1],
+      ['Broke after a day.\nUseless.', 'neg', 3],
+      ['Fine, nothing special', 'pos', 4],
+      ['Terrible battery', 'neg', 6],
+    ]);
+    expect(build.rejected).toEqual([]);
+  });
+
+  it('a broken line or a line that is not a record is rejected with its line and reason; every other row is kept', async () => {
+    const text = [JSON.stringify(records[0]), '{"text": "cut short', JSON.stringify(records[1]), '["a", "list"]', '"just a string"', JSON.stringify(records[2]), JSON.stringify(records[3])].join('\n');
+    const { table, build } = await imported(text);
+    expect(table.format).toBe('json-lines');
+    expect(build.rows.map((r) => r.line)).toEqual([1, 3, 6, 7]);
+    expect(build.rejected.map((r) => [r.line, r.reason.replace(/ \(.*\)$/, '')])).toEqual([
+      [2, 'not valid JSON'],
+      [4, 'not a record with named fields but a list'],
+      [5, 'not a record with named fields but a string'],
+    ]);
+    expect(build.rejected[0]!.raw).toBe('{"text": "cut short');
+  });
+
+  it('reads JSON Lines whose first line is broken', async () => {
+    const text = ['{"text": oops', ...records.map((r) => JSON.stringify(r))].join('\n');
+    const { build } = await imported(text);
+    expect(build.rows).toHaveLength(4);
+    expect(build.rejected.map((r) => r.line)).toEqual([1]);
+  });
+
+  it('missing fields are empty, numbers and booleans read as written, null as empty, nested values as JSON', () => {
+    const t = readJsonTable(['{"id": 1, "text": "a", "label": 0}', '{"text": "b", "label": 1, "ok": true, "tags": ["x", "y"], "meta": null}'].join('\n'))!;
+    expect(t.columns).toEqual(['id', 'text', 'label', 'ok', 'tags', 'meta']);
+    expect(t.rows).toEqual([
+      ['1', 'a', '0', '', '', ''],
+      ['', 'b', '1', 'true', '["x","y"]', ''],
+    ]);
+  });
+});
+
+describe('JSON arrays', () => {
+  it('a pretty-printed array of records: each row keeps the line its record starts on', async () => {
+    const text = JSON.stringify(records, null, 2);
+    const { table, build } = await imported(text);
+    expect(table.format).toBe('json-array');
+    // "[", then 4 lines per record ({, text, label, }).
+    expect(table.lineNumbers).toEqual([2, 6, 10, 14]);
+    expect(build.rows.map((r) => r.text)).toEqual(records.map((r) => r.text));
+  });
+
+  it('a one-line array, and {"train": [...]} (one list of records inside an object)', () => {
+    expect(readJsonTable(JSON.stringify(records))!.rows).toHaveLength(4);
+    const wrapped = readJsonTable(JSON.stringify({ version: 1, train: records }, null, 1))!;
+    expect(wrapped.rows.map((r) => r[0])).toEqual(records.map((r) => r.text));
+  });
+
+  it('a JSON file without records is refused with what TextTune reads', async () => {
+    await expect(parseDelimited(new Blob([JSON.stringify({ a: 1, b: 'x' }, null, 2)]))).rejects.toMatchObject({ code: 'not-text', message: expect.stringMatching(/holds an object with 2 field\(s\), not a list of records.*JSON Lines/) });
+    await expect(parseDelimited(new Blob(['[]']))).rejects.toMatchObject({ code: 'not-text', message: expect.stringMatching(/empty list/) });
+  });
+
+  it('array elements with brackets, braces and escaped quotes inside strings keep their lines', () => {
+    const tricky = [{ text: 'a ] tricky } one, with "quotes" and \\ backslash', label: 'x' }, { text: '[not] {nested}', label: 'y' }];
+    const t = readJsonTable(JSON.stringify(tricky, null, 2))!;
+    expect(t.lineNumbers).toEqual([2, 6]);
+    expect(t.rows.map((r) => r[0])).toEqual(tricky.map((r) => r.text));
+  });
+});
+
+describe('not JSON', () => {
+  it('CSV rows that start with a bracket or brace stay CSV', () => {
+    expect(readJsonTable('[draft] first,pos\n{x} second,neg\nthird,pos\n')).toBeNull();
+    expect(readJsonTable('text,label\nhello,pos\n')).toBeNull();
+  });
+});
