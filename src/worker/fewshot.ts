@@ -6,10 +6,25 @@ import type { FewShotComparison, RunSummary } from './protocol';
 /** Contrastive tuning is offered when every label has at most this many rows (SetFit's regime; above it a softmax fine-tune has signal enough). */
 export const FEW_SHOT_MAX_ROWS_PER_LABEL = 64;
 
+/**
+ * Contrastive tuning takes at most this many labels. Its default 160 pairs are half positive: 80
+ * same-label pairs, under 2 per label at 50 labels, so most of an intent set's 77 or 150 labels
+ * would never be pulled together, while every step still runs the encoder on 32 texts. With more
+ * labels, Train's n-gram + encoder models (and fine-tuning, whose head takes any number) remain.
+ */
+export const FEW_SHOT_MAX_LABELS = 50;
+
 /** Whether a dataset with these label counts is small enough for the contrastive step. */
 export function fewShotOffered(labelCounts: readonly number[]): boolean {
   // Pairs need ≥ 2 labels and a label with 2 rows (a positive pair).
-  return labelCounts.length >= 2 && labelCounts.every((c) => c <= FEW_SHOT_MAX_ROWS_PER_LABEL) && labelCounts.some((c) => c >= 2);
+  return labelCounts.length >= 2 && labelCounts.length <= FEW_SHOT_MAX_LABELS && labelCounts.every((c) => c <= FEW_SHOT_MAX_ROWS_PER_LABEL) && labelCounts.some((c) => c >= 2);
+}
+
+/** Why contrastive tuning is not offered for this many labels, or null. */
+export function fewShotLabelLimit(labels: number): string | null {
+  return labels > FEW_SHOT_MAX_LABELS
+    ? `Contrastive tuning (the few-labels step) takes at most ${FEW_SHOT_MAX_LABELS} labels; this dataset has ${labels}. Its pairs would leave most labels without a pair of their own. The model above (and fine-tuning, under Improve) works with any number of labels.`
+    : null;
 }
 
 const TIE = 1e-9;

@@ -10,6 +10,7 @@ import { headInitFor } from '../core/model/head-init';
 import { checkAgainstSpec, FINETUNE_SPEC, SettingsError, unfreezeOverrides } from '../core/model/specs';
 import type { DatasetMeta, FineTuneSettings, HeadInit } from './protocol';
 import { EngineError } from './errors';
+import { fewShotLabelLimit } from './fewshot';
 import { headTensors } from './exporter';
 
 /**
@@ -73,6 +74,8 @@ export async function prepareData(datasetId: string, s: FineTuneSettings, labels
   if (labels && labels.join('\u0000') !== meta.labels.join('\u0000')) {
     throw new EngineError('DATASET_INVALID', `dataset "${meta.name}" now has the labels ${meta.labels.join(', ')}; the run was started with ${labels.join(', ')}`);
   }
+  const tooMany = s.method === 'contrastive' ? fewShotLabelLimit(meta.labels.length) : null;
+  if (tooMany) throw new EngineError('DATASET_INVALID', tooMany);
   const labelIndex = new Map(meta.labels.map((l, i) => [l, i]));
   const y = Int32Array.from(rows.labels, (l) => labelIndex.get(l) ?? -1);
   if (y.some((v) => v < 0)) throw new EngineError('DATASET_INVALID', `dataset "${meta.name}" has a row whose label is not in its label list`);

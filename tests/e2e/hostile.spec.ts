@@ -63,13 +63,13 @@ test('hostile: no usable text column', async () => {
   await fatal(page, 'no-text-column', /no text column/i);
 });
 
-test('hostile: too many labels (limit 50, explained)', async () => {
+test('hostile: too many labels (limit 200, explained)', async () => {
   const page = shared;
-  const rows = Array.from({ length: 120 }, (_, i) => `this is sample sentence number ${i},label${i % 60}`);
+  const rows = Array.from({ length: 420 }, (_, i) => `this is sample sentence number ${i},label${i % 210}`);
   await uploadCsv(page, 'many.csv', csv('text,label', ...rows));
-  // 60 distinct values is not detected as a label column; the user picks it and gets the explanation.
+  // 210 distinct values is not detected as a label column; the user picks it and gets the explanation.
   await page.getByTestId('map-labelColumn').selectOption('1');
-  await fatal(page, 'too-many-labels', /60 different labels; the limit is 50/);
+  await fatal(page, 'too-many-labels', /210 different labels; the limit is 200/);
 });
 
 test('hostile: ragged rows are listed with line and reason', async () => {

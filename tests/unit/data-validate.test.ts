@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDelimited } from '../../src/core/data/csv';
 import { detectColumns } from '../../src/core/data/detect';
-import { buildDataset, normaliseText, rejectedToCsv, sortLabels } from '../../src/core/data/validate';
+import { buildDataset, DEFAULT_MAX_LABELS, normaliseText, rejectedToCsv, sortLabels } from '../../src/core/data/validate';
 import Papa from 'papaparse';
 
 const map = { textColumn: 0, labelColumn: 1 };
@@ -96,16 +96,42 @@ describe('buildDataset', () => {
     expect(single.problems[0]!.message).toMatch(/No label has 2 rows: Train needs one to learn from and one to check the model on/);
   });
 
-  it('is fatal above the label limit and explains why', async () => {
+  it('is fatal above the label limit (200) and explains why', async () => {
+    expect(DEFAULT_MAX_LABELS).toBe(200);
     const lines = ['text,label'];
-    for (let i = 0; i < 60; i++) lines.push(`text ${i},label${i}`);
+    for (let i = 0; i < 210; i++) lines.push(`text ${i},label${i}`);
     const table = await parseDelimited(lines.join('\n'));
     const r = buildDataset(table, map);
     const p = r.problems.find((x) => x.code === 'too-many-labels');
     expect(p?.severity).toBe('fatal');
-    expect(p?.message).toMatch(/60 different labels; the limit is 50/);
+    expect(p?.message).toMatch(/210 different labels; the limit is 200/);
     expect(p?.message).toMatch(/Group related labels/);
-    expect(buildDataset(table, map, { maxLabels: 60 }).problems.some((x) => x.code === 'too-many-labels')).toBe(false);
+    expect(buildDataset(table, map, { maxLabels: 210 }).problems.some((x) => x.code === 'too-many-labels')).toBe(false);
+  });
+
+  it('takes 150 intents (named or numbered 0..149) with 2 to 5 rows each; the thin ones are warned about', async () => {
+    for (const name of [(c: number) => `intent_${c}`, (c: number) => String(c)]) {
+      const lines = ['text,label'];
+      for (let c = 0; c < 150; c++) for (let r = 0; r < 2 + (c % 4); r++) lines.push(`how do i do thing ${c} way ${r},${name(c)}`);
+      const table = await parseDelimited(lines.join('\n'));
+      const r = buildDataset(table, map);
+      expect(r.labels).toHaveLength(150);
+      expect(r.problems.filter((x) => x.severity === 'fatal')).toEqual([]);
+      const few = r.problems.find((x) => x.code === 'few-rows-per-label');
+      expect(few?.labels).toHaveLength(38); // the labels with 2 rows (c % 4 = 0)
+      // Detection proposes the 150-value column as the label when nothing is named so.
+      const unnamed = await parseDelimited(lines.join('\n').replace('text,label', 'utterance,intent_id'));
+      expect(detectColumns(unnamed)).toMatchObject({ textColumn: 0, labelColumn: 1 });
+    }
+  });
+
+  it('reads many distinct fractions as a score even below the label limit; many whole numbers above it too', async () => {
+    const fractions = ['text,label', ...Array.from({ length: 60 }, (_, i) => `text ${i},${(i * 0.37).toFixed(2)}`)];
+    const p = buildDataset(await parseDelimited(fractions.join('\n')), map).problems.find((x) => x.code === 'too-many-labels');
+    expect(p?.message).toMatch(/^The label column holds 60 different numbers; the limit is 50 when some are fractions labels.*does not predict a number/);
+    const ints = ['text,label', ...Array.from({ length: 250 }, (_, i) => `text ${i},${i}`)];
+    const q = buildDataset(await parseDelimited(ints.join('\n')), map).problems.find((x) => x.code === 'too-many-labels');
+    expect(q?.message).toMatch(/^The label column holds 250 different numbers; the limit is 200 labels.*does not predict a number/);
   });
 
   it('is fatal when no row survives', async () => {

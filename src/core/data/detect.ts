@@ -2,6 +2,7 @@
 // to the user next to the pre-filled column pickers (the user can always override).
 import type { ParsedTable } from './csv';
 import { isNumeric } from './header';
+import { DEFAULT_MAX_LABELS } from './validate';
 
 export interface ColumnGuess {
   /** -1 when no column qualifies. */
@@ -55,7 +56,7 @@ export function columnStats(table: ParsedTable, column: number): ColumnStats {
 }
 
 export function detectColumns(table: ParsedTable, opts: { maxLabels?: number } = {}): ColumnGuess {
-  const maxLabels = opts.maxLabels ?? 50;
+  const maxLabels = opts.maxLabels ?? DEFAULT_MAX_LABELS;
   const stats = table.columns.map((_, c) => columnStats(table, c));
   const name = (c: number): string => `"${table.columns[c]}"`;
   const reasons: string[] = [];

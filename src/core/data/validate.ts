@@ -61,13 +61,20 @@ export interface ColumnMapping {
 }
 
 export interface BuildOptions {
-  /** More classes than this is fatal. Default 50. */
+  /** More classes than this is fatal. Default DEFAULT_MAX_LABELS. */
   maxLabels?: number;
   /** Physical lines with invalid UTF-8 (from decodeUtf8Strict). */
   invalidUtf8Lines?: number[];
 }
 
-export const DEFAULT_MAX_LABELS = 50;
+/**
+ * Intent datasets have 77 (Banking77) to 150 (CLINC150) labels; above 200 a label column is far
+ * more often an id or a free-text field than classes, and every label costs n-gram columns under
+ * the training's parameter budget (text-model.ts NGRAM_PARAM_BUDGET: 5,242 columns at 200).
+ */
+export const DEFAULT_MAX_LABELS = 200;
+/** More distinct numeric labels than this, some of them not whole numbers, read as a score (fatal). */
+export const MAX_FRACTION_LABELS = 50;
 export const MIN_ROWS_PER_LABEL = 3;
 /**
  * Longer texts are cut to this many characters (with a warning): an encoder reads at most
@@ -338,14 +345,17 @@ function addLabelProblems(result: DatasetBuildResult, maxLabels: number, conflic
       labels: [...labels],
     });
   }
-  // Hundreds of distinct numbers are a score to predict (regression), not classes: say so.
+  // Hundreds of distinct numbers are a score to predict (regression), not classes: say so. So are
+  // many distinct fractions ("0.37", "4.5"), below the limit too; whole numbers up to the limit are
+  // class ids (Banking77 and CLINC150 ship their 77 / 150 intents as 0, 1, 2, …).
   const numeric = labels.every((l) => Number.isFinite(Number(l)));
-  if (labels.length > maxLabels && numeric) {
+  const fractions = numeric && labels.some((l) => !Number.isInteger(Number(l)));
+  if (numeric && (labels.length > maxLabels || (fractions && labels.length > MAX_FRACTION_LABELS))) {
     problems.push({
       severity: 'fatal',
       code: 'too-many-labels',
       message:
-        `The label column holds ${labels.length} different numbers; the limit is ${maxLabels} labels. TextTune sorts texts into categories, ` +
+        `The label column holds ${labels.length} different numbers; the limit is ${labels.length > maxLabels ? maxLabels : `${MAX_FRACTION_LABELS} when some are fractions`} labels. TextTune sorts texts into categories, ` +
         `it does not predict a number: group the values into a few ranges (for example 1 to 5 stars, or low / medium / high), ` +
         `or check that the right column is selected as the label.`,
     });
@@ -354,9 +364,9 @@ function addLabelProblems(result: DatasetBuildResult, maxLabels: number, conflic
       severity: 'fatal',
       code: 'too-many-labels',
       message:
-        `The label column has ${labels.length} different labels; the limit is ${maxLabels}. A head with that many classes, ` +
-        `trained from a few rows per class, does not learn anything meaningful here. Group related labels into broader ` +
-        `categories, or check that the right column is selected as the label.`,
+        `The label column has ${labels.length} different labels; the limit is ${maxLabels}. Beyond that, the column is more ` +
+        `often an id or free text than categories, and each label gets too few rows and word patterns to learn from. ` +
+        `Group related labels into broader categories, or check that the right column is selected as the label.`,
     });
   }
   const few = labels.filter((l) => labelCounts.get(l)! < MIN_ROWS_PER_LABEL);

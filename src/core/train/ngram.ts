@@ -106,24 +106,38 @@ function checkConfig(cfg: NgramConfig): void {
   if (!(Number.isInteger(cfg.maxChars) && cfg.maxChars >= 1)) throw new TrainError('invalid-argument', `ngram: maxChars must be a positive integer, got ${cfg.maxChars}`);
 }
 
+export interface FitVectorizerOptions {
+  /**
+   * Keep at most this many feature columns: the buckets with the highest training document
+   * frequency (ties: the lower bucket), as scikit-learn's max_features does. Default: all.
+   * A dropped bucket is treated like a term never seen in training.
+   */
+  maxColumns?: number;
+}
+
 /** Learns the IDF on the training texts. */
-export function fitVectorizer(texts: readonly string[], config: Partial<NgramConfig> = {}): NgramVectorizer {
+export function fitVectorizer(texts: readonly string[], config: Partial<NgramConfig> = {}, opts: FitVectorizerOptions = {}): NgramVectorizer {
   const cfg: NgramConfig = { ...DEFAULT_NGRAM_CONFIG, ...config };
   checkConfig(cfg);
+  const maxColumns = opts.maxColumns ?? Infinity;
+  if (!(maxColumns === Infinity || (Number.isInteger(maxColumns) && maxColumns >= 1))) {
+    throw new TrainError('invalid-argument', `ngram: maxColumns must be a positive integer, got ${maxColumns}`);
+  }
   const df = new Int32Array(cfg.buckets);
   for (const t of texts) {
     for (const block of termCounts(t, cfg)) for (const key of block.keys()) df[key]!++;
   }
-  const n = texts.length;
-  const idx: number[] = [];
-  const val: number[] = [];
-  for (let j = 0; j < cfg.buckets; j++) {
-    if (df[j]! > 0) {
-      idx.push(j);
-      val.push(Math.log((1 + n) / (1 + df[j]!)) + 1);
-    }
+  let seen: number[] = [];
+  for (let j = 0; j < cfg.buckets; j++) if (df[j]! > 0) seen.push(j);
+  if (seen.length > maxColumns) {
+    seen = seen.sort((a, b) => df[b]! - df[a]! || a - b).slice(0, maxColumns).sort((a, b) => a - b);
   }
-  return { config: cfg, idfIndex: Int32Array.from(idx), idfValue: Float32Array.from(val) };
+  const n = texts.length;
+  return {
+    config: cfg,
+    idfIndex: Int32Array.from(seen),
+    idfValue: Float32Array.from(seen, (j) => Math.log((1 + n) / (1 + df[j]!)) + 1),
+  };
 }
 
 const lookups = new WeakMap<NgramVectorizer, { col: Int32Array; idf: Float32Array }>();

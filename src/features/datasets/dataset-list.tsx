@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { RenameForm } from '../../components/rename-form';
 import type { DatasetMeta } from '../../worker/protocol';
+import { listLabels, MANY_LABELS } from '../../components/many-labels';
 
 export interface DatasetListProps {
   datasets: DatasetMeta[] | null;
@@ -43,7 +44,7 @@ export function DatasetList({ datasets, onRename, onDelete, onDownloadRejected, 
                   <div>
                     <strong data-testid="dataset-title">{d.name}</strong>
                     <div className="muted small">
-                      {d.rowCount} rows · labels: {d.labels.map((l, i) => `${l} (${d.labelCounts[i]})`).join(', ')} · text “{d.textColumn}”, label “
+                      {d.rowCount} rows · {d.labels.length >= MANY_LABELS ? `${d.labels.length} labels: ${listLabels(d.labels)}` : `labels: ${d.labels.map((l, i) => `${l} (${d.labelCounts[i]})`).join(', ')}`} · text “{d.textColumn}”, label “
                       {d.labelColumn}” · {new Date(d.createdAt).toLocaleString()}
                       {d.rejectedCount > 0 && (
                         <>

@@ -1,6 +1,7 @@
 // The review step of an import: column mapping, preview, label distribution, problems, rejected rows.
 import type { ColumnMapping, ImportPreview, ImportReport } from '../../worker/protocol';
 import { Bars } from '../../components/bars';
+import { MANY_LABELS } from '../../components/many-labels';
 import { ScrollBox } from '../../components/scroll-box';
 import { ColumnHeads } from '../../components/column-heads';
 
@@ -120,8 +121,24 @@ export function ImportReview({ preview, report, onMapping, onDownloadRejected }:
           )}
           {report.labels.length > 0 && (
             <div data-testid="label-distribution">
-              <h4>Label distribution</h4>
-              <Bars bars={report.labels.map((l, i) => ({ label: l, value: report.labelCounts[i]!, text: String(report.labelCounts[i]) }))} />
+              {report.labels.length < MANY_LABELS ? (
+                <>
+                  <h4>Label distribution</h4>
+                  <Bars bars={report.labels.map((l, i) => ({ label: l, value: report.labelCounts[i]!, text: String(report.labelCounts[i]) }))} />
+                </>
+              ) : (
+                <>
+                  {/* Many labels: the thin ones (the ones the warnings are about) first, in a box that scrolls. */}
+                  <h4 id="label-distribution-title">Label distribution: {report.labels.length} labels, fewest rows first</h4>
+                  <ScrollBox labelledBy="label-distribution-title" tall>
+                    <Bars
+                      bars={report.labels
+                        .map((l, i) => ({ label: l, value: report.labelCounts[i]!, text: String(report.labelCounts[i]) }))
+                        .sort((a, b) => a.value - b.value)}
+                    />
+                  </ScrollBox>
+                </>
+              )}
             </div>
           )}
           {report.rejectedCount > 0 && (

@@ -9,6 +9,7 @@ import { downloadFile } from '../../components/download';
 import { FileInput } from '../../components/file-input';
 import { RunOptions } from '../../components/run-options';
 import { StepCard } from '../../components/step-card';
+import { listLabels } from '../../components/many-labels';
 
 /** What each goal's files are for and a snippet that loads them (shown beside its downloads). */
 const SNIPPETS = {
@@ -262,7 +263,7 @@ export function ExportPage({ active, runId, onRunSelected, onFixHf }: ExportPage
         <FileInput label="Import bundle…" accept=".zip,.texttune,application/zip" testId="import-bundle-input" disabled={busy} onFiles={([f]) => f && doImport(f)} />
         {imported && (
           <p className="ok" data-testid="import-ok">
-            Imported “{imported.name}” ({imported.labels.length} labels: {imported.labels.join(', ')}). It is now selected in Try it, above.
+            Imported “{imported.name}” ({imported.labels.length} labels: {listLabels(imported.labels)}). It is now selected in Try it, above.
           </p>
         )}
         <ErrorMessage error={importing.error} testId="import-error" />

@@ -4,6 +4,7 @@ import { useEngine } from '../../app/engine-context';
 import { useEngineTask } from '../../app/use-engine-task';
 import type { BatchChoice, BatchPreview, Explanation, Prediction } from '../../worker/protocol';
 import { Bars } from '../../components/bars';
+import { topIndices } from '../../components/many-labels';
 import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
 import { downloadFile } from '../../components/download';
@@ -184,11 +185,7 @@ export function PlaygroundPage({ active, runId, onRunSelected, lead, between }: 
                 {prediction.ms.toFixed(1)} ms{predicting ? ' · updating…' : ''}
               </span>
             </p>
-            <Bars
-              max={1}
-              testIdPrefix="prob-"
-              bars={prediction.labels.map((l, i) => ({ label: l, value: prediction.probabilities[i]!, text: pct(prediction.probabilities[i]!) }))}
-            />
+            <ProbabilityBars labels={prediction.labels} probabilities={prediction.probabilities} />
             {lowConfidence && (
               <p className="warning small low-confidence" data-testid="low-confidence">
                 Low confidence: the model is unsure between {runnerUpText(prediction, top, confidence!.second)}. Treat this as a guess; more labelled
@@ -291,4 +288,28 @@ function wordCount(text: string): number {
 
 function runnerUpText(p: Prediction, top: number, second: number): string {
   return `“${p.labels[top]}” (${pct(p.probabilities[top]!)}) and “${p.labels[second]}” (${pct(p.probabilities[second]!)})`;
+}
+
+/** Probabilities shown before the rest is folded away (with more than twice as many labels). */
+const TOP_PROBABILITIES = 5;
+
+/**
+ * One bar per label, in the labels' order, for a few labels; with many (an intent model has 77 or
+ * 150) the top few, largest first, and the others under "All N labels", largest first too.
+ */
+function ProbabilityBars({ labels, probabilities }: { labels: string[]; probabilities: ArrayLike<number> }) {
+  const bar = (i: number) => ({ label: labels[i]!, value: probabilities[i]!, text: pct(probabilities[i]!) });
+  if (labels.length <= 2 * TOP_PROBABILITIES) return <Bars max={1} testIdPrefix="prob-" bars={labels.map((_, i) => bar(i))} />;
+  const order = topIndices(probabilities, labels.length);
+  return (
+    <>
+      <Bars max={1} testIdPrefix="prob-" bars={order.slice(0, TOP_PROBABILITIES).map(bar)} />
+      <details className="more-bars" data-testid="more-probabilities">
+        <summary>
+          The other {labels.length - TOP_PROBABILITIES} labels (of {labels.length}), most likely first
+        </summary>
+        <Bars max={1} testIdPrefix="prob-" bars={order.slice(TOP_PROBABILITIES).map(bar)} />
+      </details>
+    </>
+  );
 }

@@ -7,7 +7,7 @@ import { useEngine } from '../../app/engine-context';
 import { useEngineTask } from '../../app/use-engine-task';
 import type { DatasetMeta, EncoderId, FineTuneEstimate, FineTuneSettings, RunDetail, RunSummary } from '../../worker/protocol';
 import { DEFAULT_CONTRASTIVE_CONFIG } from '../../core/train/contrastive-config';
-import { FEW_SHOT_MAX_ROWS_PER_LABEL, fewShotOffered } from '../../worker/fewshot';
+import { FEW_SHOT_MAX_ROWS_PER_LABEL, fewShotLabelLimit, fewShotOffered } from '../../worker/fewshot';
 import { ProgressBar } from '../../components/progress-bar';
 import { ErrorMessage } from '../../components/error-message';
 import { NumberFields, type NumberFieldSpec } from '../../components/number-fields';
@@ -113,6 +113,14 @@ export function FewShotPanel({ encoderId, dataset, frozenRun, disabled, onRunnin
     if (value) setEstimate({ runId, value });
   };
 
+  const labelLimit = dataset && frozenRun && !frozenRun.fineTune && !frozenRun.imported && frozenRun.datasetId === dataset.id ? fewShotLabelLimit(dataset.labels.length) : null;
+  if (labelLimit && !result) {
+    return (
+      <p className="muted small" data-testid="fewshot-label-limit">
+        {labelLimit}
+      </p>
+    );
+  }
   if (!offered && !result) return null;
 
   const start = async () => {

@@ -89,6 +89,8 @@ export function LabelNextPanel({ run, dataset, runs, disabled, onRetrain }: Labe
   if (!runId || !dataset) return null;
   const items = proposals?.runId === runId ? proposals.items : [];
   const labelledNow = items.filter((p) => p.done).length;
+  // Number keys reach 9 labels; a button per label past that is a wall (an intent set has 150).
+  const manyLabels = dataset.labels.length > 9;
 
   const update = (line: number, change: Partial<Proposal>) =>
     setProposals((prev) => (prev ? { ...prev, items: prev.items.map((p) => (p.line === line ? { ...p, ...change } : p)) } : prev));
@@ -104,7 +106,7 @@ export function LabelNextPanel({ run, dataset, runs, disabled, onRetrain }: Labe
   const onKey = (e: KeyboardEvent<HTMLLIElement>, p: Proposal) => {
     if (p.done) return;
     const n = Number(e.key);
-    if (Number.isInteger(n) && n >= 1 && n <= dataset.labels.length) {
+    if (!manyLabels && Number.isInteger(n) && n >= 1 && n <= dataset.labels.length) {
       e.preventDefault();
       update(p.line, { picked: dataset.labels[n - 1]! });
     } else if (e.key === 'Enter' && p.picked) {
@@ -121,8 +123,13 @@ export function LabelNextPanel({ run, dataset, runs, disabled, onRetrain }: Labe
       <p className="muted small">
         {unlabelled === 1 ? `1 row of “${dataset.name}” has no label` : `${unlabelled} rows of “${dataset.name}” have no label`}.{' '}
         {unlabelled <= PROPOSALS ? (unlabelled === 1 ? 'Here it is' : 'Here they are') : `These are the ${PROPOSALS} the model is least sure about`}{' '}
-        (least sure first: the smallest lead of its first guess over its second): label them — focus a row, press a number ({dataset.labels.map((l, i) => `${i + 1} = ${l}`).join(', ')}),
-        then Enter; or click a label — and train again.
+        (least sure first: the smallest lead of its first guess over its second): label them —{' '}
+        {manyLabels ? (
+          <>pick each row&apos;s label in its list ({dataset.labels.length} labels, the model&apos;s guess first)</>
+        ) : (
+          <>focus a row, press a number ({dataset.labels.map((l, i) => `${i + 1} = ${l}`).join(', ')}), then Enter; or click a label</>
+        )}{' '}
+        — and train again.
       </p>
       <ol className="label-next-list" data-testid="label-next-list">
         {items.map((p) => (
@@ -135,6 +142,15 @@ export function LabelNextPanel({ run, dataset, runs, disabled, onRetrain }: Labe
             <span className="row">
               {p.done ? (
                 <strong data-testid="label-next-done">labelled: {p.done}</strong>
+              ) : manyLabels ? (
+                <select aria-label={`Label for line ${p.line}`} data-testid="label-next-select" value="" onChange={(e) => e.target.value && void accept(p, e.target.value)}>
+                  <option value="">Choose its label…</option>
+                  {[p.guess, ...dataset.labels.filter((l) => l !== p.guess)].map((l) => (
+                    <option key={l} value={l}>
+                      {l}
+                    </option>
+                  ))}
+                </select>
               ) : (
                 dataset.labels.map((l, i) => (
                   <button key={l} type="button" aria-pressed={p.picked === l} data-testid={`label-next-pick-${i + 1}`} onClick={() => void accept(p, l)}>

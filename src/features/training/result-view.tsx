@@ -6,6 +6,7 @@ import { MetricsView } from '../../components/metrics-view';
 import { ComparisonView } from '../../components/comparison-view';
 import { LineChart } from '../../components/line-chart';
 import { FEW_VALIDATION_ROWS, pct, validationRows } from '../../components/format';
+import { listLabels } from '../../components/many-labels';
 import { FineTuneDetails } from './finetune-details';
 
 type Kept = NonNullable<RunSummary['comparison']>['kept'];
@@ -111,7 +112,7 @@ export const ResultSummary = forwardRef<HTMLHeadingElement, ResultSummaryProps>(
       )}
       <p data-testid="summary-kept">
         It uses {keptInWords(run)}
-        {gain ? `: ${gain}` : ''}. Trained on “{run.datasetName}” ({run.labels.length} labels: {run.labels.join(', ')}){' '}
+        {gain ? `: ${gain}` : ''}. Trained on “{run.datasetName}” ({run.labels.length} labels: {listLabels(run.labels)}){' '}
         <span className="muted small" data-testid="summary-backend">
           in this browser ({run.imported ? 'imported' : run.backend})
         </span>
