@@ -6,10 +6,11 @@ export interface Bar {
   text: string;
 }
 
-export function Bars({ bars, max, testIdPrefix }: { bars: Bar[]; max?: number; testIdPrefix?: string }) {
+/** `wrap`: long labels wrap instead of being cut (intent names that differ only at the end). */
+export function Bars({ bars, max, testIdPrefix, wrap = false }: { bars: Bar[]; max?: number; testIdPrefix?: string; wrap?: boolean }) {
   const top = max ?? Math.max(1e-12, ...bars.map((b) => b.value));
   return (
-    <ul className="bars">
+    <ul className={wrap ? 'bars wrap' : 'bars'}>
       {bars.map((b) => (
         <li key={b.label} data-testid={testIdPrefix ? `${testIdPrefix}${b.label}` : undefined} data-value={String(b.value)}>
           <span className="bar-label" title={b.label}>

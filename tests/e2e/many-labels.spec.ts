@@ -4,7 +4,7 @@
 // (all 100 labels in the per-class table, the probabilities, the batch CSV and the export).
 import { unzipSync, strFromU8 } from 'fflate';
 import { assert, test } from './fixtures';
-import { batchPredict, exportAs, openApp, predict, tab, uploadCsv } from './steps';
+import { batchPredict, exportAs, openApp, tab, uploadCsv } from './steps';
 
 const LABELS = 100;
 const ROWS = 4;
@@ -18,7 +18,8 @@ const FILLER = ['please', 'help', 'me', 'with', 'my', 'the', 'account', 'today',
 function csv(): string {
   const lines = ['text,label'];
   for (let c = 0; c < LABELS; c++) {
-    for (let r = 0; r < ROWS; r++) lines.push(`${FILLER[(c + r) % 10]} ${keyword(c)} ${FILLER[(c * 3 + r) % 10]} ${FILLER[(r * 7) % 10]} ${r},${labelName(c)}`);
+    // Every 4th label's last row carries the next label's keyword: a few honest confusions.
+    for (let r = 0; r < ROWS; r++) lines.push(`${FILLER[(c + r) % 10]} ${keyword(c % 4 === 0 && r === ROWS - 1 ? c + 1 : c)} ${FILLER[(c * 3 + r) % 10]} ${FILLER[(r * 7) % 10]} ${r},${labelName(c)}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -60,7 +61,13 @@ test('many labels: a 100-label CSV imports, trains, and results, playground, bat
 
   // Playground: the top 5 probabilities, the other 95 folded away (still there, most likely first).
   const probe = `please ${keyword(42)} now`;
-  const probs = await predict(page, probe);
+  await tab(page, 'playground');
+  await page.getByTestId('playground-input').fill(probe);
+  await page.getByTestId('prediction').waitFor();
+  // Read in one round trip (steps.ts predict() reads bar by bar: ~20 s for 100 bars on 2 cores).
+  const probs = await page.evaluate(() =>
+    Object.fromEntries([...document.querySelectorAll('[data-testid="prediction"] [data-testid^="prob-"]')].map((b) => [b.getAttribute('data-testid')!.slice(5), Number(b.getAttribute('data-value'))])),
+  );
   assert(Object.keys(probs).length === LABELS, `one probability per label: ${Object.keys(probs).length}`);
   const sum = Object.values(probs).reduce((a, v) => a + v, 0);
   assert(Math.abs(sum - 1) < 1e-3, `probabilities sum to 1 (${sum})`);

@@ -132,6 +132,7 @@ export function ImportReview({ preview, report, onMapping, onDownloadRejected }:
                   <h4 id="label-distribution-title">Label distribution: {report.labels.length} labels, fewest rows first</h4>
                   <ScrollBox labelledBy="label-distribution-title" tall>
                     <Bars
+                      wrap
                       bars={report.labels
                         .map((l, i) => ({ label: l, value: report.labelCounts[i]!, text: String(report.labelCounts[i]) }))
                         .sort((a, b) => a.value - b.value)}

@@ -303,12 +303,12 @@ function ProbabilityBars({ labels, probabilities }: { labels: string[]; probabil
   const order = topIndices(probabilities, labels.length);
   return (
     <>
-      <Bars max={1} testIdPrefix="prob-" bars={order.slice(0, TOP_PROBABILITIES).map(bar)} />
+      <Bars max={1} testIdPrefix="prob-" wrap bars={order.slice(0, TOP_PROBABILITIES).map(bar)} />
       <details className="more-bars" data-testid="more-probabilities">
         <summary>
           The other {labels.length - TOP_PROBABILITIES} labels (of {labels.length}), most likely first
         </summary>
-        <Bars max={1} testIdPrefix="prob-" bars={order.slice(TOP_PROBABILITIES).map(bar)} />
+        <Bars max={1} testIdPrefix="prob-" wrap bars={order.slice(TOP_PROBABILITIES).map(bar)} />
       </details>
     </>
   );
