@@ -290,8 +290,8 @@ export const CV_HEAD_BELOW_VAL_ROWS = 1_000;
  * is made on the validation rows alone — the comparison of the candidates is on the same
  * validation rows either way. It never binds on binary or few-label data (2,000 IMDB rows: ~6 M);
  * it does with many labels: 150 synthetic intents × 20 rows (3,000 short texts, 2,550 training
- * rows, 512-wide embeddings) is ~480 M a pass, where Train took 340 s with cross-validation and
- * ~65 s without (Node 20, 2-core EPYC); 100 labels × 4 rows is ~40 M.
+ * rows, 512-wide embeddings) is ~480 M a pass, where Train took 311 s with cross-validation and
+ * 117 s without (Node 20, 2-core EPYC); 100 labels × 4 rows is ~40 M.
  */
 export const CV_WORK_BUDGET = 30_000_000;
 
