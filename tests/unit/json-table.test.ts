@@ -80,6 +80,21 @@ describe('JSON arrays', () => {
     expect(wrapped.rows.map((r) => r[0])).toEqual(records.map((r) => r.text));
   });
 
+  it('{"train": [...]} on one line (json.dump\'s default) is the list, not one JSON Lines record; with splits, "train" is read and the others named', async () => {
+    const oneLine = await imported(JSON.stringify({ train: records }));
+    expect(oneLine.table.format).toBe('json-array');
+    expect(oneLine.build.rows.map((r) => r.text)).toEqual(records.map((r) => r.text));
+    expect(oneLine.table.headerReason).toMatch(/the list "train"/);
+    for (const text of [JSON.stringify({ test: records.slice(0, 2), train: records }), JSON.stringify({ test: records.slice(0, 2), train: records }, null, 2)]) {
+      const { table, build } = await imported(text);
+      expect(build.rows).toHaveLength(4);
+      expect(table.headerReason).toMatch(/"train".*not read: "test" \(2 records\)/);
+    }
+    await expect(parseDelimited(new Blob([JSON.stringify({ a: records, b: records })]))).rejects.toMatchObject({ code: 'not-text', message: expect.stringMatching(/2 lists of records \("a", 4; "b", 4\) and none is named "train"/) });
+    // A one-line JSON Lines file (a single record) stays a record.
+    expect(readJsonTable(JSON.stringify(records[0]))!.rows).toEqual([[records[0]!.text, 'pos']]);
+  });
+
   it('a JSON file without records is refused with what TextTune reads', async () => {
     await expect(parseDelimited(new Blob([JSON.stringify({ a: 1, b: 'x' }, null, 2)]))).rejects.toMatchObject({ code: 'not-text', message: expect.stringMatching(/holds an object with 2 field\(s\), not a list of records.*JSON Lines/) });
     await expect(parseDelimited(new Blob(['[]']))).rejects.toMatchObject({ code: 'not-text', message: expect.stringMatching(/empty list/) });

@@ -102,7 +102,7 @@ export async function parseDelimited(input: string | Blob, opts: ParseOptions = 
       delimiter: ',',
       format: json.kind,
       hasHeader: true,
-      headerReason: `${json.kind === 'json-lines' ? 'JSON Lines' : 'a JSON array'}: the records' field names are the columns`,
+      headerReason: `${json.kind === 'json-lines' ? 'JSON Lines' : 'a JSON array'}: the records' field names are the columns${json.note ? `; ${json.note}` : ''}`,
       invalidUtf8Lines,
     };
     if (json.badRecords.length > 0) table.badRecords = json.badRecords;

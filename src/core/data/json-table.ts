@@ -12,6 +12,8 @@ export interface JsonTable {
   lineNumbers: number[];
   /** Records that could not be read (broken JSON, not an object): their line and why; each is also a row (its raw text in the first cell). */
   badRecords: { line: number; reason: string }[];
+  /** Which list of an object ({"train": [...], "test": [...]}) was read, and which were not: shown with the columns. */
+  note?: string;
 }
 
 /** A value as a cell: strings as they are, numbers and booleans as written, null as empty, anything nested as its JSON. */
@@ -147,8 +149,10 @@ export function readJsonTable(text: string): JsonTable | null {
     }
     return fromWhole(text, whole);
   }
-  // One line holding the whole array: an array file, not JSON Lines.
-  if (Array.isArray(first) && text.slice(end < 0 ? text.length : end).trim() === '') return fromWhole(text, first);
+  const oneLine = text.slice(end < 0 ? text.length : end).trim() === '';
+  // One line holding the whole array, or an object holding lists of records ({"train": [...]} as
+  // json.dump writes it, on one line): a JSON file, not JSON Lines with one odd record.
+  if (oneLine && (Array.isArray(first) || (isRecord(first) && recordLists(first).length > 0))) return fromWhole(text, first);
   return readLines(text);
 }
 
@@ -160,17 +164,35 @@ function fromWhole(text: string, whole: unknown): JsonTable {
     const lines = elements.length === whole.length ? elements : whole.map(() => ({ line: 1, raw: '' }));
     return tabulate('json-array', whole.map((value, i) => ({ line: lines[i]!.line, value, raw: lines[i]!.raw || JSON.stringify(value) })), []);
   }
-  // {"train": [...]} and the like: the one list of records inside.
+  // {"train": [...]} and the like: the one list of records inside. With several (a dataset's
+  // splits), "train" is the one to train on; the others are named, not silently dropped.
   if (isRecord(whole)) {
-    const lists = Object.entries(whole).filter(([, v]) => Array.isArray(v) && v.length > 0 && v.every(isRecord));
-    if (lists.length === 1) {
-      const [, list] = lists[0]!;
-      return tabulate('json-array', (list as unknown[]).map((value) => ({ line: 1, value, raw: JSON.stringify(value) })), []);
+    const lists = recordLists(whole);
+    const chosen = lists.length === 1 ? lists[0] : lists.find(([k]) => k.toLowerCase() === 'train');
+    if (chosen) {
+      const [key, list] = chosen;
+      const table = tabulate('json-array', list.map((value) => ({ line: 1, value, raw: JSON.stringify(value) })), []);
+      const others = lists.filter((l) => l !== chosen);
+      table.note =
+        others.length === 0
+          ? `the records are the list "${key}"`
+          : `the records are the list "${key}"; also in the file and not read: ${others.map(([k, v]) => `"${k}" (${v.length} records)`).join(', ')}`;
+      return table;
+    }
+    if (lists.length > 1) {
+      throw new JsonShapeError(
+        `This JSON file holds ${lists.length} lists of records (${lists.map(([k, v]) => `"${k}", ${v.length}`).join('; ')}) and none is named "train": TextTune reads one. Save the list to train on as its own file (a JSON array or JSON Lines), or rename it to "train".`,
+      );
     }
   }
   throw new JsonShapeError(
     `This JSON file holds ${describe(whole)}${isRecord(whole) ? ` with ${Object.keys(whole).length} field(s)` : ''}, not a list of records. TextTune reads JSON Lines (one {"text": …, "label": …} per line), a JSON array of such records, or CSV/TSV.`,
   );
+}
+
+/** An object's fields that are non-empty lists of records, in the file's order. */
+function recordLists(o: Record<string, unknown>): [string, Record<string, unknown>[]][] {
+  return Object.entries(o).filter((e): e is [string, Record<string, unknown>[]] => Array.isArray(e[1]) && e[1].length > 0 && e[1].every(isRecord));
 }
 
 export class JsonShapeError extends Error {}
