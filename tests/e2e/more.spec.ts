@@ -22,6 +22,7 @@ test('datasets: rename and delete survive a reload', async ({ env }) => {
   await twin.waitFor();
   assert(/^These 40 rows are exactly those of the dataset "Reviews \(renamed\)"/.test((await twin.textContent()) ?? ''), `the second import says it is a copy: "${await twin.textContent()}"`);
   assert(await page.getByTestId('save-dataset').isEnabled(), 'a copy can still be saved');
+  assert(/already saved as a dataset/.test((await page.getByTestId('save-summary').textContent()) ?? ''), 'the line under Save says so too');
   const usage = await page.getByTestId('storage-estimate').textContent();
   assert(/storage .+ \/ .+/.test(usage ?? ''), `storage use is shown (${usage})`);
   await page.reload();

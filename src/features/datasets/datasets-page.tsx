@@ -94,11 +94,11 @@ export function DatasetsPage({ active, onTrain, onDeleted }: { active: boolean; 
     <div className="page">
       <StepCard headingId="data-heading" title="Add a dataset">
         <p className="muted">
-          A CSV or TSV file (or JSON Lines) with one text column and one label column. It is parsed and stored in this browser only.
+          A CSV, TSV or JSON file (JSON Lines or a list of records) with one text column and one label column. It is parsed and stored in this browser only.
         </p>
         <div className="row">
           <FileInput
-            label="Upload CSV/TSV…"
+            label="Upload a file…"
             accept=".csv,.tsv,.txt,.jsonl,.ndjson,.json,text/csv,text/tab-separated-values,text/plain,application/json"
             testId="upload-input"
             disabled={busy}
@@ -138,7 +138,10 @@ export function DatasetsPage({ active, onTrain, onDeleted }: { active: boolean; 
             <p className="muted small" id="save-summary" data-testid="save-summary">
               {report
                 ? report.canSave
-                  ? 'Check the columns and the rows below, then save: it stays in this browser.'
+                  ? report.problems.some((p) => p.code === 'same-rows-saved')
+                    ? // Save sits above the review: a user who saves at once would not see the warning below.
+                      'These rows are already saved as a dataset (see below): saving makes a second copy.'
+                    : 'Check the columns and the rows below, then save: it stays in this browser.'
                   : 'Nothing can be saved yet: see the problems listed below (the columns can be changed there).'
                 : 'Reading the file…'}
             </p>

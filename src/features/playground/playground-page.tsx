@@ -215,16 +215,16 @@ export function PlaygroundPage({ active, runId, onRunSelected, lead, between }: 
       <section className="card" aria-labelledby="batch-heading">
         <h2 id="batch-heading">Predict a whole file</h2>
         <p className="muted">
-          Upload a CSV with a text column; check how it is read, then get it back with <code>predicted_label</code> and one probability column per label.
+          Upload a CSV or JSON file with a text column; check how it is read, then get it back with <code>predicted_label</code> and one probability column per label.
         </p>
-        <FileInput label="Predict a CSV…" accept=".csv,.tsv,.txt,.jsonl,.ndjson,.json" testId="batch-input" disabled={!runId || batching.running} onFiles={([f]) => f && void previewFile(f)} />
+        <FileInput label="Predict a file…" accept=".csv,.tsv,.txt,.jsonl,.ndjson,.json" testId="batch-input" disabled={!runId || batching.running} onFiles={([f]) => f && void previewFile(f)} />
         {review && (
           <div className="batch-review" data-testid="batch-preview">
             <p data-testid="batch-preview-summary">
               <strong>
                 {review.preview.rows} row{review.preview.rows === 1 ? '' : 's'}, text column “{review.preview.columns[review.preview.choice.textColumn]}”
               </strong>{' '}
-              in {review.file.name}. <span className="muted small">{review.preview.headerReason}</span>
+              in {review.file.name}. <span className="muted small">{sentence(review.preview.headerReason)}</span>
             </p>
             <div className="row">
               <label>
@@ -312,4 +312,9 @@ function ProbabilityBars({ labels, probabilities }: { labels: string[]; probabil
       </details>
     </>
   );
+}
+
+/** The detection's reason ("the first row contains …") as a sentence of its own after the summary's full stop. */
+function sentence(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
