@@ -4,13 +4,14 @@
 import { describe, expect, it } from 'vitest';
 import { fitVectorizer, transform, vectorizerWidth } from '../../src/core/train/ngram';
 import { CV_WORK_BUDGET, NGRAM_PARAM_BUDGET, ngramColumnCap, predictTextModel, stratifiedFolds, trainTextModels } from '../../src/core/train/text-model';
-import { predictLinear } from '../../src/core/train/logreg';
+import { fitLogReg, predictLinear } from '../../src/core/train/logreg';
 import { evaluate } from '../../src/core/train/metrics';
 import { argmaxRows } from '../../src/core/train/scores';
 import { stratifiedSplit } from '../../src/core/data/split';
 import { mulberry32 } from '../../src/core/data/random';
 import { listLabels, topConfusions, topIndices } from '../../src/components/many-labels';
 import { fewShotLabelLimit, fewShotOffered } from '../../src/worker/fewshot';
+import { decodeTextModel, encodeTextModel } from '../../src/core/formats/text-model-file';
 
 const SYL = ['ka', 'lo', 'mi', 'ra', 'tu', 'ne', 'sa', 'po', 'di', 've', 'gu', 'ho', 'ze', 'fa', 'bi', 'wo'];
 
@@ -134,6 +135,26 @@ describe('training with 150 labels', () => {
     expect(CV_WORK_BUDGET).toBeGreaterThan(1e6);
     expect(r.comparison.crossValidated).toBe(true);
   });
+});
+
+describe('exports with 150 labels', () => {
+  it('the kept-model file (bundle part) carries every label and predicts the same after a round trip', () => {
+    const L = 150;
+    const d = intents(L, () => 3, 3);
+    // One fit (no C path) is enough for a file round trip: a baseline under the column cap.
+    const vectorizer = fitVectorizer(d.texts, {}, { maxColumns: ngramColumnCap(L) });
+    const x = transform(vectorizer, d.texts);
+    const ngram = fitLogReg({ rows: x.rows, sparse: x, dense: null }, d.y, L, { C: 10, maxIterations: 20 }).model;
+    const r = { model: { kept: 'baseline' as const, vectorizer, ngram, hybrid: null, embeddingScale: 1, blendWeight: 0.5, partTemperatures: [1, 1] as [number, number], temperature: 1.3 } };
+    const back = decodeTextModel(encodeTextModel(r.model), L, 0);
+    expect(back.ngram!.numClasses).toBe(L);
+    const texts = d.texts.slice(0, 20);
+    const a = predictTextModel(r.model, texts, null, null, L);
+    const b = predictTextModel(back, texts, null, null, L);
+    expect(b.length).toBe(20 * L);
+    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i]!, 6);
+    expect(() => decodeTextModel(encodeTextModel(r.model), 149, 0)).toThrow(/150 classes, the model has 149 labels/);
+  }, 60_000);
 });
 
 describe('views of many labels', () => {
