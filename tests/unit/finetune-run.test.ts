@@ -88,6 +88,24 @@ describe('fineTune (USE-lite, top layer, WASM)', () => {
     expect(resumed.history[0]).toEqual(checkpoints[0].history[0]);
   });
 
+  it('fine-tunes a 150-label head (an intent set: 2 training rows and 1 validation row per label) without leaks', async () => {
+    await reset();
+    const L = 150;
+    const word = (c: number, r: number) => `${['card', 'transfer', 'refund', 'pin', 'atm'][c % 5]} ${['ka', 'lo', 'mi', 'ra', 'tu'][Math.floor(c / 5) % 5]}${['ne', 'sa', 'po', 'di', 've', 'gu'][Math.floor(c / 25)]} ${['please', 'now', 'help'][r]}`;
+    const rows = (r: number) => Array.from({ length: L }, (_, c) => word(c, r));
+    const data = {
+      trainTexts: [...rows(0), ...rows(1)], trainY: Int32Array.from([...Array(L).keys(), ...Array(L).keys()]),
+      valTexts: rows(2), valY: Int32Array.from(Array(L).keys()), numClasses: L,
+    };
+    const before = tf.memory().numTensors;
+    const result = await fineTune(encoder, data, { ...CONFIG, epochs: 1, batchSize: 32, headLearningRate: 1e-2 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(result.head.kernel.length).toBe(encoder.dim * L);
+    expect(result.head.bias.length).toBe(L);
+    expect(result.metrics.perClass).toHaveLength(L);
+    expect(result.history[0]!.valLoss).toBeLessThan(Math.log(L) + 0.5); // finite, near or below chance's log-loss
+  });
+
   it('stops on a non-finite loss with a clear message and keeps the last good weights', async () => {
     await reset();
     const checkpoints: FineTuneCheckpoint[] = [];
