@@ -69,3 +69,14 @@ export function errorText(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/**
+ * A chart axis label: two decimals for 0.1–10 (accuracy, a typical loss), whole numbers above, and
+ * two significant digits below 0.1 — a fine-tune's loss of 0.003 had every tick read "0.00".
+ */
+export function axisTick(t: number): string {
+  if (t === 0) return '0';
+  if (Math.abs(t) >= 10) return t.toFixed(0);
+  if (Math.abs(t) >= 0.1) return t.toFixed(2);
+  return String(Number(t.toPrecision(2)));
+}

@@ -1,4 +1,6 @@
 // A small SVG line chart: one x axis (epochs), a few named series.
+import { axisTick } from './format';
+
 export interface Series {
   name: string;
   values: number[];
@@ -23,7 +25,7 @@ export function LineChart({ title, series, yMax, testId }: { title: string; seri
           <g key={t}>
             <line className="grid" x1={pad.l} x2={W - pad.r} y1={y(t)} y2={y(t)} />
             <text className="tick" x={pad.l - 4} y={y(t) + 3} textAnchor="end">
-              {t < 10 ? t.toFixed(2) : t.toFixed(0)}
+              {axisTick(t)}
             </text>
           </g>
         ))}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confidenceOf, pct, validationNote, validationRows } from '../../src/components/format';
+import { axisTick, confidenceOf, pct, validationNote, validationRows } from '../../src/components/format';
 
 describe('honest numbers', () => {
   it('never shows 100.0% or 0.0%', () => {
@@ -30,5 +30,15 @@ describe('low confidence', () => {
     expect(confidenceOf([0.65, 0.3, 0.05]).low).toBe(false);
     expect(confidenceOf([0.62, 0.2, 0.18]).low).toBe(false);
     expect(confidenceOf([0.5, 0.1, 0.4]).second).toBe(2);
+  });
+});
+
+describe('chart axis', () => {
+  it('tells small ticks apart (a fine-tune loss of 0.003 read "0.00" on every tick)', () => {
+    const top = 0.0032;
+    expect([0, top / 2, top].map(axisTick)).toEqual(['0', '0.0016', '0.0032']);
+    expect([0, 0.5, 1].map(axisTick)).toEqual(['0', '0.50', '1.00']);
+    expect(axisTick(2.31)).toBe('2.31');
+    expect(axisTick(52.5)).toBe('53');
   });
 });
