@@ -98,6 +98,9 @@ describe('JSON arrays', () => {
   it('a JSON file without records is refused with what TextTune reads', async () => {
     await expect(parseDelimited(new Blob([JSON.stringify({ a: 1, b: 'x' }, null, 2)]))).rejects.toMatchObject({ code: 'not-text', message: expect.stringMatching(/holds an object with 2 field\(s\), not a list of records.*JSON Lines/) });
     await expect(parseDelimited(new Blob(['[]']))).rejects.toMatchObject({ code: 'not-text', message: expect.stringMatching(/empty list/) });
+    // A list without a single record: refused, instead of a review of "3 rows · 0 columns" with nothing rejected.
+    await expect(parseDelimited(new Blob(['[1, 2, 3]']))).rejects.toMatchObject({ code: 'not-text', message: expect.stringMatching(/list of 3 value\(s\) such as a number, not records/) });
+    await expect(parseDelimited(new Blob(['[\n  "a",\n  "b"\n]']))).rejects.toMatchObject({ code: 'not-text', message: expect.stringMatching(/such as a string/) });
   });
 
   it('array elements with brackets, braces and escaped quotes inside strings keep their lines', () => {

@@ -159,6 +159,12 @@ export function readJsonTable(text: string): JsonTable | null {
 function fromWhole(text: string, whole: unknown): JsonTable {
   if (Array.isArray(whole)) {
     if (whole.length === 0) throw new JsonShapeError('This JSON file holds an empty list: there are no records to read.');
+    // Not one record in it ([1, 2, 3], a list of strings): nothing names a column, so there is no table to review.
+    if (!whole.some(isRecord)) {
+      throw new JsonShapeError(
+        `This JSON file holds a list of ${whole.length} value(s) such as ${describe(whole[0])}, not records with named fields. TextTune reads a list of records like {"text": …, "label": …}, JSON Lines, or CSV/TSV.`,
+      );
+    }
     const elements = arrayElements(text);
     // The scan and JSON.parse agree on the count for any valid JSON; lines are only a report aid.
     const lines = elements.length === whole.length ? elements : whole.map(() => ({ line: 1, raw: '' }));
