@@ -37,6 +37,15 @@ test('renaming a dataset: a blank name cannot be saved, a very long one is cappe
   const ctx = await env.newContext('rename');
   const page = await openApp(env, ctx, 'cpu');
   await useSampleAndSave(page);
+  // From the keyboard: Rename puts the caret in the name field (typing used to go nowhere), Escape
+  // cancels, and focus comes back to Rename instead of being lost to the page.
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName);
+  await page.getByTestId('dataset-rename').focus();
+  await page.keyboard.press('Enter');
+  assert((await focused()) === 'rename-input', `Rename focuses the name field (focus: ${await focused()})`);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('rename-input').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'dataset-rename');
   await page.getByTestId('dataset-rename').click();
   const input = page.getByTestId('rename-input');
   await input.fill('   ');
@@ -59,6 +68,7 @@ test('renaming a dataset: a blank name cannot be saved, a very long one is cappe
   await page.getByTestId('dataset-delete').click();
   await page.getByTestId('no-datasets').waitFor();
   assert((await page.getByTestId('dataset-saved').count()) === 0, 'no offer to train on a deleted dataset');
+  await page.waitForFunction(() => document.activeElement?.textContent === 'Your datasets');
 });
 
 test('deleting the dataset a run was trained on: the run stays usable, Train and Improve are not offered on rows that are gone', async ({ env }) => {

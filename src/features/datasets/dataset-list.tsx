@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { RenameForm } from '../../components/rename-form';
 import type { DatasetMeta } from '../../worker/protocol';
 import { listLabels, MANY_LABELS } from '../../components/many-labels';
@@ -13,9 +13,13 @@ export interface DatasetListProps {
 
 export function DatasetList({ datasets, onRename, onDelete, onDownloadRejected, onTrain }: DatasetListProps) {
   const [editing, setEditing] = useState<{ id: string; name: string } | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
   return (
     <section className="card">
-      <h2>Your datasets</h2>
+      {/* Focus lands here after a delete: the pressed button is gone with its row. */}
+      <h2 tabIndex={-1} ref={heading}>
+        Your datasets
+      </h2>
       {datasets === null ? (
         <p className="muted">Loading…</p>
       ) : datasets.length === 0 ? (
@@ -25,7 +29,7 @@ export function DatasetList({ datasets, onRename, onDelete, onDownloadRejected, 
       ) : (
         <ul className="list" data-testid="dataset-list">
           {datasets.map((d) => (
-            <li key={d.id} data-testid="dataset-item" data-name={d.name}>
+            <li key={d.id} data-testid="dataset-item" data-name={d.name} data-dataset-id={d.id}>
               {editing?.id === d.id ? (
                 <RenameForm
                   value={editing.name}
@@ -38,6 +42,7 @@ export function DatasetList({ datasets, onRename, onDelete, onDownloadRejected, 
                   label="New name"
                   inputTestId="rename-input"
                   saveTestId="rename-save"
+                  returnFocus={() => document.querySelector<HTMLElement>(`[data-dataset-id="${CSS.escape(d.id)}"] [data-testid="dataset-rename"]`)}
                 />
               ) : (
                 <>
@@ -68,7 +73,7 @@ export function DatasetList({ datasets, onRename, onDelete, onDownloadRejected, 
                       className="danger"
                       data-testid="dataset-delete"
                       onClick={() => {
-                        if (confirm(`Delete dataset “${d.name}”? Runs trained on it are kept.`)) void onDelete(d.id);
+                        if (confirm(`Delete dataset “${d.name}”? Runs trained on it are kept.`)) void onDelete(d.id).then(() => heading.current?.focus());
                       }}
                     >
                       Delete

@@ -91,7 +91,10 @@ export function RunsTable({ runs, selectedRunId, onShow, onError }: RunsTablePro
   });
   return (
     <section className="card" aria-labelledby="runs-heading">
-      <h2 id="runs-heading">Your runs</h2>
+      {/* Focus lands here after a delete: the pressed button is gone with its row. */}
+      <h2 id="runs-heading" tabIndex={-1}>
+        Your runs
+      </h2>
       {runs.length === 0 ? (
         <p className="muted">No runs yet.</p>
       ) : (
@@ -138,6 +141,7 @@ export function RunsTable({ runs, selectedRunId, onShow, onError }: RunsTablePro
                         inputTestId="run-rename-input"
                         saveTestId="run-rename-save"
                         saveDisabled={editing.name.trim() === ''}
+                        returnFocus={() => document.querySelector<HTMLElement>(`[data-run-id="${CSS.escape(r.id)}"] [data-testid="run-rename"]`)}
                       />
                     ) : (
                       <>
@@ -183,7 +187,8 @@ export function RunsTable({ runs, selectedRunId, onShow, onError }: RunsTablePro
                         className="danger"
                         aria-label={`Delete ${r.name}`}
                         onClick={() => {
-                          if (confirm(`Delete run “${r.name}”?`)) void engine.call('runs.delete', { id: r.id }).catch(onError);
+                          if (confirm(`Delete run “${r.name}”?`))
+                            void engine.call('runs.delete', { id: r.id }).then(() => document.getElementById('runs-heading')?.focus(), onError);
                         }}
                       >
                         Delete
