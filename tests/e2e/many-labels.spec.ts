@@ -21,6 +21,8 @@ function csv(): string {
     // Every 4th label's last row carries the next label's keyword: a few honest confusions.
     for (let r = 0; r < ROWS; r++) lines.push(`${FILLER[(c + r) % 10]} ${keyword(c % 4 === 0 && r === ROWS - 1 ? c + 1 : c)} ${FILLER[(c * 3 + r) % 10]} ${FILLER[(r * 7) % 10]} ${r},${labelName(c)}`);
   }
+  // Two rows without a label: after Train, "Label the next examples" proposes them.
+  lines.push(`please ${keyword(5)} now again,`, `help ${keyword(6)} today again,`);
   return lines.join('\n') + '\n';
 }
 
@@ -44,6 +46,16 @@ test('many labels: a 100-label CSV imports, trains, and results, playground, bat
   const f1 = Number(await page.getByTestId('summary-f1').textContent());
   assert(f1 > 0.5, `a keyword per label is learnt: macro-F1 ${f1}`);
   assert((await page.getByTestId('fewshot-label-limit').textContent())?.includes('at most 50 labels'), 'the few-labels step says why it is not offered');
+
+  // Label the next examples: a list per row (the model's guess first), not 100 buttons.
+  const item = page.getByTestId('label-next-item').first();
+  await item.waitFor();
+  assert((await item.locator('button').count()) === 0, 'no button per label');
+  const select = item.getByTestId('label-next-select');
+  assert((await select.locator('option').count()) === LABELS + 1, 'every label is offered in the list');
+  await select.selectOption(labelName(5));
+  await item.getByTestId('label-next-done').waitFor();
+  assert((await item.getByTestId('label-next-done').textContent()) === `labelled: ${labelName(5)}`, 'the chosen label is stored');
 
   // Details: every label's scores in a scrolling table; the top confusions instead of a 100 × 100 wall.
   await page.getByTestId('result-details-button').click();
@@ -89,6 +101,6 @@ test('many labels: a 100-label CSV imports, trains, and results, playground, bat
   const meta = JSON.parse(strFromU8(unzipSync(new Uint8Array(zip.bytes))['metadata.json']!)) as { labels: string[] };
   assert(meta.labels.length === LABELS && meta.labels.includes(labelName(99)), `metadata.json has ${meta.labels.length} labels`);
   await tab(page, 'datasets');
-  const item = (await page.getByTestId('dataset-item').first().textContent()) ?? '';
-  assert(item.includes(`${LABELS} labels:`) && item.includes(`and ${LABELS - 8} more`), `the dataset list summarises its labels: "${item.slice(0, 200)}"`);
+  const listed = (await page.getByTestId('dataset-item').first().textContent()) ?? '';
+  assert(listed.includes(`${LABELS} labels:`) && listed.includes(`and ${LABELS - 8} more`), `the dataset list summarises its labels: "${listed.slice(0, 200)}"`);
 });
