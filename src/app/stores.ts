@@ -66,7 +66,10 @@ export class ListStore<T> {
   private settle(generation: number, answer: { items: T[] | null; error: unknown }): void {
     if (generation !== this.generation) return;
     this.loading = false;
-    this.set({ ...answer, fresh: !this.stale, version: this.snapshot.version });
+    // A record added or deleted where no event reaches (another tab) counts as a change: what is
+    // derived from the records (the selected run's detail) is read again, and a deleted run goes.
+    const moved = this.snapshot.items !== null && answer.items !== null && idsOf(this.snapshot.items) !== idsOf(answer.items);
+    this.set({ ...answer, fresh: !this.stale, version: this.snapshot.version + (moved ? 1 : 0) });
     // Changed while this fetch ran, with nobody showing it then: someone does now.
     if (this.stale && this.listeners.size > 0) this.load();
   }
@@ -75,6 +78,10 @@ export class ListStore<T> {
     this.snapshot = next;
     for (const l of this.listeners) l();
   }
+}
+
+function idsOf(items: readonly unknown[]): string {
+  return items.map((i) => (typeof i === 'object' && i !== null && 'id' in i ? String(i.id) : String(i))).join('\n');
 }
 
 export interface Stores {

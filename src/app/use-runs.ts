@@ -1,6 +1,6 @@
 // The stored runs and datasets for components: the client's one list of each (stores.ts), kept
-// up to date by the engine's change events, and fetched again when a step becomes active (a run
-// saved in another tab sends no event here).
+// up to date by the engine's change events, and fetched again when a step becomes active or the
+// tab comes back to the front (a run saved in another tab sends no event here).
 import { useEffect, useSyncExternalStore } from 'react';
 import { useEngine } from './engine-context';
 import { storesOf, type ListSnapshot, type ListStore, type Stores } from './stores';
@@ -10,7 +10,19 @@ function useList<T>(pick: (stores: Stores) => ListStore<T>, active: boolean): Li
   const store = pick(storesOf(useEngine()));
   const snapshot = useSyncExternalStore(store.subscribe, store.get);
   useEffect(() => {
-    if (active) store.refresh();
+    if (!active) return;
+    store.refresh();
+    // Back to this tab: another tab may have saved or deleted records meanwhile (no event reaches
+    // here), and a run deleted there was still offered, and predicted with, here.
+    const back = () => {
+      if (document.visibilityState === 'visible') store.refresh();
+    };
+    document.addEventListener('visibilitychange', back);
+    window.addEventListener('focus', back);
+    return () => {
+      document.removeEventListener('visibilitychange', back);
+      window.removeEventListener('focus', back);
+    };
   }, [active, store]);
   return snapshot;
 }

@@ -54,6 +54,22 @@ describe('ListStore', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('a refresh that finds records added or deleted elsewhere (another tab) counts as a change; one that finds the same does not', async () => {
+    const { calls, fetch } = manualFetch<{ id: string; name: string }>();
+    const store = new ListStore(fetch);
+    store.subscribe(() => undefined);
+    calls[0]!.resolve([{ id: 'r1', name: 'a' }, { id: 'r2', name: 'b' }]);
+    await settle();
+    store.refresh();
+    calls[1]!.resolve([{ id: 'r1', name: 'a (renamed)' }, { id: 'r2', name: 'b' }]);
+    await settle();
+    expect(store.get()).toMatchObject({ fresh: true, version: 0 });
+    store.refresh();
+    calls[2]!.resolve([{ id: 'r2', name: 'b' }]);
+    await settle();
+    expect(store.get()).toMatchObject({ items: [{ id: 'r2' }], fresh: true, version: 1 });
+  });
+
   it('refresh joins a fetch under way; a failed fetch keeps the items and says why', async () => {
     const { calls, fetch } = manualFetch<string>();
     const store = new ListStore(fetch);
