@@ -127,7 +127,9 @@ export class Trainer {
     let model: tf.LayersModel | null = hidden?.model ?? null;
     try {
       const t0 = performance.now();
-      const stages = ['features', 'baseline', 'encoder', 'hybrid', 'blend', 'calibrate', 'refit'];
+      // Progress by logistic-regression fits (they are most of the time: minutes with 150 labels), not
+      // by stage: the first stage alone (every C path) was the whole bar's wait.
+      const fits = progressReporter(emit, 'train');
       const result = trainTextModels(
         {
           trainTexts: split.train.map((i) => rows.texts[i]!),
@@ -143,7 +145,7 @@ export class Trainer {
           ...(config.keepEncoder ? { keep: 'encoder' as const } : {}),
         },
         {
-          onStage: (stage) => emit({ type: 'progress', task: 'train', done: stages.indexOf(stage), total: stages.length, etaSeconds: null, detail: stage }),
+          onFit: (done, total) => fits(done, total, 'fits'),
           // A Stop during the hidden head's epochs already chose its best epoch: the comparison (seconds) still runs.
           shouldStop: () => this.stopRequested && !hidden,
         },

@@ -128,12 +128,16 @@ describe('training with 150 labels', () => {
   it('keeps cross-validation where it is cheap (a few labels)', () => {
     const d = intents(3, () => 30, 5);
     const { train, val } = stratifiedSplit(d.y, 0.15, 42);
+    const fits: [number, number][] = [];
     const r = trainTextModels({
       trainTexts: pick(d.texts, train), valTexts: pick(d.texts, val), trainY: Int32Array.from(pick([...d.y], train)), valY: Int32Array.from(pick([...d.y], val)),
       numClasses: 3, trainEmb: null, valEmb: null, dim: 0, classWeights: true,
-    });
+    }, { onFit: (done, total) => fits.push([done, total]) });
     expect(CV_WORK_BUDGET).toBeGreaterThan(1e6);
     expect(r.comparison.crossValidated).toBe(true);
+    // Progress: the baseline's 4 C values, 5 folds of them, then its refit — counted from 1 to the total announced at once.
+    expect(fits.map(([done]) => done)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    expect(fits.every(([, total]) => total === 25)).toBe(true);
   });
 });
 

@@ -107,6 +107,11 @@ export interface TextModelInput {
 
 export interface TextModelHooks {
   onStage?(stage: ModelKind | 'features' | 'calibrate' | 'refit', done: number, total: number): void;
+  /**
+   * After each logistic-regression fit (C paths, cross-validation folds, refits): `total` is known
+   * from the start. The fits are most of Train's time (minutes with 150 labels), so this is its progress.
+   */
+  onFit?(done: number, total: number): void;
   shouldStop?(): boolean;
 }
 
@@ -228,7 +233,8 @@ function fitPaths(
   k: number,
   classWeights: boolean,
   hooks: TextModelHooks,
-  seconds?: Partial<Record<FitKind, number>>,
+  seconds: Partial<Record<FitKind, number>>,
+  fitDone: () => void,
 ): Record<FitKind, { models: LinearModel[]; probs: Float32Array[] }> {
   const out = {} as Record<FitKind, { models: LinearModel[]; probs: Float32Array[] }>;
   const trY = Int32Array.from(trainRows, (r) => y[r]!);
@@ -246,9 +252,10 @@ function fitPaths(
       init = fit.model;
       models.push(fit.model);
       probs.push(predictLinear(fit.model, xEval));
+      fitDone();
     }
     out[kind] = { models, probs };
-    if (seconds) seconds[kind] = (seconds[kind] ?? 0) + (performance.now() - t0) / 1000;
+    seconds[kind] = (seconds[kind] ?? 0) + (performance.now() - t0) / 1000;
   }
   return out;
 }
@@ -356,10 +363,6 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
   const trainRows = Array.from({ length: nTr }, (_, i) => i);
   const valRows = Array.from({ length: nVal }, (_, i) => nTr + i);
 
-  // Seconds per kind: its C path, its cross-validation folds and its refit (features shared by all are not counted).
-  const kindSeconds: Partial<Record<FitKind, number>> = {};
-  const full = fitPaths(kinds, features, trainRows, valRows, yAll, k, input.classWeights, hooks, kindSeconds);
-  hooks.onStage?.('baseline', 1, 1);
   // Selection rows: validation alone when it is large enough, else out-of-fold predictions of
   // every training row plus the validation rows (each row predicted by a model that never saw it).
   // A caller's encoder model (hidden-layer head, fine-tuned encoder) has no out-of-fold
@@ -376,6 +379,15 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
   // few; otherwise only for the encoder's dense logistic regression (cheap), to pick its C on
   // training + validation rows — 300 validation rows picked C = 1 on IMDB where 10 was better.
   const cvKinds: FitKind[] = useCv ? kinds : kinds.filter((kind) => kind === 'encoder' && !given && nTr >= 2 * CV_FOLDS && nVal < CV_HEAD_BELOW_VAL_ROWS && cvAffordable([kind]));
+  const refitKinds = refitKindsFor(input.refit, kinds);
+  const pathFits = (ks: readonly FitKind[]) => ks.reduce((n, kind) => n + C_PATH[kind].length, 0);
+  const totalFits = pathFits(kinds) + (cvKinds.length > 0 ? CV_FOLDS * pathFits(cvKinds) : 0) + refitKinds.length;
+  let fitsDone = 0;
+  const fitDone = () => hooks.onFit?.(++fitsDone, totalFits);
+  // Seconds per kind: its C path, its cross-validation folds and its refit (features shared by all are not counted).
+  const kindSeconds: Partial<Record<FitKind, number>> = {};
+  const full = fitPaths(kinds, features, trainRows, valRows, yAll, k, input.classWeights, hooks, kindSeconds, fitDone);
+  hooks.onStage?.('baseline', 1, 1);
   const oof = {} as Record<FitKind, Float32Array[]>;
   for (const kind of cvKinds) oof[kind] = full[kind].probs.map(() => new Float32Array((nTr + nVal) * k));
   if (cvKinds.length > 0) {
@@ -383,7 +395,7 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
     const folds = stratifiedFolds(input.trainY, CV_FOLDS, nTr);
     folds.forEach((held, f) => {
       const heldSet = new Set(held);
-      const fit = fitPaths(cvKinds, features, trainRows.filter((r) => !heldSet.has(r)), held, yAll, k, input.classWeights, hooks, kindSeconds);
+      const fit = fitPaths(cvKinds, features, trainRows.filter((r) => !heldSet.has(r)), held, yAll, k, input.classWeights, hooks, kindSeconds, fitDone);
       for (const kind of cvKinds) {
         fit[kind].probs.forEach((p, ci) => held.forEach((r, j) => oof[kind][ci]!.set(p.subarray(j * k, (j + 1) * k), r * k)));
       }
@@ -472,7 +484,6 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
   const finalModels = {} as Record<FitKind, LinearModel>;
   for (const kind of kinds) finalModels[kind] = full[kind].models[chosen[kind]]!;
   let finalVectorizer = vectorizer;
-  const refitKinds = refitKindsFor(input.refit, kinds);
   if (refitKinds.length > 0) {
     hooks.onStage?.('refit', 0, 1);
     const allRows = [...trainRows, ...valRows];
@@ -493,6 +504,7 @@ export function trainTextModels(input: TextModelInput, hooks: TextModelHooks = {
       const init = kind === 'encoder' ? finalModels.encoder : null;
       const t0 = performance.now();
       finalModels[kind] = fitLogReg(refitFeatures(kind, allRows), yAll, k, { C: C_PATH[kind][chosen[kind]]!, sampleWeights: weights, init }).model;
+      fitDone();
       const candidate = candidates.find((c) => c.kind === kind);
       if (candidate) candidate.seconds += (performance.now() - t0) / 1000;
     }

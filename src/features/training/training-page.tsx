@@ -233,7 +233,7 @@ export function TrainingPage({ active, encoderId, datasetId, advanced, improveSi
         </div>
         {running && progress && (
           <ProgressBar
-            label={`${PHASE_LABEL[progress.task] ?? progress.task}${progress.task === 'train' && config.hiddenUnits > 0 ? ` (epoch ${progress.done}/${progress.total})` : ''}`}
+            label={`${PHASE_LABEL[progress.task] ?? progress.task}${progress.task !== 'train' ? '' : progress.detail === 'fits' ? ` (${progress.done} of ${progress.total} fits)` : config.hiddenUnits > 0 ? ` (epoch ${progress.done}/${progress.total})` : ''}`}
             done={progress.done}
             total={progress.total}
             etaSeconds={progress.etaSeconds}
