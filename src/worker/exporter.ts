@@ -168,6 +168,19 @@ function importedLongText(v: unknown): LongTextOptions | null {
 }
 
 /**
+ * Why a file given to "Import bundle" could not be read, in the user's words: the reader's name
+ * ("readBundle: ") is for logs, and "no end-of-central-directory record" means "not a zip" (a CSV,
+ * a .safetensors export picked by mistake).
+ */
+export function bundleReadError(fileName: string, message: string): string {
+  const why = message.replace(/^readBundle: /, '');
+  if (/not a readable zip \(no end-of-central-directory record\)/.test(why)) {
+    return `${fileName} is not a valid TextTune bundle: it is not a zip file. A bundle is the .texttune.zip file that Export → “Download bundle” saves.`;
+  }
+  return `${fileName} is not a valid TextTune bundle: ${why}`;
+}
+
+/**
  * Reads and checks everything (container, metadata, encoder match, head weights and shape)
  * before writing anything: a damaged or mismatched file changes nothing.
  */
@@ -177,7 +190,7 @@ export async function importBundle(file: Blob, fileName: string, encoders: Encod
     checkFileSize(file.size, fileName);
     bundle = await readBundle(new Uint8Array(await file.arrayBuffer()));
   } catch (err) {
-    throw new EngineError('BUNDLE_INVALID', `${fileName} is not a valid TextTune bundle: ${(err as Error).message}`);
+    throw new EngineError('BUNDLE_INVALID', bundleReadError(fileName, (err as Error).message));
   }
   try {
     // The head's topology and weights first: a crafted bundle is refused before any encoder loads.

@@ -6,7 +6,7 @@ import { decodeSafetensors, encodeSafetensors } from '../../src/core/formats/saf
 import { readBundle, writeBundle } from '../../src/core/formats/bundle';
 import { strFromU8, unzipSync } from 'fflate';
 import { loadBert } from '../../src/core/encoders/bert';
-import { exportFiles, headTensors, runMetadata, runTokenizer } from '../../src/worker/exporter';
+import { bundleReadError, exportFiles, headTensors, runMetadata, runTokenizer } from '../../src/worker/exporter';
 import { checkConfig } from '../../src/worker/trainer';
 import type { ModelRecord, RunRecord } from '../../src/storage/db';
 import { tinyBertFiles } from '../support/tiny-bert';
@@ -101,5 +101,18 @@ describe('exporter', () => {
     expect(() => checkConfig({ ...run.config, epochs: 0 })).toThrow('epochs must be from 1 to 500, got 0');
     expect(() => checkConfig({ ...run.config, valFraction: 1 })).toThrow(/valFraction/);
     expect(() => checkConfig(run.config)).not.toThrow();
+  });
+});
+
+describe('import bundle: why a file is refused', () => {
+  it('says a file that is not a zip is not one, in plain words, without the reader\'s name', async () => {
+    const message = await readBundle(new TextEncoder().encode('text,label\nhi,pos\n')).then(
+      () => '',
+      (e: Error) => e.message,
+    );
+    expect(message).toMatch(/^readBundle: .*end-of-central-directory/);
+    const said = bundleReadError('mine.csv', message);
+    expect(said).toBe('mine.csv is not a valid TextTune bundle: it is not a zip file. A bundle is the .texttune.zip file that Export → “Download bundle” saves.');
+    expect(bundleReadError('x.zip', 'readBundle: the archive has no manifest.json')).toBe('x.zip is not a valid TextTune bundle: the archive has no manifest.json');
   });
 });
