@@ -19,7 +19,7 @@ import { STEPS, StepPanel, Stepper, stepPanelId, type StepId } from './stepper';
 import { useRunDetail, useDataset } from './use-run-detail';
 import { FewShotPanel } from '../features/training/fewshot-panel';
 import { LabelNextPanel } from '../features/training/label-next-panel';
-import { useRuns } from './use-runs';
+import { useDatasets, useRuns, useRunsVersion } from './use-runs';
 import { ActivityClient } from './activity';
 import { useOfflineState } from './use-offline';
 import { UpdateBanner } from './update-banner';
@@ -137,9 +137,12 @@ function AppBody() {
     return unsubscribe;
   }, [client]);
 
+  // Read again when records are saved or deleted: after saving a 20 MB dataset the header still said "0 B".
+  const runsVersion = useRunsVersion();
+  const datasetsVersion = useDatasets(false).version;
   useEffect(() => {
     client.call('storage.estimate', null).then(setStorage, () => undefined);
-  }, [client, step, runId, datasetId, offline.encoderStored]);
+  }, [client, step, runId, datasetId, offline.encoderStored, runsVersion, datasetsVersion]);
 
   useEffect(() => {
     const onHash = () => setStep(stepFromHash());
