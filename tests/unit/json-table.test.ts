@@ -111,6 +111,14 @@ describe('JSON arrays', () => {
   });
 });
 
+describe('JSON that cannot be trained on', () => {
+  it('records with one field are told to add a label field, not to change the delimiter', async () => {
+    const { build } = await imported(records.map((r) => JSON.stringify({ text: r.text })).join('\n'));
+    const fatal = build.problems.find((p) => p.severity === 'fatal');
+    expect(fatal?.message).toBe('The records have only one field ("text"); a classifier needs a text and a label for each: add a field such as "label" to every record.');
+  });
+});
+
 describe('not JSON', () => {
   it('CSV rows that start with a bracket or brace stay CSV', () => {
     expect(readJsonTable('[draft] first,pos\n{x} second,neg\nthird,pos\n')).toBeNull();

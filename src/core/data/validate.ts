@@ -146,7 +146,10 @@ export function buildDataset(table: ParsedTable, mapping: ColumnMapping, opts: B
   if (width === 1) {
     return fatal(
       'no-label-column',
-      `The file has only one column ("${table.columns[0]}"); a classifier needs a text column and a label column. If the file has both, separate them with a comma, tab, semicolon or pipe.`,
+      table.format
+        ? // JSON has no delimiter to fix: the records lack the field.
+          `The records have only one field ("${table.columns[0]}"); a classifier needs a text and a label for each: add a field such as "label" to every record.`
+        : `The file has only one column ("${table.columns[0]}"); a classifier needs a text column and a label column. If the file has both, separate them with a comma, tab, semicolon or pipe.`,
     );
   }
   if (!Number.isInteger(textColumn) || textColumn < 0 || textColumn >= width) {
