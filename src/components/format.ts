@@ -78,5 +78,7 @@ export function axisTick(t: number): string {
   if (t === 0) return '0';
   if (Math.abs(t) >= 10) return t.toFixed(0);
   if (Math.abs(t) >= 0.1) return t.toFixed(2);
+  // A converged fine-tune's loss reaches 1e-6: "0.000001" next to "5.2e-7" read as two scales.
+  if (Math.abs(t) < 0.001) return t.toExponential(1);
   return String(Number(t.toPrecision(2)));
 }

@@ -40,5 +40,6 @@ describe('chart axis', () => {
     expect([0, 0.5, 1].map(axisTick)).toEqual(['0', '0.50', '1.00']);
     expect(axisTick(2.31)).toBe('2.31');
     expect(axisTick(52.5)).toBe('53');
+    expect([0, 5.2e-7, 1.04e-6].map(axisTick)).toEqual(['0', '5.2e-7', '1.0e-6']);
   });
 });
