@@ -230,6 +230,12 @@ test('runs you can compare and export by goal: rename, sort, overlaid curves; th
 
   const items = page.getByTestId('run-item');
   await items.nth(1).waitFor();
+  // At 1280 px every run's actions are in view: in one line they pushed Show and Delete past the table's edge.
+  const [tableScroll, tableClient] = await page.getByTestId('run-list').evaluate((t) => {
+    const box = t.closest('.table-scroll')!;
+    return [box.scrollWidth, box.clientWidth];
+  });
+  assert(tableScroll <= tableClient, `the runs table fits at 1280 px (${tableScroll} px in ${tableClient} px)`);
   const settings = (await page.getByTestId('run-list').textContent()) ?? '';
   assert(/16 hidden units, 6 epochs/.test(settings) && /linear head/.test(settings) && /USE-lite/.test(settings), `the table shows encoder and settings: ${settings.slice(0, 300)}`);
 

@@ -163,7 +163,8 @@ export function RunsTable({ runs, selectedRunId, onShow, onError }: RunsTablePro
                   <td>{keptShort(r)}</td>
                   <td className="small">{new Date(r.createdAt).toLocaleString()}</td>
                   <td>
-                    <div className="row nowrap">
+                    {/* Wraps: in one line the actions pushed Show and Delete out of view at 1280 px (the table scrolled sideways). */}
+                    <div className="row run-actions">
                       <label className="checkbox small">
                         <input
                           type="checkbox"
