@@ -119,6 +119,18 @@ describe('JSON that cannot be trained on', () => {
   });
 });
 
+describe('broken JSON', () => {
+  it('a pretty-printed array with a trailing comma or a cut-off end is refused as broken JSON, not read as a CSV column named "["', async () => {
+    const pretty = JSON.stringify(records, null, 2);
+    await expect(parseDelimited(new Blob([pretty.replace(/\n\]$/, ',\n]')]))).rejects.toMatchObject({
+      code: 'not-text',
+      message: expect.stringMatching(/^This file starts like JSON but is not valid JSON, so nothing was read\. A comma before a closing bracket/),
+    });
+    await expect(parseDelimited(new Blob([pretty.slice(0, 120)]))).rejects.toMatchObject({ message: expect.stringMatching(/not valid JSON.*cut off/) });
+    await expect(parseDelimited(new Blob([JSON.stringify({ train: records }, null, 2).replace('"pos"', '"pos" "x"')]))).rejects.toMatchObject({ message: expect.stringMatching(/not valid JSON near line 5,/) });
+  });
+});
+
 describe('not JSON', () => {
   it('CSV rows that start with a bracket or brace stay CSV', () => {
     expect(readJsonTable('[draft] first,pos\n{x} second,neg\nthird,pos\n')).toBeNull();

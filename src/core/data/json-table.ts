@@ -143,9 +143,13 @@ export function readJsonTable(text: string): JsonTable | null {
     let whole: unknown;
     try {
       whole = JSON.parse(text);
-    } catch {
+    } catch (err) {
       // JSON Lines whose first record is broken, or a CSV row that starts with a bracket ("[draft] first,pos").
-      return looksLikeJsonLines(text) ? readLines(text) : null;
+      if (looksLikeJsonLines(text)) return readLines(text);
+      // A pretty-printed JSON file with a mistake (a trailing comma, a cut-off end) was read as a
+      // one-column CSV whose column was "[": say what it is instead.
+      if (/^[[{]$|^\[\s*\{/.test(firstLine)) throw new JsonShapeError(brokenJson(text, err));
+      return null;
     }
     return fromWhole(text, whole);
   }
@@ -193,6 +197,17 @@ function fromWhole(text: string, whole: unknown): JsonTable {
   }
   throw new JsonShapeError(
     `This JSON file holds ${describe(whole)}${isRecord(whole) ? ` with ${Object.keys(whole).length} field(s)` : ''}, not a list of records. TextTune reads JSON Lines (one {"text": …, "label": …} per line), a JSON array of such records, or CSV/TSV.`,
+  );
+}
+
+/** What to say about a file that starts as JSON and does not parse: where, when the parser says, and what to do. */
+function brokenJson(text: string, err: unknown): string {
+  const pos = /at position (\d+)/.exec(err instanceof Error ? err.message : '');
+  const where = pos ? ` near line ${text.slice(0, Number(pos[1])).split('\n').length}` : '';
+  const cut = /[\]}]\s*$/.test(text) ? '' : ' It stops before its closing bracket: it may have been cut off.';
+  return (
+    `This file starts like JSON but is not valid JSON${where}, so nothing was read.${cut} ` +
+    'A comma before a closing bracket is a common cause. Fix it, or save the records as JSON Lines (one per line: a broken line is then skipped and the rest kept).'
   );
 }
 
