@@ -69,11 +69,21 @@ export function MetricsView({ labels, metrics, misclassified }: { labels: string
 function PerClassTable({ labels, metrics }: { labels: string[]; metrics: RunMetrics }) {
   const many = labels.length >= MANY_LABELS;
   const order = metrics.perClass.map((_, i) => i);
+  // Intent sets often have a few rows per label, so 1 validation row each (the split keeps one).
+  const thin = many ? metrics.perClass.filter((c) => c.support <= 1).length : 0;
   if (many) order.sort((a, b) => metrics.perClass[a]!.f1 - metrics.perClass[b]!.f1 || a - b);
   return (
     <ScrollBox label="Per-class scores" tall={many}>
       <table className="table sticky-head" data-testid="per-class">
-        <caption>{many ? `Per class (validation): ${labels.length} labels, lowest F1 first` : 'Per class (validation)'}</caption>
+        <caption>
+          {many ? `Per class (validation): ${labels.length} labels, lowest F1 first` : 'Per class (validation)'}
+          {thin > 0 && (
+            <span className="muted small" data-testid="per-class-thin">
+              {' '}
+              — {thin} label{thin === 1 ? ' has' : 's have'} at most 1 validation row: their scores are 0 or 1, not a measurement
+            </span>
+          )}
+        </caption>
         <ColumnHeads names={['label', 'precision', 'recall', 'F1', 'support']} />
         <tbody>
           {order.map((i) => {
