@@ -6,7 +6,7 @@ import { DEFAULT_CONTRASTIVE_CONFIG, type ContrastiveConfig } from '../core/trai
 import { getDataset, getDatasetRows } from '../storage/datasets';
 import { getModel, getRun } from '../storage/runs';
 import type { DatasetRowsRecord } from '../storage/db';
-import { headInitFor } from '../core/model/head-init';
+import { headInitFor, labelChange } from '../core/model/head-init';
 import { checkAgainstSpec, FINETUNE_SPEC, SettingsError, unfreezeOverrides } from '../core/model/specs';
 import type { DatasetMeta, FineTuneSettings, HeadInit } from './protocol';
 import { EngineError } from './errors';
@@ -72,7 +72,7 @@ export interface PreparedData {
 export async function prepareData(datasetId: string, s: FineTuneSettings, labels?: string[]): Promise<PreparedData> {
   const [meta, rows] = await Promise.all([getDataset(datasetId), getDatasetRows(datasetId)]);
   if (labels && labels.join('\u0000') !== meta.labels.join('\u0000')) {
-    throw new EngineError('DATASET_INVALID', `dataset "${meta.name}" now has the labels ${meta.labels.join(', ')}; the run was started with ${labels.join(', ')}`);
+    throw new EngineError('DATASET_INVALID', `dataset "${meta.name}" has changed labels since the run started (${labelChange(meta.labels, labels)})`);
   }
   const tooMany = s.method === 'contrastive' ? fewShotLabelLimit(meta.labels.length) : null;
   if (tooMany) throw new EngineError('DATASET_INVALID', tooMany);

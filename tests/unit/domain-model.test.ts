@@ -1,6 +1,6 @@
 // core/model: the head-init decision the worker acts on and the panel shows, and the run builders.
 import { describe, expect, it } from 'vitest';
-import { headInitFor, headInitText, type HeadCandidate } from '../../src/core/model/head-init';
+import { headInitFor, headInitText, labelChange, type HeadCandidate } from '../../src/core/model/head-init';
 import { IMPORTED_CONFIG, importedRun, runName, runSummary, trainedRun, unknownMetrics } from '../../src/core/model/run-record';
 import { toErrorData } from '../../src/worker/errors';
 import { StorageError } from '../../src/storage/errors';
@@ -26,8 +26,15 @@ describe('headInitFor', () => {
     expect(reason({ ...linear, config: { ...linear.config, hiddenUnits: 64 } })).toMatch(/64-unit hidden layer/);
     expect(reason({ ...linear, encoderHash: 'other' })).toMatch(/other encoder weights/);
     expect(reason({ ...linear, encoderId: 'hf:a/b@main' })).toMatch(/other encoder weights/);
-    expect(reason({ ...linear, labels: ['a', 'b'] })).toMatch(/has the labels a, b/);
+    expect(reason({ ...linear, labels: ['a', 'b'] })).toMatch(/has other labels than this dataset \(the dataset has 2 label\(s\) the run lacks: neg, pos; the run has 2 label\(s\) the dataset lacks: a, b\)/);
     expect(reason({ ...linear, fineTune: {} as never })).toMatch(/itself fine-tuned/);
+  });
+
+  it('names at most five added and five removed labels (150 intents made a message of thousands of characters)', () => {
+    const many = Array.from({ length: 150 }, (_, i) => `intent_${i}`);
+    const msg = labelChange([...many, 'new_a', 'new_b'], [...many.slice(20), 'gone']);
+    expect(msg).toBe('the dataset has 22 label(s) the run lacks: intent_0, intent_1, intent_2, intent_3, intent_4 and 17 more; the run has 1 label(s) the dataset lacks: gone');
+    expect(labelChange(['b', 'a'], ['a', 'b'])).toBe('the same labels in another order');
   });
 
   it('skips only the checks the caller cannot make yet (the panel before the encoder loads)', () => {
