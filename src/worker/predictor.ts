@@ -96,6 +96,7 @@ export class Predictor {
       columns: batch.columns,
       choice: batch.choice,
       headerReason: batch.headerReason,
+      ...(batch.format ? { format: batch.format } : {}),
       sampleTexts: batch.rows.slice(0, 3).map((r) => r[batch.choice.textColumn] ?? ''),
     };
   }
@@ -165,7 +166,7 @@ export class Predictor {
  * read with a header the user says is data gets that row back as its first data row, and the
  * other way round, so no row is lost to a wrong guess.
  */
-async function readBatch(file: Blob, fileName: string, choice?: BatchChoice): Promise<{ columns: string[]; rows: string[][]; choice: BatchChoice; headerReason: string }> {
+async function readBatch(file: Blob, fileName: string, choice?: BatchChoice): Promise<{ columns: string[]; rows: string[][]; choice: BatchChoice; headerReason: string; format?: 'json-lines' | 'json-array' }> {
   const table = await parseDelimited(file);
   let columns = table.columns;
   let rows = table.rows;
@@ -189,7 +190,7 @@ async function readBatch(file: Blob, fileName: string, choice?: BatchChoice): Pr
   if (!Number.isInteger(textColumn) || textColumn >= columns.length) {
     throw new EngineError('BAD_ARGUMENT', `textColumn must be a column of ${fileName} (0 to ${columns.length - 1}), got ${textColumn}`);
   }
-  return { columns, rows, choice: { hasHeader, textColumn }, headerReason: table.headerReason };
+  return { columns, rows, choice: { hasHeader, textColumn }, headerReason: table.headerReason, ...(table.format ? { format: table.format } : {}) };
 }
 
 function checkHash(encoder: TextEncoder, head: LoadedHead): void {

@@ -142,6 +142,8 @@ export interface BatchPreview {
   choice: BatchChoice;
   /** Why the header decision went the way it did (the same rule as dataset import). */
   headerReason: string;
+  /** Set for JSON Lines / a JSON array of records: field names are the columns, no header row to toggle. */
+  format?: 'json-lines' | 'json-array';
   /** The first texts of the chosen column. */
   sampleTexts: string[];
 }

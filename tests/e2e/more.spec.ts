@@ -91,6 +91,12 @@ test.describe.serial('exports, then a refused import', () => {
     const lines = out.bytes.subarray(3).toString('utf8').trim().split(/\r?\n/);
     assert(lines[0] === 'review,id,predicted_label,prob_negative,prob_positive', `batch header: ${lines[0]}`);
     assert(lines.length === 3, `one output row per input row: ${lines.length - 1}`);
+    assert(out.headerToggle, 'a CSV offers the header toggle');
+    // JSON Lines too: field names are the columns, so there is no header row to toggle.
+    const jl = await batchPredict(page, 'batch.jsonl', Buffer.from('{"id": 1, "review": "Broke on day one, useless"}\n{"id": 2, "review": "Wonderful, works perfectly"}\n'));
+    assert(/^2 rows, text column “review”/.test(jl.preview) && !jl.headerToggle, `a JSON Lines preview, no header toggle: "${jl.preview}"`);
+    const jlines = jl.bytes.subarray(3).toString('utf8').trim().split(/\r?\n/);
+    assert(jlines[0] === 'id,review,predicted_label,prob_negative,prob_positive' && jlines.length === 3, `JSON Lines batch: ${jlines.join(' | ')}`);
     exportsBundle = await exportAs(page, 'bundle');
   });
 

@@ -94,14 +94,15 @@ export async function download(page: Page, click: () => Promise<void>): Promise<
 }
 
 /** Batch predict: choose the file, check the preview (rows, text column), then predict and download. */
-export async function batchPredict(page: Page, name: string, buffer: Buffer): Promise<{ name: string; bytes: Buffer; preview: string }> {
+export async function batchPredict(page: Page, name: string, buffer: Buffer): Promise<{ name: string; bytes: Buffer; preview: string; headerToggle: boolean }> {
   await tab(page, 'playground');
   await page.getByTestId('batch-input').setInputFiles({ name, mimeType: 'text/csv', buffer });
   const preview = page.getByTestId('batch-preview-summary').filter({ hasText: name });
   await preview.waitFor();
   const text = (await preview.textContent()) ?? '';
+  const headerToggle = (await page.getByTestId('batch-has-header').count()) > 0;
   const out = await download(page, () => page.getByTestId('batch-predict').click());
-  return { ...out, preview: text };
+  return { ...out, preview: text, headerToggle };
 }
 
 export async function exportAs(page: Page, format: 'bundle' | 'tfjs-zip' | 'safetensors'): Promise<{ name: string; bytes: Buffer }> {

@@ -242,17 +242,19 @@ export function PlaygroundPage({ active, runId, onRunSelected, lead, between }: 
                   ))}
                 </select>
               </label>
-              <label className="checkbox">
-                <input
-                  type="checkbox"
-                  data-testid="batch-has-header"
-                  checked={review.preview.choice.hasHeader}
-                  disabled={batching.running}
-                  // Columns renumber when the header flips: keep the choice by position.
-                  onChange={(e) => void previewFile(review.file, { hasHeader: e.target.checked, textColumn: review.preview.choice.textColumn })}
-                />
-                First row is a header
-              </label>
+              {!review.preview.format && (
+                <label className="checkbox">
+                  <input
+                    type="checkbox"
+                    data-testid="batch-has-header"
+                    checked={review.preview.choice.hasHeader}
+                    disabled={batching.running}
+                    // Columns renumber when the header flips: keep the choice by position.
+                    onChange={(e) => void previewFile(review.file, { hasHeader: e.target.checked, textColumn: review.preview.choice.textColumn })}
+                  />
+                  First row is a header
+                </label>
+              )}
             </div>
             <ul className="muted small" data-testid="batch-sample">
               {review.preview.sampleTexts.map((t, i) => (
