@@ -64,6 +64,25 @@ describe('JSON Lines', () => {
   });
 });
 
+describe('multi-label records', () => {
+  it('labels that are lists ("labels": ["pos", "fun"]) get a warning naming what happens; one-element lists and plain labels do not', async () => {
+    const rows = [
+      { text: 'fun and good', labels: ['pos', 'fun'] },
+      { text: 'just good', labels: ['pos'] },
+      { text: 'bad', labels: ['neg'] },
+      { text: 'bad but fun', labels: ['neg', 'fun'] },
+      { text: 'fine', labels: ['pos'] },
+    ];
+    const { build } = await imported(rows.map((r) => JSON.stringify(r)).join('\n'));
+    expect(build.rows).toHaveLength(5);
+    const w = build.problems.find((p) => p.code === 'list-labels');
+    expect(w?.severity).toBe('warning');
+    expect(w?.message).toMatch(/^2 label\(s\) are lists of several labels \(such as \["neg","fun"\]\): TextTune gives each text one label/);
+    const plain = await imported(records.map((r) => JSON.stringify(r)).join('\n'));
+    expect(plain.build.problems.some((p) => p.code === 'list-labels')).toBe(false);
+  });
+});
+
 describe('JSON arrays', () => {
   it('a pretty-printed array of records: each row keeps the line its record starts on', async () => {
     const text = JSON.stringify(records, null, 2);

@@ -30,7 +30,8 @@ export type DatasetProblemCode =
   | 'labels-differ-in-case'
   | 'read-as-windows-1252'
   | 'invalid-utf8'
-  | 'literal-quotes';
+  | 'literal-quotes'
+  | 'list-labels';
 
 export interface DatasetProblem {
   severity: 'fatal' | 'warning';
@@ -325,6 +326,17 @@ export function sortLabels(labels: string[]): string[] {
   return [...labels].sort(allNumeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** A label that is a JSON list of two or more labels ('["pos","fun"]'). */
+function isLabelList(label: string): boolean {
+  if (!label.startsWith('[') || !label.endsWith(']')) return false;
+  try {
+    const v: unknown = JSON.parse(label);
+    return Array.isArray(v) && v.length >= 2 && v.every((x) => typeof x === 'string' || typeof x === 'number');
+  } catch {
+    return false;
+  }
+}
+
 function addLabelProblems(result: DatasetBuildResult, maxLabels: number, conflictedLines: Set<number>): void {
   const { labels, labelCounts, problems } = result;
   if (result.rows.length === 0 && result.rejected.length === 0 && result.unlabelled.length > 0) {
@@ -370,6 +382,19 @@ function addLabelProblems(result: DatasetBuildResult, maxLabels: number, conflic
         `The label column has ${labels.length} different labels; the limit is ${maxLabels}. Beyond that, the column is more ` +
         `often an id or free text than categories, and each label gets too few rows and word patterns to learn from. ` +
         `Group related labels into broader categories, or check that the right column is selected as the label.`,
+    });
+  }
+  // A multi-label export (JSON "labels": ["pos", "fun"], read as the cell '["pos","fun"]'): each
+  // distinct list would silently become a class of its own.
+  const lists = labels.filter(isLabelList);
+  if (lists.length > 0) {
+    problems.push({
+      severity: 'warning',
+      code: 'list-labels',
+      message:
+        `${lists.length} label(s) are lists of several labels (such as ${lists[0]!.length > 60 ? lists[0]!.slice(0, 60) + '…' : lists[0]}): TextTune gives each text one label, ` +
+        `so each different list is trained as a label of its own. For one label per text, keep one label in each row (or repeat the text once per label).`,
+      labels: lists,
     });
   }
   const few = labels.filter((l) => labelCounts.get(l)! < MIN_ROWS_PER_LABEL);
