@@ -60,6 +60,9 @@ test('first-time user at 1280×900: Use sample → Save → Train → result sum
   await page.keyboard.type(POSITIVE);
   await page.getByTestId('prediction').waitFor({ timeout: 60_000 });
   assert((await page.getByTestId('predicted-label').textContent()) === 'positive', `"${POSITIVE}" is predicted positive`);
+  // The sample's few held-out rows: the percentages are said to be rough, with the same count as the summary.
+  const note = (await page.getByTestId('few-examples-note').textContent()) ?? '';
+  assert(note.includes(`checked on only ${rows} held-out example`), `the playground says the percentages are rough: "${note}"`);
   assert(clicks <= 5, `the flow took ${clicks} clicks`);
 
   // The last result and the selected run survive a reload.
