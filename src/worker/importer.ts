@@ -6,6 +6,7 @@ import { MAX_NAME_CHARS } from '../core/model/records';
 import { buildDataset, rejectedToCsv, DEFAULT_MAX_LABELS, type DatasetBuildResult } from '../core/data/validate';
 import type { ColumnMapping, DatasetMeta, ImportPreview, ImportReport } from './protocol';
 import { EngineError } from './errors';
+import { DataError } from '../core/data/errors';
 import { newId } from '../storage/db';
 import { saveDataset } from '../storage/datasets';
 import { rowsFingerprint } from '../core/data/fingerprint';
@@ -29,7 +30,14 @@ export class Importer {
   private readonly sessions = new Map<string, Session>();
 
   async open(file: Blob, fileName: string, onProgress: (fraction: number) => void): Promise<ImportPreview> {
-    const table = await parseDelimited(file, { onProgress });
+    let table: ParsedTable;
+    try {
+      table = await parseDelimited(file, { onProgress });
+    } catch (err) {
+      // The message names the file: the picker is the only other place that does.
+      if (err instanceof DataError && err.code !== 'invalid-argument') throw new DataError(err.code, `${fileName}: ${err.message}`);
+      throw err;
+    }
     const guess = detectColumns(table, { maxLabels: MAX_LABELS });
     const reasons = [table.headerReason, ...guess.reasons];
     // No column looks like a label: still map the first other column, so the report can say

@@ -139,6 +139,7 @@ test('hostile: a spreadsheet renamed .csv is refused saying what it is', async (
   await error.waitFor();
   const text = (await error.textContent()) ?? '';
   assert(/ZIP archive \(an Excel \.xlsx.*CSV UTF-8/.test(text), `the message says what the file is: "${text}"`);
+  assert(text.includes('sheet.csv: '), `the message names the file: "${text}"`);
   assert((await error.getAttribute('data-code')) === 'FILE_UNREADABLE', 'coded FILE_UNREADABLE');
 });
 
