@@ -1,15 +1,14 @@
 // Views of label lists that stay readable with many labels (intent datasets: 77 to 150 labels).
 // A list, a table row or a button per label is fine for a handful; at 150 labels it is a wall
 // (a 150 × 150 confusion matrix is 22,500 cells), so the views show the few that matter first.
+import { listSome } from '../core/list-some';
 
 /** From this many labels on, views summarise (top confusions, top probabilities, shortened lists). */
 export const MANY_LABELS = 20;
 
 /** "a, b, c and 97 more" (at most `max` names, each cut at 40 characters). */
 export function listLabels(labels: readonly string[], max = 8): string {
-  const cut = (l: string) => (l.length > 40 ? `${l.slice(0, 40)}…` : l);
-  if (labels.length <= max) return labels.map(cut).join(', ');
-  return `${labels.slice(0, max).map(cut).join(', ')} and ${labels.length - max} more`;
+  return listSome(labels, max, 40);
 }
 
 export interface Confusion {

@@ -4,6 +4,7 @@ import { toCsv } from '../core/data/csv-write';
 import { predictProbaAsync } from '../core/train/head';
 import { artifactsToHead } from '../core/formats/tfjs-artifacts';
 import { parseDelimited } from '../core/data/csv';
+import type { JsonFormat } from '../core/data/json-table';
 import { detectColumns } from '../core/data/detect';
 import { getModel, getRun } from '../storage/runs';
 import type { BatchChoice, BatchPreview, EncoderId, ExportedFile, Prediction } from './protocol';
@@ -166,7 +167,7 @@ export class Predictor {
  * read with a header the user says is data gets that row back as its first data row, and the
  * other way round, so no row is lost to a wrong guess.
  */
-async function readBatch(file: Blob, fileName: string, choice?: BatchChoice): Promise<{ columns: string[]; rows: string[][]; choice: BatchChoice; headerReason: string; format?: 'json-lines' | 'json-array' }> {
+async function readBatch(file: Blob, fileName: string, choice?: BatchChoice): Promise<{ columns: string[]; rows: string[][]; choice: BatchChoice; headerReason: string; format?: JsonFormat }> {
   const table = await parseDelimited(file);
   let columns = table.columns;
   let rows = table.rows;

@@ -3,6 +3,7 @@
 // The records it carries (datasets, runs, jobs, settings) live in core/model, the domain's home.
 import type { FineTuneMethod, FineTuneSettings, TrainConfig } from '../core/model/config';
 import type { EngineErrorData, ErrorCode } from '../core/model/errors';
+import type { JsonFormat } from '../core/data/json-table';
 import type {
   BackendChoice, BackendMeasurement, BackendName, CachedEncoder, ClassMetrics, Comparison, DatasetMeta, DatasetProblem, EncoderId, EpochLog, FewShotComparison,
   FineTuneInfo, FineTuneJob, FineTuneStopReason, HeadInit, LongTextOptions, Misclassified, PerfTask, RejectedRow, RunMetrics, RunRecord, RunSummary,
@@ -57,7 +58,7 @@ export interface ImportPreview {
   fileName: string;
   delimiter: string;
   /** Set for JSON Lines / a JSON array of records (the field names are the columns; there is no header row to toggle). */
-  format?: 'json-lines' | 'json-array';
+  format?: JsonFormat;
   hasHeader: boolean;
   columns: string[];
   /** Data rows parsed (header excluded). */
@@ -143,7 +144,7 @@ export interface BatchPreview {
   /** Why the header decision went the way it did (the same rule as dataset import). */
   headerReason: string;
   /** Set for JSON Lines / a JSON array of records: field names are the columns, no header row to toggle. */
-  format?: 'json-lines' | 'json-array';
+  format?: JsonFormat;
   /** The first texts of the chosen column. */
   sampleTexts: string[];
 }

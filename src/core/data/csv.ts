@@ -5,7 +5,7 @@ import Papa from 'papaparse';
 import { DataError } from './errors';
 import { decodeText, type TextEncodingName } from './encoding';
 import { guessHeader } from './header';
-import { JsonShapeError, readJsonTable, type JsonTable } from './json-table';
+import { JsonShapeError, readJsonTable, type JsonFormat, type JsonTable } from './json-table';
 
 export { decodeUtf8Strict } from './utf8';
 export type { StrictDecodeResult } from './utf8';
@@ -34,7 +34,7 @@ export interface ParsedTable {
   /** Lines where a field opens a double quote that is never closed properly: that one line, split with its quotes as plain characters. */
   unclosedQuoteLines?: number[];
   /** Set when the file was JSON Lines or a JSON array of records (json-table.ts): field names are the columns. */
-  format?: 'json-lines' | 'json-array';
+  format?: JsonFormat;
   /** Records that could not be read (broken JSON, not a record): each is a row of its own, rejected with this reason. */
   badRecords?: { line: number; reason: string }[];
   /** The header row as read (before naming), and its line: withHeader turns it back into data. */

@@ -3,9 +3,12 @@
 // them to CSV first was the user's job. Keys name the columns (first-seen order); each record is a
 // row; its physical line is kept for error reports, as for CSV.
 
+/** Which JSON a table was read from (shown in the import and batch reviews). */
+export type JsonFormat = 'json-lines' | 'json-array';
+
 /** How a JSON file's records became rows. */
 export interface JsonTable {
-  kind: 'json-lines' | 'json-array';
+  kind: JsonFormat;
   columns: string[];
   rows: string[][];
   /** 1-based physical line where each row starts. */
@@ -41,6 +44,7 @@ function tabulate(kind: JsonTable['kind'], records: { line: number; value: unkno
   const columns = [...index.keys()];
   const rows: string[][] = [];
   const lineNumbers: number[] = [];
+  const listed = new Set(badRecords.map((b) => b.line));
   for (const r of records) {
     if (isRecord(r.value)) {
       const row = new Array<string>(columns.length).fill('');
@@ -48,7 +52,7 @@ function tabulate(kind: JsonTable['kind'], records: { line: number; value: unkno
       rows.push(row);
     } else {
       // Kept as a row of its own (so nothing disappears) and listed with its reason.
-      if (!badRecords.some((b) => b.line === r.line)) badRecords.push({ line: r.line, reason: `not a record with named fields but ${describe(r.value)}` });
+      if (!listed.has(r.line)) badRecords.push({ line: r.line, reason: `not a record with named fields but ${describe(r.value)}` });
       rows.push([r.raw]);
     }
     lineNumbers.push(r.line);

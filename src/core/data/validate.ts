@@ -2,6 +2,7 @@
 // exactly one of `rows` or `rejected` (with its line and reason), so the validation
 // report can account for the whole file.
 import type { ParsedTable } from './csv';
+import { listSome } from '../list-some';
 import { toCsv } from './csv-write';
 
 export interface DatasetRow {
@@ -297,7 +298,7 @@ function rawLine(row: string[], delimiter: string): string {
 
 /** "a, b, c" for a short list; the first LISTED and "and N more" for a long one. */
 function listed(items: string[]): string {
-  return items.length <= LISTED ? items.join(', ') : `${items.slice(0, LISTED).join(', ')} and ${items.length - LISTED} more`;
+  return listSome(items, LISTED);
 }
 
 /** Maps invalid physical lines to the row that spans them (a row spans up to the next row's start). */

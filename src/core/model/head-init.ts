@@ -1,6 +1,7 @@
 // Which head a fine-tuning run starts from: the one decision the engine acts on (worker/finetune-setup.ts)
 // and the fine-tune panel announces, so the panel can never promise a head the engine then refuses.
 import type { HeadInit, RunSummary } from './records';
+import { listSome } from '../list-some';
 
 /** What the fine-tuning run will be trained on; null where the caller does not know it (yet). */
 export interface HeadWanted {
@@ -34,7 +35,7 @@ export function headInitText(init: HeadInit): string {
 }
 
 const SHOWN = 5;
-const few = (xs: readonly string[]): string => (xs.length <= SHOWN ? xs.join(', ') : `${xs.slice(0, SHOWN).join(', ')} and ${xs.length - SHOWN} more`);
+const few = (xs: readonly string[]): string => listSome(xs, SHOWN);
 
 /**
  * How the labels `now` differ from `before`, in a few words: what was added and removed (at most
