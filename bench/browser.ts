@@ -282,11 +282,20 @@ async function runConfig(browser: Browser, base: string, config: Config, texts: 
     // pause of the playground's debounce (250 ms), with the CPU (and WASM's threads) idle before it.
     const backToBack = await samples(0, 'b');
     const paused = await samples(TYPING_PAUSE_MS, 'p');
-    // The encoder alone on the same kind of text, one text per call (what the prediction waits for).
+    // The encoder alone on the same kind of text, one text per call (what the prediction waits
+    // for): on the path a prediction takes (latency: USE-lite's own kernel where it runs), and
+    // through tfjs's forward() as the reference, interleaved so both meet the same machine.
     const embedMs: number[] = [];
+    const tfjsMs: number[] = [];
+    let latencyPath = '';
     for (let i = 0; i < 45; i++) {
-      const e = await call<EmbedTiming>('perf.embed', { encoderId: 'use-lite', texts: [`${text30.text} e${i}`], batchSize: 1 });
-      if (i >= 5) embedMs.push(e.ms);
+      const fast = await call<EmbedTiming>('perf.embed', { encoderId: 'use-lite', texts: [`${text30.text} e${i}`], latency: true });
+      const ref = await call<EmbedTiming>('perf.embed', { encoderId: 'use-lite', texts: [`${text30.text} r${i}`], batchSize: 1 });
+      latencyPath = fast.latencyPath ?? '';
+      if (i >= 5) {
+        embedMs.push(fast.ms);
+        tfjsMs.push(ref.ms);
+      }
     }
     result.playground = {
       tokens: text30.tokens,
@@ -299,8 +308,11 @@ async function runConfig(browser: Browser, base: string, config: Config, texts: 
         p95Ms: round(percentile(paused.engine, 95), 1),
         roundTripP50Ms: round(percentile(paused.roundTrip, 50), 1),
       },
+      latencyPath,
       embedOnlyP50Ms: round(percentile(embedMs, 50), 1),
       embedOnlyP95Ms: round(percentile(embedMs, 95), 1),
+      tfjsEmbedOnlyP50Ms: round(percentile(tfjsMs, 50), 1),
+      tfjsEmbedOnlyP95Ms: round(percentile(tfjsMs, 95), 1),
     };
     log('playground', result.playground);
     }

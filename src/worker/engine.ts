@@ -313,12 +313,27 @@ export function createEngine(broadcast: Emit): Handlers {
     async 'perf.choices'() {
       return listBackendChoices();
     },
-    async 'perf.embed'({ encoderId, texts, batchSize = 32 }) {
+    async 'perf.embed'({ encoderId, texts, batchSize = 32, latency = false }) {
       await ready();
       notTraining('measuring speed');
       if (!Array.isArray(texts) || texts.length === 0) throw new EngineError('BAD_ARGUMENT', `texts must be a non-empty array of strings; received ${texts?.length ?? texts}`);
       const info = auto!.current;
       return encoders.use(encoderId, null, async ({ encoder }) => {
+        const tokens = texts.reduce((n, t) => n + encoder.encodeIds(t).length, 0);
+        if (latency) {
+          // One text per call, as the playground embeds (the first builds the path: not timed).
+          await encoder.embedTexts([`${texts[0]} .`], { latency: true });
+          const vectors: Float32Array[] = [];
+          const t0 = performance.now();
+          for (const t of texts) vectors.push(await encoder.embedTexts([t], { latency: true }));
+          const ms = performance.now() - t0;
+          const latencyPath = (await encoder.latencyPath?.()) ?? 'tfjs';
+          // Its vectors against forward()'s for the first texts (equal up to float rounding).
+          const some = texts.slice(0, 4);
+          const reference = await encoder.embedTexts(some, { batchSize });
+          const latencyMaxAbsDiff = some.reduce((m, _, i) => vectors[i]!.reduce((mm, v, d) => Math.max(mm, Math.abs(v - reference[i * encoder.dim + d]!)), m), 0);
+          return { backend: info.backend, threads: info.threads, workers: 0, poolMaxAbsDiff: null, texts: texts.length, tokens, ms, textsPerSecond: texts.length / (ms / 1000), latencyPath, latencyMaxAbsDiff };
+        }
         // The first batch builds kernels (WebGPU shaders, XNNPACK operators): not what we time.
         await encoder.embedTexts(texts.slice(0, batchSize), { batchSize });
         // Bulk embedding is what the pool (if any) takes: started first, so its start-up is not timed.
@@ -332,7 +347,6 @@ export function createEngine(broadcast: Emit): Handlers {
           const mine = await encoder.embedTexts(texts.slice(0, 8), { batchSize });
           poolMaxAbsDiff = mine.reduce((m, v, i) => Math.max(m, Math.abs(v - vectors[i]!)), 0);
         }
-        const tokens = texts.reduce((n, t) => n + encoder.encodeIds(t).length, 0);
         return { backend: info.backend, threads: info.threads, workers, poolMaxAbsDiff, texts: texts.length, tokens, ms, textsPerSecond: texts.length / (ms / 1000) };
       });
     },

@@ -156,7 +156,7 @@ export class Predictor {
     // A batch file (it reports progress) may go to the parallel workers; a playground text stays here.
     return this.encoders.use(head.encoderId, head.overlay, async ({ encoder }) => {
       checkHash(encoder, head);
-      const x = await this.encoders.embeddings.embed(encoder, texts, { batchSize: BATCH_EMBED, longText: head.longText ?? FIRST_WINDOW, ...(onProgress ? { onProgress, parallel: true } : {}) });
+      const x = await this.encoders.embeddings.embed(encoder, texts, { batchSize: BATCH_EMBED, longText: head.longText ?? FIRST_WINDOW, ...(onProgress ? { onProgress, parallel: true } : { latency: true }) });
       return { x, dim: encoder.dim };
     });
   }

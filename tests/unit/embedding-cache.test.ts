@@ -92,6 +92,23 @@ describe('EmbeddingCache', () => {
     expect(Array.from(out.subarray(0, 3))).toEqual([1, 121, 2]);
   });
 
+  it('a latency call (a typed text) keeps to memory: the store is neither read nor written', async () => {
+    const store = new MapStore();
+    const reads: string[][] = [];
+    const counted: EmbeddingStore = { getMany: async (k) => (reads.push(k), store.getMany(k)), putMany: (e) => store.putMany(e) };
+    const cache = new EmbeddingCache(counted);
+    await cache.embed(fakeEncoder(), ['typed'], { latency: true });
+    expect(reads).toEqual([]);
+    expect(store.data.size).toBe(0);
+    // ... but memory serves it again, and a bulk call still uses the store.
+    const enc = fakeEncoder();
+    await cache.embed(enc, ['typed'], { latency: true });
+    expect(enc.embedded).toEqual([]);
+    await cache.embed(enc, ['bulk']);
+    expect(reads).toEqual([[cacheKey(enc, 'bulk')]]);
+    expect(store.data.size).toBe(1);
+  });
+
   it('bounds its memory', async () => {
     const enc = fakeEncoder();
     const cache = new EmbeddingCache(null, 2);

@@ -20,7 +20,8 @@ import { EncoderBase, meanOfWindows } from './base';
 import { attentionFused, dense, embeddingLookup, firstRows, l2Normalize, layerNorm, maskedSum, paddingBias } from './ops';
 import { chunkTokens, windowSpan } from '../tokenizers/batch';
 import { SentencePieceTokenizer, type SentencePieceVocab } from '../tokenizers/sentencepiece';
-import type { EncoderFiles, LongTextOptions, LongTextPolicy } from './types';
+import type { EncodeOptions, EncoderFiles, LongTextOptions, LongTextPolicy } from './types';
+import { UseLiteCpu, type UseLiteCpuWeights } from './use-lite-cpu';
 import { sha256Hex } from '../sha256';
 import { readWeights, takeScalar, takeWeight, WeightsError, type NamedArray } from './weights';
 import { ArgumentError } from '../errors';
@@ -31,6 +32,12 @@ const STACK = `${APPLY}TransformerStack/`;
 const VARS = 'module/Encoder_en/KonaTransformer/Encode/';
 
 export const USE_LITE_ID = 'use-lite';
+
+/**
+ * At most this many windows go through the one-text CPU path (a latency call): more are a batch,
+ * which tfjs (threads, batched products) does faster in total.
+ */
+export const CPU_PATH_MAX_WINDOWS = 8;
 
 export interface UseLiteOptions {
   /** Tokens kept per text (or per chunk). Defaults to the graph's own clip length (128). */
@@ -82,6 +89,8 @@ export class UseLiteEncoder extends EncoderBase {
   private readonly epsilon: number;
   private readonly paddingBias: number;
   private readonly l2Epsilon: number;
+  /** The one-text CPU path for the weights hashed `hash` (null: not built, or the weights changed since). */
+  private cpu: { hash: string; path: Promise<UseLiteCpu | null> } | null = null;
 
   constructor(weights: Map<string, NamedArray>, vocab: SentencePieceVocab, weightsHash: string, options: UseLiteOptions = {}) {
     super();
@@ -231,6 +240,95 @@ export class UseLiteEncoder extends EncoderBase {
     return { y, inner: dense(ffnIn, p.ffn1Kernel, p.ffn1Bias, 'relu') };
   }
 
+  /**
+   * A latency call (one text as the user types) on the WASM backend runs on the CPU path
+   * (use-lite-cpu.ts): one thread, no tfjs dispatch, fused multiply-adds. Anything else, or where
+   * that path cannot run, goes through forward() as before.
+   */
+  async embedTexts(texts: string[], options: EncodeOptions = {}): Promise<Float32Array> {
+    const cpu = options.latency && tf.getBackend() === 'wasm' ? await this.cpuPath() : null;
+    if (!cpu) return super.embedTexts(texts, options);
+    const { windows, owner } = this.windowIds(texts, options.longText);
+    if (windows.length > CPU_PATH_MAX_WINDOWS || windows.some((w) => w.length === 0)) return super.embedTexts(texts, options);
+    const out = new Float32Array(texts.length * this.dim);
+    const pieces = new Int32Array(texts.length);
+    windows.forEach((ids, r) => {
+      const text = owner[r]!;
+      const v = cpu.embed(ids);
+      for (let d = 0; d < this.dim; d++) out[text * this.dim + d]! += v[d]!;
+      pieces[text]!++;
+    });
+    this.poolWindows(out, pieces);
+    options.onProgress?.(texts.length, texts.length);
+    return out;
+  }
+
+  /** Which one-text path a latency call takes now: 'relaxed-simd' or 'simd' (our kernel), or 'tfjs'. */
+  async latencyPath(): Promise<string> {
+    if (tf.getBackend() !== 'wasm') return 'tfjs';
+    return (await this.cpuPath())?.variant ?? 'tfjs';
+  }
+
+  /**
+   * The CPU path for the current weights, built on first use from the variables' values. Keyed by
+   * weightsHash (every swap of weights sets it: EncoderWeightState, fine-tuning) and dropped by
+   * assignWeights and trainableVariables (whoever asks for the variables may change them).
+   */
+  private cpuPath(): Promise<UseLiteCpu | null> {
+    if (!this.weightsHash) return Promise.resolve(null);
+    if (this.cpu?.hash !== this.weightsHash) {
+      const path = this.cpuWeights().then((w) => UseLiteCpu.create(w));
+      this.cpu = { hash: this.weightsHash, path: path.catch(() => null) };
+    }
+    return this.cpu.path;
+  }
+
+  /** CPU copies of the current weights and constants, for the CPU path. */
+  async cpuWeights(): Promise<UseLiteCpuWeights> {
+    const read = async (v: tf.Tensor) => (await v.data()) as Float32Array;
+    const layers = await Promise.all(
+      this.layers.map(async (p) => ({
+        heads: p.heads,
+        headDim: p.headDim,
+        queryScale: p.queryScale,
+        ln1Scale: await read(p.ln1Scale),
+        ln1Bias: await read(p.ln1Bias),
+        qkvKernel: await read(p.qkvKernel),
+        qkvBias: await read(p.qkvBias),
+        outKernel: await read(p.outKernel),
+        outBias: await read(p.outBias),
+        residualKernel: p.residualKernel ? await read(p.residualKernel) : null,
+        residualBias: p.residualBias ? await read(p.residualBias) : null,
+        ln2Scale: await read(p.ln2Scale),
+        ln2Bias: await read(p.ln2Bias),
+        ffn1Kernel: await read(p.ffn1Kernel),
+        ffn1Bias: await read(p.ffn1Bias),
+        ffn2Kernel: await read(p.ffn2Kernel),
+        ffn2Bias: await read(p.ffn2Bias),
+      })),
+    );
+    return {
+      embeddings: await read(this.embeddings),
+      embDim: this.embeddings.shape[1] as number,
+      hidden: this.tanhKernel.shape[0] as number,
+      ffnWidth: this.layers[0]!.ffn1Kernel.shape[1] as number,
+      dim: this.dim,
+      maxSeqLength: this.maxSeqLength,
+      timingTable: await read(this.timingTable),
+      layers,
+      tanhKernel: await read(this.tanhKernel),
+      tanhBias: await read(this.tanhBias),
+      epsilon: this.epsilon,
+      paddingBias: this.paddingBias,
+      l2Epsilon: this.l2Epsilon,
+    };
+  }
+
+  assignWeights(weights: { name: string; data: Float32Array }[]): void {
+    this.cpu = null;
+    super.assignWeights(weights);
+  }
+
   encodeIds(text: string): number[] {
     return this.tokenizer.encode(text, { maxTokens: this.maxSeqLength });
   }
@@ -266,6 +364,7 @@ export class UseLiteEncoder extends EncoderBase {
       throw new ArgumentError(`k must be an integer in 0..${this.numLayers}; received ${k}`);
     }
     if (k === 0) return [];
+    this.cpu = null;
     const vars: tf.Variable[] = [this.tanhKernel, this.tanhBias];
     for (const p of this.layers.slice(this.numLayers - k)) {
       vars.push(p.ln1Scale, p.ln1Bias, p.qkvKernel, p.qkvBias, p.outKernel, p.outBias, p.ln2Scale, p.ln2Bias);
@@ -277,6 +376,7 @@ export class UseLiteEncoder extends EncoderBase {
   }
 
   dispose(): void {
+    this.cpu = null;
     super.dispose();
     this.timingTable.dispose();
   }

@@ -1,0 +1,154 @@
+// The playground's path: USE-lite's forward pass on our own WebAssembly matrix kernel
+// (core/wasm/gemm.ts, encoders/use-lite-cpu.ts). It must give forward()'s numbers — which the
+// parity tests check against the stock graph — at every length, with fine-tuned weights swapped
+// in, and the kernel must be right on its own at odd strides, with and without bias and ReLU.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { bestGemmVariant, gemmModuleBytes, WasmGemm } from '../../src/core/wasm/gemm';
+import { CPU_PATH_MAX_WINDOWS, loadUseLite, type UseLiteEncoder } from '../../src/core/encoders/use-lite';
+import { UseLiteCpu } from '../../src/core/encoders/use-lite-cpu';
+import { padBatch } from '../../src/core/tokenizers/batch';
+import { buildCorpus } from '../support/corpus';
+import { readUseFiles } from '../support/use-files';
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+  return d;
+}
+
+/** A seeded uniform(−1, 1) array. */
+function randoms(n: number, seed: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  return Float32Array.from({ length: n }, () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return ((s >>> 0) / 2 ** 32) * 2 - 1;
+  });
+}
+
+describe('the WebAssembly matrix kernel', () => {
+  it('Node has at least plain WASM SIMD, so the kernel is tested here', () => {
+    expect(WebAssembly.validate(gemmModuleBytes('simd'))).toBe(true);
+    expect(bestGemmVariant()).not.toBeNull();
+  });
+
+  for (const variant of ['simd', 'relaxed-simd'] as const) {
+    it(`${variant}: C = A·B + bias (ReLU), with row strides, equals a float64 product`, async (ctx) => {
+      if (!WebAssembly.validate(gemmModuleBytes(variant))) ctx.skip(); // Node 20 has relaxed SIMD only behind a flag
+      const g = (await WasmGemm.create(1 << 20, 64, variant))!;
+      for (const [M, K, N, lda, ldc, withBias, relu] of [[4, 1, 8, 1, 8, false, false], [12, 37, 24, 40, 32, true, true], [40, 64, 40, 64, 40, true, false], [8, 300, 16, 300, 48, false, true]] as const) {
+        const a = randoms(M * lda, M + K);
+        const w = randoms(K * N, K + N);
+        const bias = randoms(N, 7);
+        const A = g.put(a);
+        const B = g.packB(w, K, N);
+        const C = g.alloc(M * ldc);
+        const Bias = withBias ? g.put(bias) : 0;
+        g.gemm(A, lda, B, K, C, ldc, M, N, Bias, relu);
+        let worst = 0;
+        for (let i = 0; i < M; i++) {
+          for (let j = 0; j < N; j++) {
+            let s = withBias ? bias[j]! : 0;
+            for (let k = 0; k < K; k++) s += a[i * lda + k]! * w[k * N + j]!;
+            if (relu) s = Math.max(0, s);
+            worst = Math.max(worst, Math.abs(s - g.f32[C / 4 + i * ldc + j]!));
+          }
+        }
+        expect(worst, `${M}×${K}×${N}`).toBeLessThan(1e-5 * Math.sqrt(K) + 1e-6);
+      }
+    });
+  }
+
+  it('refuses shapes the micro-kernel cannot cover, naming them', async () => {
+    const g = (await WasmGemm.create(1 << 16, 16))!;
+    expect(() => g.gemm(64, 8, 64, 8, 64, 8, 6, 8)).toThrow(/M a multiple of 4 .*got M 6/);
+    expect(() => g.gemm(64, 8, 64, 8, 64, 12, 4, 12)).toThrow(/N of 8; got M 4, N 12/);
+    expect(() => g.gemm(64, 8, 64, 8, 64, 32, 4, 32)).toThrow(/without a bias supports N up to 16; got N 32/);
+    expect(() => g.packB(new Float32Array(12), 2, 6)).toThrow(/packB needs N a multiple of 8/);
+  });
+});
+
+describe('USE-lite one-text CPU path', () => {
+  let encoder: UseLiteEncoder;
+  let initialBackend = '';
+  beforeAll(async () => {
+    await tf.ready();
+    initialBackend = tf.getBackend();
+    await tf.setBackend('wasm');
+    encoder = await loadUseLite(readUseFiles());
+  });
+  afterAll(async () => {
+    encoder.dispose();
+    await tf.setBackend(initialBackend);
+  });
+
+  it('equals forward() on a padded batch at lengths 1..128, within 2e-6', async () => {
+    const cpu = (await UseLiteCpu.create(await encoder.cpuWeights()))!;
+    expect(cpu).not.toBeNull();
+    const corpus = buildCorpus(30, 5);
+    const texts = ['ok', 'a', ...corpus.map((t, i) => t.slice(0, 10 + i * 45))];
+    const ids = texts.map((t) => encoder.encodeIds(t)).filter((r) => r.length > 0);
+    expect(Math.min(...ids.map((r) => r.length))).toBeLessThanOrEqual(2);
+    expect(Math.max(...ids.map((r) => r.length))).toBe(128);
+    const padded = padBatch(ids, encoder.maxSeqLength);
+    const out = tf.tidy(() => encoder.forward(tf.tensor2d(padded.ids, [padded.batch, padded.seqLength], 'int32'), tf.tensor2d(padded.mask, [padded.batch, padded.seqLength])));
+    const want = await out.data();
+    out.dispose();
+    let worst = 0;
+    ids.forEach((r, i) => {
+      const got = cpu.embed(r);
+      worst = Math.max(worst, maxAbsDiff(got, want.subarray(i * encoder.dim, (i + 1) * encoder.dim)));
+    });
+    expect(worst).toBeLessThan(2e-6);
+    expect(() => cpu.embed([])).toThrow(/1\.\.128 tokens; got 0/);
+  }, 120_000);
+
+  it('a latency call takes it on WASM (a text, a long text in windows) with embedTexts\u2019 numbers; an empty text or many windows keep forward()', async () => {
+    expect(await encoder.latencyPath()).toMatch(/simd/);
+    const long = buildCorpus(40, 9).join(' ');
+    const texts = ['The soup was cold and the waiter never came back.', long];
+    const longText = { policy: 'chunk' as const, maxWindows: 3 };
+    const want = await encoder.embedTexts(texts, { longText });
+    const forward = vi.spyOn(encoder, 'forward');
+    try {
+      const before = tf.memory().numTensors;
+      const got = await encoder.embedTexts(texts, { longText, latency: true });
+      expect(forward).not.toHaveBeenCalled();
+      expect(tf.memory().numTensors).toBe(before);
+      expect(maxAbsDiff(got, want)).toBeLessThan(2e-6);
+      // An empty text (no window of tokens) and more windows than the path takes go to forward().
+      const empty = await encoder.embedTexts(['', 'fine'], { latency: true });
+      expect(forward).toHaveBeenCalledTimes(1);
+      expect(maxAbsDiff(empty, await encoder.embedTexts(['', 'fine']))).toBe(0);
+      const many = buildCorpus(CPU_PATH_MAX_WINDOWS + 1, 4);
+      forward.mockClear();
+      const manyGot = await encoder.embedTexts(many, { latency: true });
+      expect(forward).toHaveBeenCalled();
+      expect(maxAbsDiff(manyGot, await encoder.embedTexts(many))).toBe(0);
+    } finally {
+      forward.mockRestore();
+    }
+  }, 60_000);
+
+  it('follows swapped weights: after assignWeights the latency call embeds with the new values', async () => {
+    const text = ['An honest little film, slow in the middle.'];
+    const pristine = await encoder.embedTexts(text, { latency: true });
+    const name = encoder.namedWeights().find((w) => /tanh_layer_0\/bias/.test(w.name))!;
+    const original = (await name.tensor.data()) as Float32Array;
+    const shifted = original.map((v, i) => v + (i % 2 === 0 ? 0.5 : -0.5));
+    encoder.assignWeights([{ name: name.name, data: shifted }]);
+    try {
+      const want = await encoder.embedTexts(text);
+      const got = await encoder.embedTexts(text, { latency: true });
+      expect(maxAbsDiff(want, pristine)).toBeGreaterThan(1e-2);
+      expect(maxAbsDiff(got, want)).toBeLessThan(2e-6);
+    } finally {
+      encoder.assignWeights([{ name: name.name, data: original }]);
+    }
+    expect(maxAbsDiff(await encoder.embedTexts(text, { latency: true }), pristine)).toBeLessThan(1e-7);
+  });
+});
