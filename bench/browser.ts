@@ -198,17 +198,26 @@ async function runConfig(browser: Browser, base: string, config: Config, texts: 
     };
     // 1. USE-lite embedding at ~16, 64 and 128 tokens.
     if (part('embed')) {
-    const embed: Record<string, { texts: number; avgTokens: number; textsPerSecond: number; workers: number }> = {};
+    const embed: Record<string, { texts: number; avgTokens: number; textsPerSecond: number; workers: number; tfjsTextsPerSecond?: number }> = {};
     let allTexts = 0;
     let allMs = 0;
+    let allTfjsMs = 0;
+    let path = '';
     for (const len of LENGTHS) {
       const batch = texts[len]!.slice(0, Math.max(2, Math.round(config.textsPerLength * SCALE)));
       const t = await call<EmbedTiming>('perf.embed', { encoderId: 'use-lite', texts: batch });
+      path = t.path;
       embed[`${len}`] = { texts: t.texts, avgTokens: round(t.tokens / t.texts, 1), textsPerSecond: round(t.textsPerSecond, 1), workers: t.workers };
+      // Where the encoder's own kernel ran, the same texts through tfjs (forward()) as the reference.
+      if (t.path !== 'tfjs') {
+        const r = await call<EmbedTiming>('perf.embed', { encoderId: 'use-lite', texts: batch, reference: true });
+        embed[`${len}`]!.tfjsTextsPerSecond = round(r.textsPerSecond, 1);
+        allTfjsMs += r.ms;
+      }
       allTexts += t.texts;
       allMs += t.ms;
     }
-    result.embedUseLite = { ...embed, all: round(allTexts / (allMs / 1000), 1) };
+    result.embedUseLite = { ...embed, path, all: round(allTexts / (allMs / 1000), 1), ...(allTfjsMs > 0 ? { tfjsAll: round(allTexts / (allTfjsMs / 1000), 1), kernelVsTfjs: round(allTfjsMs / allMs, 2) } : {}) };
     log('embed', result.embedUseLite);
     }
     if (!config.full || EMBED_ONLY) return result;
@@ -283,15 +292,15 @@ async function runConfig(browser: Browser, base: string, config: Config, texts: 
     const backToBack = await samples(0, 'b');
     const paused = await samples(TYPING_PAUSE_MS, 'p');
     // The encoder alone on the same kind of text, one text per call (what the prediction waits
-    // for): on the path a prediction takes (latency: USE-lite's own kernel where it runs), and
-    // through tfjs's forward() as the reference, interleaved so both meet the same machine.
+    // for): on the path a prediction takes (USE-lite's own kernel where it runs), and through
+    // tfjs's forward() as the reference, interleaved so both meet the same machine.
     const embedMs: number[] = [];
     const tfjsMs: number[] = [];
     let latencyPath = '';
     for (let i = 0; i < 45; i++) {
       const fast = await call<EmbedTiming>('perf.embed', { encoderId: 'use-lite', texts: [`${text30.text} e${i}`], latency: true });
-      const ref = await call<EmbedTiming>('perf.embed', { encoderId: 'use-lite', texts: [`${text30.text} r${i}`], batchSize: 1 });
-      latencyPath = fast.latencyPath ?? '';
+      const ref = await call<EmbedTiming>('perf.embed', { encoderId: 'use-lite', texts: [`${text30.text} r${i}`], latency: true, reference: true });
+      latencyPath = fast.path;
       if (i >= 5) {
         embedMs.push(fast.ms);
         tfjsMs.push(ref.ms);

@@ -24,6 +24,8 @@ export interface PoolJob extends Omit<PoolTarget, 'dim'> {
   texts: string[];
   batchSize: number;
   longText?: LongTextOptions;
+  /** Through forward() (EncodeOptions.reference). */
+  reference?: boolean;
 }
 
 export type PoolReply = { id: number; ok: true; vectors: Float32Array } | { id: number; ok: false; message: string };
@@ -128,7 +130,7 @@ export class EmbedPool {
         while (stop === null && this.broken === null && next < slices.length) {
           const slice = slices[next++]!;
           try {
-            place(slice, await this.send(port, { id: this.nextId++, encoderId: target.encoderId, revision: target.revision, weightsHash: target.weightsHash, texts: sub(slice), batchSize, longText: options.longText }, target.dim * slice.length));
+            place(slice, await this.send(port, { id: this.nextId++, encoderId: target.encoderId, revision: target.revision, weightsHash: target.weightsHash, texts: sub(slice), batchSize, longText: options.longText, ...(options.reference ? { reference: true } : {}) }, target.dim * slice.length));
           } catch (err) {
             if (!(err instanceof PoolWorkerError)) throw err;
             leftover.push(slice);

@@ -44,7 +44,7 @@ scope.onmessage = async (e: MessageEvent<PoolJob>) => {
     });
     await ready;
     const encoder = await encoderFor(job);
-    const vectors = await encoder.embedTexts(job.texts, { batchSize: job.batchSize, ...(job.longText ? { longText: job.longText } : {}) });
+    const vectors = await encoder.embedTexts(job.texts, { batchSize: job.batchSize, ...(job.longText ? { longText: job.longText } : {}), ...(job.reference ? { reference: true } : {}) });
     scope.postMessage({ id: job.id, ok: true, vectors } satisfies PoolReply, [vectors.buffer]);
   } catch (err) {
     scope.postMessage({ id: job.id, ok: false, message: err instanceof Error ? err.message : String(err) } satisfies PoolReply);

@@ -313,41 +313,42 @@ export function createEngine(broadcast: Emit): Handlers {
     async 'perf.choices'() {
       return listBackendChoices();
     },
-    async 'perf.embed'({ encoderId, texts, batchSize = 32, latency = false }) {
+    async 'perf.embed'({ encoderId, texts, batchSize = 32, latency = false, reference = false }) {
       await ready();
       notTraining('measuring speed');
       if (!Array.isArray(texts) || texts.length === 0) throw new EngineError('BAD_ARGUMENT', `texts must be a non-empty array of strings; received ${texts?.length ?? texts}`);
       const info = auto!.current;
       return encoders.use(encoderId, null, async ({ encoder }) => {
         const tokens = texts.reduce((n, t) => n + encoder.encodeIds(t).length, 0);
+        const path = reference ? 'tfjs' : ((await encoder.embedPath?.()) ?? 'tfjs');
+        const how = reference ? { reference: true } : {};
         if (latency) {
-          // One text per call, as the playground embeds (the first builds the path: not timed).
-          await encoder.embedTexts([`${texts[0]} .`], { latency: true });
+          // One text per call, as the playground embeds (the first builds kernels: not timed).
+          await encoder.embedTexts([`${texts[0]} .`], { latency: true, ...how });
           const vectors: Float32Array[] = [];
           const t0 = performance.now();
-          for (const t of texts) vectors.push(await encoder.embedTexts([t], { latency: true }));
+          for (const t of texts) vectors.push(await encoder.embedTexts([t], { latency: true, ...how }));
           const ms = performance.now() - t0;
-          const latencyPath = (await encoder.latencyPath?.()) ?? 'tfjs';
-          // Its vectors against forward()'s for the first texts (equal up to float rounding).
+          // The vectors against forward()'s for the first texts (equal up to float rounding).
           const some = texts.slice(0, 4);
-          const reference = await encoder.embedTexts(some, { batchSize });
-          const latencyMaxAbsDiff = some.reduce((m, _, i) => vectors[i]!.reduce((mm, v, d) => Math.max(mm, Math.abs(v - reference[i * encoder.dim + d]!)), m), 0);
-          return { backend: info.backend, threads: info.threads, workers: 0, poolMaxAbsDiff: null, texts: texts.length, tokens, ms, textsPerSecond: texts.length / (ms / 1000), latencyPath, latencyMaxAbsDiff };
+          const ref = await encoder.embedTexts(some, { batchSize, reference: true });
+          const referenceMaxAbsDiff = some.reduce((m, _, i) => vectors[i]!.reduce((mm, v, d) => Math.max(mm, Math.abs(v - ref[i * encoder.dim + d]!)), m), 0);
+          return { backend: info.backend, threads: info.threads, workers: 0, poolMaxAbsDiff: null, texts: texts.length, tokens, ms, textsPerSecond: texts.length / (ms / 1000), path, referenceMaxAbsDiff };
         }
-        // The first batch builds kernels (WebGPU shaders, XNNPACK operators): not what we time.
-        await encoder.embedTexts(texts.slice(0, batchSize), { batchSize });
+        // The first batch builds kernels (WebGPU shaders, XNNPACK operators, the CPU path): not what we time.
+        await encoder.embedTexts(texts.slice(0, batchSize), { batchSize, ...how });
         // Bulk embedding is what the pool (if any) takes: started first, so its start-up is not timed.
         const workers = texts.length >= POOL_MIN_TEXTS && (await encoders.warmPool(encoderId, texts.slice(0, batchSize))) ? pool!.size : 0;
         const t0 = performance.now();
-        const vectors = await encoder.embedTexts(texts, { batchSize, parallel: true });
+        const vectors = await encoder.embedTexts(texts, { batchSize, parallel: true, ...how });
         const ms = performance.now() - t0;
         // The workers' vectors against the engine's own for a few texts (same weights: equal up to float rounding).
         let poolMaxAbsDiff: number | null = null;
         if (workers > 0 && texts.length >= POOL_MIN_TEXTS) {
-          const mine = await encoder.embedTexts(texts.slice(0, 8), { batchSize });
+          const mine = await encoder.embedTexts(texts.slice(0, 8), { batchSize, ...how });
           poolMaxAbsDiff = mine.reduce((m, v, i) => Math.max(m, Math.abs(v - vectors[i]!)), 0);
         }
-        return { backend: info.backend, threads: info.threads, workers, poolMaxAbsDiff, texts: texts.length, tokens, ms, textsPerSecond: texts.length / (ms / 1000) };
+        return { backend: info.backend, threads: info.threads, workers, poolMaxAbsDiff, texts: texts.length, tokens, ms, textsPerSecond: texts.length / (ms / 1000), path };
       });
     },
     async 'storage.estimate'() {

@@ -176,10 +176,10 @@ export interface EmbedTiming {
   tokens: number;
   ms: number;
   textsPerSecond: number;
-  /** With `latency`: one text per call, as typing embeds, and the path those calls took ('tfjs', or the encoder's own kernel: 'relaxed-simd' / 'simd'). */
-  latencyPath?: string;
-  /** With `latency`: the largest difference between those vectors and forward()'s for the first texts. */
-  latencyMaxAbsDiff?: number;
+  /** The path the texts took: 'tfjs' (forward()), or the encoder's own kernel ('relaxed-simd' / 'simd': use-lite-cpu.ts). */
+  path: string;
+  /** With `latency` (one text per call, as typing embeds): the largest difference between those vectors and forward()'s for the first texts. */
+  referenceMaxAbsDiff?: number;
 }
 
 /** perf.auto's answer: the choice (null when a backend was forced) and the backend now running. */
@@ -253,7 +253,7 @@ export interface EngineApi {
   /** Every remembered backend choice on this device. */
   'perf.choices': { args: null; result: BackendChoice[] };
   /** Times embedding `texts` on the running backend (one warm-up batch first, not counted). */
-  'perf.embed': { args: { encoderId: EncoderId; texts: string[]; batchSize?: number; latency?: boolean }; result: EmbedTiming };
+  'perf.embed': { args: { encoderId: EncoderId; texts: string[]; batchSize?: number; latency?: boolean; reference?: boolean }; result: EmbedTiming };
 }
 
 export type Method = keyof EngineApi;

@@ -39,7 +39,7 @@ test('isolation: COOP/COEP make the page cross-origin isolated, WASM runs on one
   assert(Math.abs(total - 1) < 1e-3, `probabilities sum to 1 (${total})`);
 });
 
-test('parallel embedding: with N threads a bulk embedding runs on N workers (one encoder copy each) and gives the engine’s own vectors; a typed text runs on the one-text kernel', async ({ env }) => {
+test('parallel embedding: with N threads a bulk embedding runs on N workers (one encoder copy each) and gives the engine’s own vectors; on USE-lite’s own kernel, a typed text too', async ({ env }) => {
   test.setTimeout(180_000);
   const ctx = await env.newContext('pool');
   const page = await ctx.newPage();
@@ -50,17 +50,17 @@ test('parallel embedding: with N threads a bulk embedding runs on N workers (one
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   const expected = Math.min(cores, 4);
   const timing = await page.evaluate(async () => {
-    const engine = (window as unknown as { texttuneEngine: { call(m: string, a: unknown): Promise<{ workers: number; poolMaxAbsDiff: number | null; texts: number }> } }).texttuneEngine;
+    const engine = (window as unknown as { texttuneEngine: { call(m: string, a: unknown): Promise<{ workers: number; poolMaxAbsDiff: number | null; texts: number; path: string }> } }).texttuneEngine;
     const texts = Array.from({ length: 96 }, (_, i) => `Review ${i}: ${'good value and quick delivery, '.repeat(1 + (i % 5))}would buy again`);
     return engine.call('perf.embed', { encoderId: 'use-lite', texts });
   });
-  // A typed text takes USE-lite's own WebAssembly kernel (relaxed SIMD in Chromium) and gives forward()'s vectors.
+  // Embedding runs on USE-lite's own WebAssembly kernel (relaxed SIMD in Chromium), a typed text too, with forward()'s vectors.
   const typed = await page.evaluate(async () => {
-    const engine = (window as unknown as { texttuneEngine: { call(m: string, a: unknown): Promise<{ latencyPath?: string; latencyMaxAbsDiff?: number }> } }).texttuneEngine;
+    const engine = (window as unknown as { texttuneEngine: { call(m: string, a: unknown): Promise<{ path: string; referenceMaxAbsDiff?: number }> } }).texttuneEngine;
     return engine.call('perf.embed', { encoderId: 'use-lite', latency: true, texts: ['The battery died after two days.', 'Lovely soft fabric, true to size, and it washes well too.'] });
   });
-  assert(typed.latencyPath === 'relaxed-simd', `a typed text runs on the relaxed-SIMD kernel (path: ${typed.latencyPath})`);
-  assert(typed.latencyMaxAbsDiff !== undefined && typed.latencyMaxAbsDiff < 1e-5, `its vectors equal forward()'s (max |Δ| ${typed.latencyMaxAbsDiff})`);
+  assert(timing.path === 'relaxed-simd' && typed.path === 'relaxed-simd', `texts run on the relaxed-SIMD kernel (paths: ${timing.path}, ${typed.path})`);
+  assert(typed.referenceMaxAbsDiff !== undefined && typed.referenceMaxAbsDiff < 1e-5, `its vectors equal forward()'s (max |Δ| ${typed.referenceMaxAbsDiff})`);
   if (expected < 2) {
     assert(timing.workers === 0, `one core: no workers (${timing.workers})`);
     return;

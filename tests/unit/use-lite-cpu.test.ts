@@ -6,8 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bestGemmVariant, gemmModuleBytes, WasmGemm } from '../../src/core/wasm/gemm';
-import { CPU_PATH_MAX_WINDOWS, loadUseLite, type UseLiteEncoder } from '../../src/core/encoders/use-lite';
-import { UseLiteCpu } from '../../src/core/encoders/use-lite-cpu';
+import { loadUseLite, type UseLiteEncoder } from '../../src/core/encoders/use-lite';
+import { CPU_CHUNK_ROWS, UseLiteCpu, windowRows } from '../../src/core/encoders/use-lite-cpu';
 import { padBatch } from '../../src/core/tokenizers/batch';
 import { buildCorpus } from '../support/corpus';
 import { readUseFiles } from '../support/use-files';
@@ -86,13 +86,13 @@ describe('USE-lite one-text CPU path', () => {
     await tf.setBackend(initialBackend);
   });
 
-  it('equals forward() on a padded batch at lengths 1..128, within 2e-6', async () => {
+  it('equals forward() on a padded batch at lengths 0..128, a window at a time and stacked in one call, within 2e-6', async () => {
     const cpu = (await UseLiteCpu.create(await encoder.cpuWeights()))!;
     expect(cpu).not.toBeNull();
     const corpus = buildCorpus(30, 5);
-    const texts = ['ok', 'a', ...corpus.map((t, i) => t.slice(0, 10 + i * 45))];
-    const ids = texts.map((t) => encoder.encodeIds(t)).filter((r) => r.length > 0);
-    expect(Math.min(...ids.map((r) => r.length))).toBeLessThanOrEqual(2);
+    const texts = ['', 'ok', 'a', ...corpus.map((t, i) => t.slice(0, 10 + i * 45))];
+    const ids = texts.map((t) => encoder.encodeIds(t));
+    expect(ids[0]).toEqual([]);
     expect(Math.max(...ids.map((r) => r.length))).toBe(128);
     const padded = padBatch(ids, encoder.maxSeqLength);
     const out = tf.tidy(() => encoder.forward(tf.tensor2d(padded.ids, [padded.batch, padded.seqLength], 'int32'), tf.tensor2d(padded.mask, [padded.batch, padded.seqLength])));
@@ -100,55 +100,89 @@ describe('USE-lite one-text CPU path', () => {
     out.dispose();
     let worst = 0;
     ids.forEach((r, i) => {
-      const got = cpu.embed(r);
-      worst = Math.max(worst, maxAbsDiff(got, want.subarray(i * encoder.dim, (i + 1) * encoder.dim)));
+      worst = Math.max(worst, maxAbsDiff(cpu.embed(r), want.subarray(i * encoder.dim, (i + 1) * encoder.dim)));
     });
     expect(worst).toBeLessThan(2e-6);
-    expect(() => cpu.embed([])).toThrow(/1\.\.128 tokens; got 0/);
+    // Stacked: as many windows as fit in one call's rows, in a different order.
+    const order = ids.map((_, i) => i).reverse();
+    const group: number[] = [];
+    let rows = 0;
+    for (const i of order) {
+      if (rows + windowRows(ids[i]!.length) > CPU_CHUNK_ROWS) continue;
+      rows += windowRows(ids[i]!.length);
+      group.push(i);
+    }
+    expect(group.length).toBeGreaterThan(8);
+    const stacked = cpu.embedWindows(group.map((i) => ids[i]!));
+    const expected = Float32Array.from(group.flatMap((i) => Array.from(want.subarray(i * encoder.dim, (i + 1) * encoder.dim))));
+    expect(maxAbsDiff(stacked, expected)).toBeLessThan(2e-6);
+    expect(() => cpu.embedWindows(Array.from({ length: 5 }, () => new Array(128).fill(5)))).toThrow(/take 640 rows; at most 512 per call/);
+    expect(() => cpu.embed(new Array(129).fill(5))).toThrow(/at most 128 tokens; got 129/);
   }, 120_000);
 
-  it('a latency call takes it on WASM (a text, a long text in windows) with embedTexts\u2019 numbers; an empty text or many windows keep forward()', async () => {
-    expect(await encoder.latencyPath()).toMatch(/simd/);
+  it('embedTexts takes it on WASM (short and long texts, windows, an empty text, more rows than one call) with forward()\u2019s numbers and progress', async () => {
+    expect(await encoder.embedPath()).toMatch(/simd/);
     const long = buildCorpus(40, 9).join(' ');
-    const texts = ['The soup was cold and the waiter never came back.', long];
+    const texts = ['The soup was cold and the waiter never came back.', '', long, ...buildCorpus(24, 4)];
     const longText = { policy: 'chunk' as const, maxWindows: 3 };
-    const want = await encoder.embedTexts(texts, { longText });
+    const want = await encoder.embedTexts(texts, { longText, reference: true, batchSize: 8 });
     const forward = vi.spyOn(encoder, 'forward');
     try {
       const before = tf.memory().numTensors;
-      const got = await encoder.embedTexts(texts, { longText, latency: true });
+      const progress: number[] = [];
+      const got = await encoder.embedTexts(texts, { longText, onProgress: (done, total) => progress.push(done / total) });
       expect(forward).not.toHaveBeenCalled();
       expect(tf.memory().numTensors).toBe(before);
       expect(maxAbsDiff(got, want)).toBeLessThan(2e-6);
-      // An empty text (no window of tokens) and more windows than the path takes go to forward().
-      const empty = await encoder.embedTexts(['', 'fine'], { latency: true });
-      expect(forward).toHaveBeenCalledTimes(1);
-      expect(maxAbsDiff(empty, await encoder.embedTexts(['', 'fine']))).toBe(0);
-      const many = buildCorpus(CPU_PATH_MAX_WINDOWS + 1, 4);
+      // More than one call's rows: progress after each, ending at all texts.
+      expect(progress.length).toBeGreaterThan(1);
+      expect(progress.at(-1)).toBe(1);
+      expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+      await expect(encoder.embedTexts(['x'], { batchSize: 0 })).rejects.toThrow(/batchSize must be a positive integer; received 0/);
+      // reference: forward(), the same numbers.
       forward.mockClear();
-      const manyGot = await encoder.embedTexts(many, { latency: true });
-      expect(forward).toHaveBeenCalled();
-      expect(maxAbsDiff(manyGot, await encoder.embedTexts(many))).toBe(0);
+      await encoder.embedTexts(['fine'], { reference: true });
+      expect(forward).toHaveBeenCalledTimes(1);
     } finally {
       forward.mockRestore();
     }
   }, 60_000);
 
-  it('follows swapped weights: after assignWeights the latency call embeds with the new values', async () => {
+  it('is not used off WASM', async () => {
+    await tf.setBackend('cpu');
+    try {
+      expect(await encoder.embedPath()).toBe('tfjs');
+    } finally {
+      await tf.setBackend('wasm');
+    }
+  });
+
+  it('follows swapped weights: after an assign (assignWeights, an optimizer step) it embeds with the new values', async () => {
     const text = ['An honest little film, slow in the middle.'];
-    const pristine = await encoder.embedTexts(text, { latency: true });
+    const pristine = await encoder.embedTexts(text);
     const name = encoder.namedWeights().find((w) => /tanh_layer_0\/bias/.test(w.name))!;
     const original = (await name.tensor.data()) as Float32Array;
     const shifted = original.map((v, i) => v + (i % 2 === 0 ? 0.5 : -0.5));
     encoder.assignWeights([{ name: name.name, data: shifted }]);
     try {
-      const want = await encoder.embedTexts(text);
-      const got = await encoder.embedTexts(text, { latency: true });
+      const want = await encoder.embedTexts(text, { reference: true });
+      const got = await encoder.embedTexts(text);
       expect(maxAbsDiff(want, pristine)).toBeGreaterThan(1e-2);
       expect(maxAbsDiff(got, want)).toBeLessThan(2e-6);
     } finally {
       encoder.assignWeights([{ name: name.name, data: original }]);
     }
-    expect(maxAbsDiff(await encoder.embedTexts(text, { latency: true }), pristine)).toBeLessThan(1e-7);
+    expect(maxAbsDiff(await encoder.embedTexts(text), pristine)).toBeLessThan(1e-7);
+    // A variable assigned directly, as an optimizer does.
+    const v = encoder.trainableVariables(1).find((x) => x.shape.length === 1 && x.shape[0] === encoder.dim)!;
+    const saved = v.clone();
+    try {
+      v.assign(tf.tidy(() => tf.add(saved, 0.3)));
+      expect(maxAbsDiff(await encoder.embedTexts(text), await encoder.embedTexts(text, { reference: true }))).toBeLessThan(2e-6);
+      expect(maxAbsDiff(await encoder.embedTexts(text), pristine)).toBeGreaterThan(1e-3);
+    } finally {
+      v.assign(saved);
+      saved.dispose();
+    }
   });
 });

@@ -35,9 +35,15 @@ export abstract class EncoderBase implements TextEncoder {
     return variable;
   }
 
-  async embedTexts(texts: string[], options: EncodeOptions = {}): Promise<Float32Array> {
+  /** options.batchSize (default 32), checked. */
+  protected batchSizeOf(options: EncodeOptions): number {
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`batchSize must be a positive integer; received ${batchSize}`);
+    return batchSize;
+  }
+
+  async embedTexts(texts: string[], options: EncodeOptions = {}): Promise<Float32Array> {
+    const batchSize = this.batchSizeOf(options);
     const { windows, owner } = this.windowIds(texts, options.longText);
     // Longest first, so each batch pads to a similar length and the first batch shows the worst case.
     const order = Array.from(windows.keys()).sort((a, b) => windows[b]!.length - windows[a]!.length);

@@ -24,11 +24,12 @@ export interface EncodeOptions {
    */
   parallel?: boolean;
   /**
-   * Latency-bound (a text as the user types): an encoder may take a faster one-text path for a
-   * few windows (USE-lite: its own WebAssembly kernel, use-lite-cpu.ts). Same numbers within float
-   * rounding. Ignored by encoders without one.
+   * Latency-bound (a text as the user types): the embedding cache keeps to memory (no IndexedDB
+   * round trip for a text typed once).
    */
   latency?: boolean;
+  /** Through forward() (tfjs), bypassing an encoder's own kernel: the reference for benchmarks and checks. */
+  reference?: boolean;
 }
 
 /** How texts longer than maxSeqLength tokens are handled. */
@@ -68,8 +69,8 @@ export interface TextEncoder {
   encodeIds(text: string): number[];
   /** Embeds texts; resolves to a row-major [texts.length, dim] array. Leaks no tensors. */
   embedTexts(texts: string[], options?: EncodeOptions): Promise<Float32Array>;
-  /** Which path a latency call (EncodeOptions.latency) takes now, e.g. 'relaxed-simd'; absent or 'tfjs': forward(). */
-  latencyPath?(): Promise<string>;
+  /** Which path embedTexts takes now, e.g. 'relaxed-simd' (an encoder's own kernel); absent or 'tfjs': forward(). */
+  embedPath?(): Promise<string>;
   /** Differentiable forward pass on padded ids [batch, seq] and mask [batch, seq] (1 = token). */
   forward(ids: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor2D;
   /** The variables of the top `k` layers (k = numLayers: every encoder variable). */

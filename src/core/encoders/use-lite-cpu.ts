@@ -50,6 +50,7 @@ export interface UseLiteCpuWeights {
 }
 
 interface PackedLayer {
+  /** The small parameters (layer norms, biases); the kernels are packed in the kernel's memory. */
   src: UseLiteCpuLayer;
   width: number;
   qkvKernel: number;
@@ -66,15 +67,28 @@ interface PackedLayer {
 
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 
+/** Rows a window takes in a chunk: its tokens, padded to a whole panel of keys. */
+export const windowRows = (tokens: number) => roundUp(tokens, GEMM_COLS);
+
+/**
+ * Rows of one embedWindows call (windows stacked, each padded to a multiple of 8): the dense
+ * products run on all of them at once, so short windows share each pass over the weights.
+ * 512 rows hold four full 128-token windows; the largest buffer is then 3 MB.
+ */
+export const CPU_CHUNK_ROWS = 512;
+
 export class UseLiteCpu {
   private readonly layers: PackedLayer[];
   private readonly tanhKernel: number;
   private readonly tanhBias: number;
-  /** Scratch, sized for the longest window (rows padded to a multiple of 8). */
+  readonly maxRows: number;
+  /** Scratch for one chunk of rows; the pooled buffers hold one row per window. */
   private readonly buf: Record<'x' | 'normed' | 'qkv' | 'merged' | 'y' | 'inner' | 'scores' | 'keys' | 'values' | 'keyBias' | 'pooledIn' | 'pooledOut' | 'tanhIn' | 'tanhOut', number>;
 
+  private readonly w: UseLiteCpuWeights;
+
   private constructor(
-    private readonly w: UseLiteCpuWeights,
+    w: UseLiteCpuWeights,
     private readonly g: WasmGemm,
   ) {
     const { hidden, ffnWidth, dim, maxSeqLength } = w;
@@ -97,7 +111,15 @@ export class UseLiteCpu {
     });
     this.tanhKernel = g.packB(w.tanhKernel, hidden, dim);
     this.tanhBias = g.put(w.tanhBias);
-    const rows = roundUp(maxSeqLength, GEMM_COLS);
+    // The kernels now live packed in the kernel's memory: drop the CPU copies (~20 MB).
+    const none = new Float32Array(0);
+    for (const L of this.layers) L.src = { ...L.src, qkvKernel: none, outKernel: none, residualKernel: null, ffn1Kernel: none, ffn2Kernel: none };
+    this.w = { ...w, tanhKernel: none, layers: [] };
+    const longest = windowRows(maxSeqLength);
+    this.maxRows = Math.max(CPU_CHUNK_ROWS, longest);
+    const rows = this.maxRows;
+    // At most one window per 8 rows, in whole blocks of GEMM_ROWS.
+    const pooledRows = roundUp(rows / GEMM_COLS, GEMM_ROWS);
     const widest = Math.max(w.embDim, hidden);
     const maxHeadDim = Math.max(...w.layers.map((l) => l.headDim));
     this.buf = {
@@ -107,15 +129,14 @@ export class UseLiteCpu {
       merged: g.alloc(rows * widest),
       y: g.alloc(rows * hidden),
       inner: g.alloc(rows * ffnWidth),
-      scores: g.alloc(rows * rows),
-      keys: g.alloc(maxHeadDim * rows),
-      values: g.alloc(rows * maxHeadDim),
-      keyBias: g.alloc(rows),
-      // One-row products (the pooled text) run as GEMM_ROWS rows; rows after the first stay zero.
-      pooledIn: g.alloc(GEMM_ROWS * ffnWidth),
-      pooledOut: g.alloc(GEMM_ROWS * hidden),
-      tanhIn: g.alloc(GEMM_ROWS * hidden),
-      tanhOut: g.alloc(GEMM_ROWS * dim),
+      scores: g.alloc(longest * longest),
+      keys: g.alloc(maxHeadDim * longest),
+      values: g.alloc(longest * maxHeadDim),
+      keyBias: g.alloc(longest),
+      pooledIn: g.alloc(pooledRows * ffnWidth),
+      pooledOut: g.alloc(pooledRows * hidden),
+      tanhIn: g.alloc(pooledRows * hidden),
+      tanhOut: g.alloc(pooledRows * dim),
     };
   }
 
@@ -129,7 +150,7 @@ export class UseLiteCpu {
   static async create(w: UseLiteCpuWeights): Promise<UseLiteCpu | null> {
     if (!UseLiteCpu.fits(w)) return null;
     const weights = w.layers.reduce((s, l) => s + l.qkvKernel.length + l.outKernel.length + (l.residualKernel?.length ?? 0) + l.ffn1Kernel.length + l.ffn2Kernel.length, w.tanhKernel.length);
-    const g = await WasmGemm.create(weights * 4 + (8 << 20), Math.max(w.ffnWidth, w.hidden, w.dim, w.maxSeqLength + GEMM_COLS));
+    const g = await WasmGemm.create(weights * 4 + (16 << 20), Math.max(w.ffnWidth, w.hidden, w.dim, windowRows(w.maxSeqLength)));
     return g ? new UseLiteCpu(w, g) : null;
   }
 
@@ -137,45 +158,53 @@ export class UseLiteCpu {
     return this.g.variant;
   }
 
-  /** The unit-length embedding of one window of token ids (1..maxSeqLength of them). */
+  /** The unit-length embedding of one window of token ids (at most maxSeqLength; none: the empty text's). */
   embed(ids: readonly number[]): Float32Array {
-    const { w, g, buf } = this;
-    const T = ids.length;
-    if (T < 1 || T > w.maxSeqLength) throw new RangeError(`a window holds 1..${w.maxSeqLength} tokens; got ${T}`);
-    const rows = roundUp(T, GEMM_COLS);
-    const f = g.f32;
-    const { embDim, hidden, ffnWidth } = w;
+    return this.embedWindows([ids]);
+  }
 
-    // x = e + (e + timing), rows past the text zero (they stay finite through every layer and are
+  /**
+   * The unit-length embeddings [windows, dim] of windows of token ids (each at most maxSeqLength
+   * ids), whose rows (windowRows of each) add up to at most maxRows. An empty window pools to
+   * zero before the tanh layer, as forward() pools a text with no tokens.
+   */
+  embedWindows(windows: readonly (readonly number[])[]): Float32Array {
+    const { w, g, buf } = this;
+    const { embDim, hidden, ffnWidth } = w;
+    const starts: number[] = [];
+    let rows = 0;
+    for (const ids of windows) {
+      if (ids.length > w.maxSeqLength) throw new RangeError(`a window holds at most ${w.maxSeqLength} tokens; got ${ids.length}`);
+      starts.push(rows);
+      rows += windowRows(ids.length);
+    }
+    if (rows > this.maxRows) throw new RangeError(`these windows take ${rows} rows; at most ${this.maxRows} per call`);
+    const f = g.f32;
+    const n = windows.length;
+
+    // x = e + (e + timing), rows past each text zero (they stay finite through every layer and are
     // masked as keys and left out of the pooling).
     const x0 = buf.x / 4;
     f.fill(0, x0, x0 + rows * embDim);
-    for (let t = 0; t < T; t++) {
-      const e = ids[t]! * embDim;
-      const p = t * embDim;
-      for (let d = 0; d < embDim; d++) {
-        const v = w.embeddings[e + d]!;
-        f[x0 + p + d] = v + Math.fround(v + w.timingTable[p + d]!);
+    windows.forEach((ids, i) => {
+      for (let t = 0; t < ids.length; t++) {
+        const e = ids[t]! * embDim;
+        const o = x0 + (starts[i]! + t) * embDim;
+        const p = t * embDim;
+        for (let d = 0; d < embDim; d++) {
+          const v = w.embeddings[e + d]!;
+          f[o + d] = v + Math.fround(v + w.timingTable[p + d]!);
+        }
       }
-    }
-    const kb = buf.keyBias / 4;
-    for (let j = 0; j < rows; j++) f[kb + j] = j < T ? 0 : w.paddingBias;
+    });
 
     const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
       const L = this.layers[l]!;
       const width = L.width;
-      const { heads, headDim, queryScale } = L.src;
       layerNorm(f, buf.x / 4, buf.normed / 4, rows, width, L.src.ln1Scale, L.src.ln1Bias, w.epsilon);
       g.gemm(buf.normed, width, L.qkvKernel, width, buf.qkv, 3 * width, rows, 3 * width, L.qkvBias);
-      for (let h = 0; h < heads; h++) {
-        // scores = q · (scale·k)ᵀ + key bias; softmax by row; merged[:, head] = p · v
-        g.packTransposedInto(buf.keys, buf.qkv, headDim, rows, 3 * width, width + h * headDim, queryScale);
-        g.gemm(buf.qkv + h * headDim * 4, 3 * width, buf.keys, headDim, buf.scores, rows, rows, rows, buf.keyBias);
-        softmaxRows(f, buf.scores / 4, rows, rows);
-        g.packInto(buf.values, buf.qkv, rows, headDim, 3 * width, 2 * width + h * headDim);
-        g.gemm(buf.scores, rows, buf.values, rows, buf.merged + h * headDim * 4, width, rows, headDim);
-      }
+      windows.forEach((ids, i) => ids.length > 0 && this.attention(L, starts[i]!, ids.length));
       // y = merged·Wo + bo + residual(x)
       g.gemm(buf.merged, width, L.outKernel, width, buf.y, hidden, rows, hidden, L.outBias);
       if (L.residualKernel !== 0) {
@@ -192,30 +221,58 @@ export class UseLiteCpu {
         continue;
       }
       // The last layer fused with the mean pooling (as lastLayerPooled): Σ_t(h_t·W + b) = (Σ_t h_t)·W + T·b.
-      sumRows(f, buf.inner / 4, T, ffnWidth, buf.pooledIn / 4);
-      g.gemm(buf.pooledIn, ffnWidth, L.ffn2Kernel, ffnWidth, buf.pooledOut, hidden, GEMM_ROWS, hidden);
-      const po = buf.pooledOut / 4;
-      const ti = buf.tanhIn / 4;
+      const pooledRows = roundUp(n, GEMM_ROWS);
+      windows.forEach((ids, i) => sumRows(f, buf.inner / 4 + starts[i]! * ffnWidth, ids.length, ffnWidth, buf.pooledIn / 4 + i * ffnWidth));
+      g.gemm(buf.pooledIn, ffnWidth, L.ffn2Kernel, ffnWidth, buf.pooledOut, hidden, pooledRows, hidden);
       const b2 = L.src.ffn2Bias;
-      const y = buf.y / 4;
-      for (let d = 0; d < hidden; d++) {
-        let sy = 0;
-        for (let t = 0; t < T; t++) sy += f[y + t * hidden + d]!;
-        f[ti + d] = (f[po + d]! + T * b2[d]! + sy) / T;
+      windows.forEach((ids, i) => {
+        const T = ids.length;
+        const po = buf.pooledOut / 4 + i * hidden;
+        const ti = buf.tanhIn / 4 + i * hidden;
+        const y = buf.y / 4 + starts[i]! * hidden;
+        for (let d = 0; d < hidden; d++) {
+          let sy = 0;
+          for (let t = 0; t < T; t++) sy += f[y + t * hidden + d]!;
+          f[ti + d] = (f[po + d]! + T * b2[d]! + sy) / Math.max(T, 1);
+        }
+      });
+      g.gemm(buf.tanhIn, hidden, this.tanhKernel, hidden, buf.tanhOut, w.dim, pooledRows, w.dim, this.tanhBias);
+    }
+    const out = new Float32Array(n * w.dim);
+    for (let i = 0; i < n; i++) {
+      const to = buf.tanhOut / 4 + i * w.dim;
+      const o = i * w.dim;
+      let sq = 0;
+      for (let d = 0; d < w.dim; d++) {
+        const v = Math.tanh(f[to + d]!);
+        out[o + d] = v;
+        sq += v * v;
       }
+      const inv = 1 / Math.sqrt(Math.max(sq, w.l2Epsilon));
+      for (let d = 0; d < w.dim; d++) out[o + d]! *= inv;
     }
-    g.gemm(buf.tanhIn, hidden, this.tanhKernel, hidden, buf.tanhOut, w.dim, GEMM_ROWS, w.dim, this.tanhBias);
-    const out = new Float32Array(w.dim);
-    const to = buf.tanhOut / 4;
-    let sq = 0;
-    for (let d = 0; d < w.dim; d++) {
-      const v = Math.tanh(f[to + d]!);
-      out[d] = v;
-      sq += v * v;
-    }
-    const inv = 1 / Math.sqrt(Math.max(sq, w.l2Epsilon));
-    for (let d = 0; d < w.dim; d++) out[d]! *= inv;
     return out;
+  }
+
+  /** Multi-head attention of one window (rows start … start + windowRows(T)) from buf.qkv into buf.merged. */
+  private attention(L: PackedLayer, start: number, T: number): void {
+    const { g, buf } = this;
+    const f = g.f32;
+    const width = L.width;
+    const { heads, headDim, queryScale } = L.src;
+    const rows = windowRows(T);
+    const kb = buf.keyBias / 4;
+    for (let j = 0; j < rows; j++) f[kb + j] = j < T ? 0 : this.w.paddingBias;
+    const qkv = buf.qkv + start * 3 * width * 4;
+    const merged = buf.merged + start * width * 4;
+    for (let h = 0; h < heads; h++) {
+      // scores = q · (scale·k)ᵀ + key bias; softmax by row; merged[:, head] = p · v
+      g.packTransposedInto(buf.keys, qkv, headDim, rows, 3 * width, width + h * headDim, queryScale);
+      g.gemm(qkv + h * headDim * 4, 3 * width, buf.keys, headDim, buf.scores, rows, rows, rows, buf.keyBias);
+      softmaxRows(f, buf.scores / 4, rows, rows);
+      g.packInto(buf.values, qkv, rows, headDim, 3 * width, 2 * width + h * headDim);
+      g.gemm(buf.scores, rows, buf.values, rows, merged + h * headDim * 4, width, rows, headDim);
+    }
   }
 }
 
