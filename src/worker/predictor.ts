@@ -1,7 +1,7 @@
 // Loaded heads by run id, and prediction: embed the texts, run the head, read probabilities.
 import type * as tf from '@tensorflow/tfjs';
 import { toCsv } from '../core/data/csv-write';
-import { predictProbaAsync } from '../core/train/head';
+import { predictProbaAsync, predictProbaOnCpu } from '../core/train/head';
 import { artifactsToHead } from '../core/formats/tfjs-artifacts';
 import { parseDelimited } from '../core/data/csv';
 import type { JsonFormat } from '../core/data/json-table';
@@ -84,7 +84,8 @@ export class Predictor {
     const { x, dim } = await this.embed(head, texts, progress);
     // The hybrid reads the embeddings itself: the encoder head's probabilities would go unused.
     if (tm?.kept === 'hybrid') return predictTextModel(tm, texts, null, { data: x, dim }, k);
-    const encoderProbs = await predictProbaAsync(head.model, x, dim);
+    // A few rows (a typed text): the head in JavaScript, no tfjs kernel to wake WASM's threads.
+    const encoderProbs = predictProbaOnCpu(head.model, x, dim) ?? (await predictProbaAsync(head.model, x, dim));
     return tm ? predictTextModel(tm, texts, encoderProbs, { data: x, dim }, k) : encoderProbs;
   }
 

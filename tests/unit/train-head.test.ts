@@ -178,3 +178,34 @@ describe('trainHead', () => {
     expect(DEFAULT_HEAD_CONFIG).toEqual({ epochs: 30, batchSize: 16, learningRate: 1e-3, hiddenUnits: 0, dropout: 0.2, classWeights: true, seed: 42, patience: 8 });
   });
 });
+
+describe('predictProbaOnCpu (a typed text\u2019s head, without tfjs kernels)', () => {
+  it('equals model.predict for linear and hidden-layer heads, follows weight changes, and declines many rows or unknown layers', async () => {
+    const { predictProbaOnCpu, CPU_HEAD_MAX_ROWS, foldTemperatureIntoHead } = await import('../../src/core/train/head');
+    const x = blobs([3, 2], 16, 0.5, 3).x;
+    for (const hiddenUnits of [0, 6]) {
+      const model = createHead({ ...DEFAULT_HEAD_CONFIG, inputDim: 16, numClasses: 3, hiddenUnits, dropout: 0.5, seed: 4 });
+      // Non-zero biases, so a dropped bias would show.
+      for (const layer of model.layers.filter((l) => l.getClassName() === 'Dense')) {
+        const [k, b] = layer.getWeights();
+        layer.setWeights([k!, tf.tidy(() => tf.add(b!, tf.linspace(-0.5, 0.5, b!.shape[0]!)))]);
+      }
+      const before = tf.memory().numTensors;
+      const got = predictProbaOnCpu(model, x, 16)!;
+      expect(tf.memory().numTensors).toBe(before);
+      const want = predictProba(model, x, 16);
+      expect(got.length).toBe(want.length);
+      got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 6));
+      // A weight change (the temperature folded in) is seen on the next call.
+      foldTemperatureIntoHead(model, 3);
+      const cooled = predictProbaOnCpu(model, x, 16)!;
+      predictProba(model, x, 16).forEach((v, i) => expect(cooled[i]).toBeCloseTo(v, 6));
+      expect(Math.max(...cooled.map((v, i) => Math.abs(v - got[i]!)))).toBeGreaterThan(1e-3);
+      expect(predictProbaOnCpu(model, new Float32Array(16 * (CPU_HEAD_MAX_ROWS + 1)), 16)).toBeNull();
+      model.dispose();
+    }
+    const odd = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2 }), tf.layers.batchNormalization()] });
+    expect(predictProbaOnCpu(odd, new Float32Array(4), 4)).toBeNull();
+    odd.dispose();
+  });
+});

@@ -229,12 +229,9 @@ export class UseLiteCpu {
         const T = ids.length;
         const po = buf.pooledOut / 4 + i * hidden;
         const ti = buf.tanhIn / 4 + i * hidden;
-        const y = buf.y / 4 + starts[i]! * hidden;
-        for (let d = 0; d < hidden; d++) {
-          let sy = 0;
-          for (let t = 0; t < T; t++) sy += f[y + t * hidden + d]!;
-          f[ti + d] = (f[po + d]! + T * b2[d]! + sy) / Math.max(T, 1);
-        }
+        sumRows(f, buf.y / 4 + starts[i]! * hidden, T, hidden, ti); // Σ_t y_t, row by row (contiguous)
+        const inv = 1 / Math.max(T, 1);
+        for (let d = 0; d < hidden; d++) f[ti + d] = (f[po + d]! + T * b2[d]! + f[ti + d]!) * inv;
       });
       g.gemm(buf.tanhIn, hidden, this.tanhKernel, hidden, buf.tanhOut, w.dim, pooledRows, w.dim, this.tanhBias);
     }

@@ -128,6 +128,82 @@ export async function predictProbaAsync(model: tf.LayersModel, x: Float32Array, 
   return out;
 }
 
+/** At most this many rows go through predictProbaOnCpu (a typed text, a few windows); more: tfjs. */
+export const CPU_HEAD_MAX_ROWS = 8;
+
+type HeadStep = { kind: 'dense'; kernel: Float32Array; bias: Float32Array | null; inDim: number; outDim: number; activation: string } | { kind: 'activation'; activation: string };
+const CPU_ACTIVATIONS = new Set(['linear', 'relu', 'softmax']);
+const cpuHeads = new WeakMap<tf.LayersModel, { dataIds: object[]; steps: HeadStep[] | null }>();
+
+/** The head's layers as plain arrays (null: a layer this does not evaluate), rebuilt when a weight was assigned since. */
+function cpuHeadSteps(model: tf.LayersModel): HeadStep[] | null {
+  const dataIds = model.weights.map((w) => w.read().dataId as object);
+  const known = cpuHeads.get(model);
+  if (known && known.dataIds.length === dataIds.length && known.dataIds.every((d, i) => d === dataIds[i])) return known.steps;
+  let steps: HeadStep[] | null = [];
+  for (const layer of model.layers) {
+    const kind = layer.getClassName();
+    const activation = String(layer.getConfig().activation ?? 'linear');
+    if (kind === 'InputLayer' || kind === 'Dropout') continue; // dropout is the identity when predicting
+    if (kind === 'Activation' && CPU_ACTIVATIONS.has(activation)) {
+      steps.push({ kind: 'activation', activation });
+    } else if (kind === 'Dense' && CPU_ACTIVATIONS.has(activation)) {
+      const [kernel, bias] = layer.getWeights();
+      steps.push({ kind: 'dense', kernel: kernel!.dataSync() as Float32Array, bias: bias ? (bias.dataSync() as Float32Array) : null, inDim: kernel!.shape[0]!, outDim: kernel!.shape[1]!, activation });
+    } else {
+      steps = null;
+      break;
+    }
+  }
+  cpuHeads.set(model, { dataIds, steps });
+  return steps;
+}
+
+function activateRows(v: Float32Array, n: number, width: number, activation: string): void {
+  if (activation === 'relu') for (let i = 0; i < v.length; i++) v[i] = Math.max(0, v[i]!);
+  if (activation !== 'softmax') return;
+  for (let r = 0; r < n; r++) {
+    const row = v.subarray(r * width, (r + 1) * width);
+    const max = row.reduce((m, z) => Math.max(m, z), -Infinity);
+    let sum = 0;
+    for (let j = 0; j < width; j++) sum += row[j] = Math.exp(row[j]! - max);
+    for (let j = 0; j < width; j++) row[j]! /= sum;
+  }
+}
+
+/**
+ * predictProbaAsync for a few rows in plain JavaScript (dense layers, dropout, relu/softmax), or null
+ * when the head has another kind of layer or there are more than CPU_HEAD_MAX_ROWS rows. Why: on
+ * WASM with threads each tfjs kernel wakes the idle threads, which after a typing pause cost a few
+ * milliseconds of a ~10 ms prediction; the head's arithmetic is ~dim × labels multiply-adds.
+ */
+export function predictProbaOnCpu(model: tf.LayersModel, x: Float32Array, dim: number): Float32Array | null {
+  const { n } = predictShape(model, x, dim);
+  if (n > CPU_HEAD_MAX_ROWS) return null;
+  const steps = cpuHeadSteps(model);
+  if (!steps) return null;
+  let v = x;
+  let width = dim;
+  for (const step of steps) {
+    if (step.kind === 'dense') {
+      const out = new Float32Array(n * step.outDim);
+      for (let r = 0; r < n; r++) {
+        for (let j = 0; j < step.outDim; j++) {
+          let s = step.bias ? step.bias[j]! : 0;
+          for (let i = 0; i < step.inDim; i++) s += v[r * width + i]! * step.kernel[i * step.outDim + j]!;
+          out[r * step.outDim + j] = s;
+        }
+      }
+      v = out;
+      width = step.outDim;
+    } else if (v === x) {
+      v = x.slice(); // never activate the caller's array in place
+    }
+    activateRows(v, n, width, step.activation);
+  }
+  return v === x ? x.slice() : v;
+}
+
 function predictShape(model: tf.LayersModel, x: Float32Array, dim: number): { n: number; k: number } {
   const inDim = model.inputs[0]!.shape[1];
   if (!Number.isInteger(dim) || dim < 1 || dim !== inDim || x.length % dim !== 0) {
