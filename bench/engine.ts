@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { cpus } from 'node:os';
 import { loadUseLite } from '../src/core/encoders/use-lite';
+import { CPU_CHUNK_ROWS, UseLiteCpu, windowRows } from '../src/core/encoders/use-lite-cpu';
 import { padBatch } from '../src/core/tokenizers/batch';
 import { SentencePieceTokenizer } from '../src/core/tokenizers/sentencepiece';
 import { FineTuner } from '../src/core/train/finetune';
@@ -22,6 +23,22 @@ async function main(): Promise<void> {
   const graph = await loadStockGraph(files);
   const reference = referenceTokenizer(files.vocab);
   const ours = new SentencePieceTokenizer(files.vocab as [string, number][]);
+  // The CPU path embedTexts takes on WASM (our WebAssembly kernel; Node 20 validates plain SIMD
+  // only, relaxed SIMD behind --experimental-wasm-relaxed-simd), timed on the same ids.
+  const kernel = (await UseLiteCpu.create(await encoder.cpuWeights()))!;
+  const kernelEmbed = (rows: number[][]): Float32Array => {
+    const out: Float32Array[] = [];
+    for (let i = 0; i < rows.length; ) {
+      const group: number[][] = [];
+      let r = 0;
+      while (i < rows.length && (group.length === 0 || r + windowRows(Math.min(rows[i]!.length, 128)) <= CPU_CHUNK_ROWS)) {
+        r += windowRows(Math.min(rows[i]!.length, 128));
+        group.push(rows[i++]!.slice(0, 128));
+      }
+      out.push(kernel.embedWindows(group));
+    }
+    return Float32Array.from(out.flatMap((o) => Array.from(o)));
+  };
 
   // Tokenizer: same corpus, best of two passes each.
   const corpus = buildCorpus(2000, 21);
@@ -41,7 +58,9 @@ async function main(): Promise<void> {
   // Encoder: texts cut from IMDB reviews to about 16, 64 and 256 tokens (the graph and our default
   // both keep the first 128 tokens of longer texts).
   const reviews = loadImdbReviews();
-  const perLength: Record<string, { ours: number; graph: number; tokens: number }> = {};
+  const perLength: Record<string, { ours: number; kernel: number; graph: number; tokens: number }> = {};
+  let kernelSeconds = 0;
+  let kernelParityMaxAbsDiff = 0;
   let oursSeconds = 0;
   let graphSeconds = 0;
   let textsTimed = 0;
@@ -51,6 +70,7 @@ async function main(): Promise<void> {
     const ids = texts.map((t) => reference.encode(t));
     let tOurs = 0;
     let tGraph = 0;
+    let tKernel = 0;
     for (let b = 0; b <= BATCHES_PER_LENGTH; b++) {
       const rows = ids.slice(b * BATCH, (b + 1) * BATCH);
       let t = performance.now();
@@ -67,27 +87,35 @@ async function main(): Promise<void> {
       const oursMs = performance.now() - t;
       tf.dispose([idT, maskT, o]);
       for (let i = 0; i < od.length; i++) parityMaxAbsDiff = Math.max(parityMaxAbsDiff, Math.abs(od[i] - gd[i]));
+      t = performance.now();
+      const kd = kernelEmbed(rows);
+      const kernelMs = performance.now() - t;
+      for (let i = 0; i < kd.length; i++) kernelParityMaxAbsDiff = Math.max(kernelParityMaxAbsDiff, Math.abs(kd[i]! - gd[i]));
       if (b === 0) continue; // warm-up batch: shader/kernel set-up, allocator growth
       tOurs += oursMs;
       tGraph += graphMs;
+      tKernel += kernelMs;
     }
     const n = BATCH * BATCHES_PER_LENGTH;
     const meanTokens = ids.reduce((s, x) => s + x.length, 0) / ids.length;
-    perLength[`~${target}`] = { ours: n / (tOurs / 1000), graph: n / (tGraph / 1000), tokens: Math.round(meanTokens) };
-    console.error(`length ~${target} (mean ${meanTokens.toFixed(1)} tokens): ours ${perLength[`~${target}`].ours.toFixed(1)} texts/s, graph ${perLength[`~${target}`].graph.toFixed(1)} texts/s`);
+    perLength[`~${target}`] = { ours: n / (tOurs / 1000), kernel: n / (tKernel / 1000), graph: n / (tGraph / 1000), tokens: Math.round(meanTokens) };
+    console.error(`length ~${target} (mean ${meanTokens.toFixed(1)} tokens): ours ${perLength[`~${target}`].ours.toFixed(1)} texts/s, kernel ${perLength[`~${target}`].kernel.toFixed(1)}, graph ${perLength[`~${target}`].graph.toFixed(1)} texts/s`);
     oursSeconds += tOurs / 1000;
+    kernelSeconds += tKernel / 1000;
     graphSeconds += tGraph / 1000;
     textsTimed += n;
   }
   // One text at a time (what typing in the playground runs): median ms per text, ours vs graph,
   // on 40 texts per length after 5 warm-up texts, alternating so both see the same machine state.
-  const oneText: Record<string, { oursMs: number; graphMs: number; tokens: number }> = {};
+  const oneText: Record<string, { oursMs: number; kernelMs: number; graphMs: number; tokens: number }> = {};
+  let oneKernel = 0;
   let oneOurs = 0;
   let oneGraph = 0;
   for (const target of [16, 40, 128]) {
     const ids = textsOfLength(reviews.map((r) => r.t), target, 45, reference).map((t) => reference.encode(t));
     const msOurs: number[] = [];
     const msGraph: number[] = [];
+    const msKernel: number[] = [];
     for (const [i, row] of ids.entries()) {
       let t = performance.now();
       const g = await stockEmbed(graph, [row]);
@@ -100,16 +128,22 @@ async function main(): Promise<void> {
       const oursMs = performance.now() - t;
       one.dispose();
       for (let d = 0; d < od.length; d++) parityMaxAbsDiff = Math.max(parityMaxAbsDiff, Math.abs(od[d] - gd[d]));
+      t = performance.now();
+      const kd = kernel.embed(row.slice(0, encoder.maxSeqLength));
+      const kernelMs = performance.now() - t;
+      for (let d = 0; d < kd.length; d++) kernelParityMaxAbsDiff = Math.max(kernelParityMaxAbsDiff, Math.abs(kd[d]! - gd[d]));
       if (i < 5) continue;
       msOurs.push(oursMs);
       msGraph.push(graphMs);
+      msKernel.push(kernelMs);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
     const meanTokens = ids.reduce((n, x) => n + Math.min(x.length, encoder.maxSeqLength), 0) / ids.length;
-    oneText[`~${target}`] = { oursMs: median(msOurs), graphMs: median(msGraph), tokens: Math.round(meanTokens) };
+    oneText[`~${target}`] = { oursMs: median(msOurs), kernelMs: median(msKernel), graphMs: median(msGraph), tokens: Math.round(meanTokens) };
     oneOurs += msOurs.reduce((a, b) => a + b, 0);
+    oneKernel += msKernel.reduce((a, b) => a + b, 0);
     oneGraph += msGraph.reduce((a, b) => a + b, 0);
-    console.error(`one text ~${target} (mean ${meanTokens.toFixed(1)} tokens): ours ${median(msOurs).toFixed(2)} ms, graph ${median(msGraph).toFixed(2)} ms`);
+    console.error(`one text ~${target} (mean ${meanTokens.toFixed(1)} tokens): ours ${median(msOurs).toFixed(2)} ms, kernel ${median(msKernel).toFixed(2)} ms, graph ${median(msGraph).toFixed(2)} ms`);
   }
   graph.dispose();
 
@@ -123,7 +157,7 @@ async function main(): Promise<void> {
   const numTensorsLeaked = tf.memory().numTensors - before;
   encoder.dispose();
 
-  const encoderTextsPerSec = { ours: textsTimed / oursSeconds, graph: textsTimed / graphSeconds };
+  const encoderTextsPerSec = { ours: textsTimed / oursSeconds, kernel: textsTimed / kernelSeconds, graph: textsTimed / graphSeconds };
   const result = {
     backend: tf.getBackend(),
     machine: `${cpus().length}× ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, WASM SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')}, threads ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')}`,
@@ -131,6 +165,10 @@ async function main(): Promise<void> {
     encoderTextsPerSecByLength: perLength,
     encoderTextsPerSec,
     encoderSpeedupVsGraph: encoderTextsPerSec.ours / encoderTextsPerSec.graph,
+    kernel: kernel.variant,
+    kernelSpeedupVsGraph: encoderTextsPerSec.kernel / encoderTextsPerSec.graph,
+    oneTextKernelSpeedupVsGraph: oneGraph / oneKernel,
+    kernelParityMaxAbsDiff,
     oneTextMsByLength: oneText,
     oneTextSpeedupVsGraph: oneGraph / oneOurs,
     tokenizerTokensPerSec,

@@ -9,7 +9,7 @@
 // threads). This path is one thread, no tfjs dispatch, and fused multiply-adds where the browser
 // has relaxed SIMD. It holds a second copy of the weights (~20 MB packed + the 8 MB embedding
 // table), made once per set of weights.
-import { GEMM_COLS, GEMM_ROWS, WasmGemm } from '../wasm/gemm';
+import { bestGemmVariant, GEMM_COLS, GEMM_ROWS, WasmGemm, type GemmVariant } from '../wasm/gemm';
 
 export interface UseLiteCpuLayer {
   heads: number;
@@ -147,10 +147,10 @@ export class UseLiteCpu {
   }
 
   /** Packs the weights into a new kernel memory; null where the browser has no WASM SIMD or the shapes do not fit. */
-  static async create(w: UseLiteCpuWeights): Promise<UseLiteCpu | null> {
+  static async create(w: UseLiteCpuWeights, variant: GemmVariant | null = bestGemmVariant()): Promise<UseLiteCpu | null> {
     if (!UseLiteCpu.fits(w)) return null;
     const weights = w.layers.reduce((s, l) => s + l.qkvKernel.length + l.outKernel.length + (l.residualKernel?.length ?? 0) + l.ffn1Kernel.length + l.ffn2Kernel.length, w.tanhKernel.length);
-    const g = await WasmGemm.create(weights * 4 + (16 << 20), Math.max(w.ffnWidth, w.hidden, w.dim, windowRows(w.maxSeqLength)));
+    const g = await WasmGemm.create(weights * 4 + (16 << 20), Math.max(w.ffnWidth, w.hidden, w.dim, windowRows(w.maxSeqLength)), variant);
     return g ? new UseLiteCpu(w, g) : null;
   }
 
