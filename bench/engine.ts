@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < rows.length; ) {
       const group: number[][] = [];
       let r = 0;
-      while (i < rows.length && (group.length === 0 || r + windowRows(Math.min(rows[i]!.length, 128)) <= CPU_CHUNK_ROWS)) {
+      while (i < rows.length && (group.length === 0 || (group.length < kernel.maxWindows && r + windowRows(Math.min(rows[i]!.length, 128)) <= CPU_CHUNK_ROWS))) {
         r += windowRows(Math.min(rows[i]!.length, 128));
         group.push(rows[i++]!.slice(0, 128));
       }

@@ -143,7 +143,7 @@ export class EmbedPool {
       leftover.push(...slices.slice(next));
       for (const slice of leftover) {
         if (stop !== null) break;
-        place(slice, await local(sub(slice), { batchSize, ...(options.longText ? { longText: options.longText } : {}) }));
+        place(slice, await local(sub(slice), { batchSize, ...(options.longText ? { longText: options.longText } : {}), ...(options.reference ? { reference: true } : {}) }));
       }
       if (stop !== null) throw stop;
       return out;

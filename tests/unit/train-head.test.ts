@@ -188,7 +188,9 @@ describe('predictProbaOnCpu (a typed text\u2019s head, without tfjs kernels)', (
       // Non-zero biases, so a dropped bias would show.
       for (const layer of model.layers.filter((l) => l.getClassName() === 'Dense')) {
         const [k, b] = layer.getWeights();
-        layer.setWeights([k!, tf.tidy(() => tf.add(b!, tf.linspace(-0.5, 0.5, b!.shape[0]!)))]);
+        const shifted = tf.tidy(() => tf.add(b!, tf.linspace(-0.5, 0.5, b!.shape[0]!)));
+        layer.setWeights([k!, shifted]);
+        shifted.dispose();
       }
       const before = tf.memory().numTensors;
       const got = predictProbaOnCpu(model, x, 16)!;

@@ -119,6 +119,8 @@ describe('USE-lite one-text CPU path', () => {
     expect(maxAbsDiff(stacked, expected)).toBeLessThan(2e-6);
     expect(() => cpu.embedWindows(Array.from({ length: 5 }, () => new Array(128).fill(5)))).toThrow(/take 640 rows; at most 512 per call/);
     expect(() => cpu.embed(new Array(129).fill(5))).toThrow(/at most 128 tokens; got 129/);
+    // Empty windows take no rows: the window count is bounded on its own.
+    expect(() => cpu.embedWindows(Array.from({ length: cpu.maxWindows + 1 }, () => []))).toThrow(/65 windows; at most 64 per call/);
   }, 120_000);
 
   it('embedTexts takes it on WASM (short and long texts, windows, an empty text, more rows than one call) with forward()\u2019s numbers and progress', async () => {
@@ -149,6 +151,15 @@ describe('USE-lite one-text CPU path', () => {
     }
   }, 60_000);
 
+  it('many short and empty texts (more windows than one call holds, few rows): every text gets forward()\u2019s embedding', async () => {
+    const texts = ['great', '', ...Array.from({ length: 70 }, (_, i) => `item ${i} was fine`), '', '', 'ok'];
+    const got = await encoder.embedTexts(texts);
+    const want = await encoder.embedTexts(texts, { reference: true });
+    for (let i = 0; i < texts.length; i++) {
+      expect(maxAbsDiff(got.subarray(i * encoder.dim, (i + 1) * encoder.dim), want.subarray(i * encoder.dim, (i + 1) * encoder.dim)), `text ${i} "${texts[i]}"`).toBeLessThan(2e-6);
+    }
+  });
+
   it('is not used off WASM', async () => {
     await tf.setBackend('cpu');
     try {
@@ -178,7 +189,9 @@ describe('USE-lite one-text CPU path', () => {
     const v = encoder.trainableVariables(1).find((x) => x.shape.length === 1 && x.shape[0] === encoder.dim)!;
     const saved = v.clone();
     try {
-      v.assign(tf.tidy(() => tf.add(saved, 0.3)));
+      const shiftedValue = tf.add(saved, 0.3);
+      v.assign(shiftedValue);
+      shiftedValue.dispose();
       expect(maxAbsDiff(await encoder.embedTexts(text), await encoder.embedTexts(text, { reference: true }))).toBeLessThan(2e-6);
       expect(maxAbsDiff(await encoder.embedTexts(text), pristine)).toBeGreaterThan(1e-3);
     } finally {

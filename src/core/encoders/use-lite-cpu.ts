@@ -82,6 +82,8 @@ export class UseLiteCpu {
   private readonly tanhKernel: number;
   private readonly tanhBias: number;
   readonly maxRows: number;
+  /** Windows per embedWindows call. */
+  readonly maxWindows: number;
   /** Scratch for one chunk of rows; the pooled buffers hold one row per window. */
   private readonly buf: Record<'x' | 'normed' | 'qkv' | 'merged' | 'y' | 'inner' | 'scores' | 'keys' | 'values' | 'keyBias' | 'pooledIn' | 'pooledOut' | 'tanhIn' | 'tanhOut', number>;
 
@@ -118,8 +120,10 @@ export class UseLiteCpu {
     const longest = windowRows(maxSeqLength);
     this.maxRows = Math.max(CPU_CHUNK_ROWS, longest);
     const rows = this.maxRows;
-    // At most one window per 8 rows, in whole blocks of GEMM_ROWS.
-    const pooledRows = roundUp(rows / GEMM_COLS, GEMM_ROWS);
+    // One pooled row per window: as many windows as full 8-row windows fit (an empty window takes
+    // no rows, so the window count is limited separately), in whole blocks of GEMM_ROWS.
+    this.maxWindows = roundUp(rows / GEMM_COLS, GEMM_ROWS);
+    const pooledRows = this.maxWindows;
     const widest = Math.max(w.embDim, hidden);
     const maxHeadDim = Math.max(...w.layers.map((l) => l.headDim));
     this.buf = {
@@ -165,7 +169,7 @@ export class UseLiteCpu {
 
   /**
    * The unit-length embeddings [windows, dim] of windows of token ids (each at most maxSeqLength
-   * ids), whose rows (windowRows of each) add up to at most maxRows. An empty window pools to
+   * ids), at most maxWindows of them, whose rows (windowRows of each) add up to at most maxRows. An empty window pools to
    * zero before the tanh layer, as forward() pools a text with no tokens.
    */
   embedWindows(windows: readonly (readonly number[])[]): Float32Array {
@@ -179,6 +183,7 @@ export class UseLiteCpu {
       rows += windowRows(ids.length);
     }
     if (rows > this.maxRows) throw new RangeError(`these windows take ${rows} rows; at most ${this.maxRows} per call`);
+    if (windows.length > this.maxWindows) throw new RangeError(`${windows.length} windows; at most ${this.maxWindows} per call`);
     const f = g.f32;
     const n = windows.length;
 

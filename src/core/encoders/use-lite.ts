@@ -252,7 +252,7 @@ export class UseLiteEncoder extends EncoderBase {
       // One call per chunk of rows: short windows share each pass over the weights.
       const group: number[][] = [];
       let rows = 0;
-      while (next < windows.length && (group.length === 0 || rows + windowRows(windows[next]!.length) <= cpu.maxRows)) {
+      while (next < windows.length && (group.length === 0 || (group.length < cpu.maxWindows && rows + windowRows(windows[next]!.length) <= cpu.maxRows))) {
         rows += windowRows(windows[next]!.length);
         group.push(windows[next++]!);
       }
@@ -282,14 +282,24 @@ export class UseLiteEncoder extends EncoderBase {
     const dataIds = this.params.map((p) => p.variable.dataId as object);
     if (!this.cpu || dataIds.some((d, i) => d !== this.cpu!.dataIds[i])) {
       const path = this.cpuWeights().then((w) => UseLiteCpu.create(w));
-      this.cpu = { dataIds, path: path.catch(() => null) };
+      this.cpu = {
+        dataIds,
+        path: path.catch((err: unknown) => {
+          // Kept until the next assign: tfjs's forward() embeds meanwhile, as without the kernel.
+          console.warn('USE-lite WebAssembly kernel unavailable, embedding with tfjs:', err);
+          return null;
+        }),
+      };
     }
     return this.cpu.path;
   }
 
-  /** CPU copies of the current weights and constants, for the CPU path. */
+  /**
+   * CPU copies of the current weights and constants, for the CPU path. Read synchronously (a copy
+   * out of the WASM heap on that backend), so the copy is one consistent set of weights.
+   */
   async cpuWeights(): Promise<UseLiteCpuWeights> {
-    const read = async (v: tf.Tensor) => (await v.data()) as Float32Array;
+    const read = async (v: tf.Tensor) => v.dataSync() as Float32Array;
     const layers = await Promise.all(
       this.layers.map(async (p) => ({
         heads: p.heads,

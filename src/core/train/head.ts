@@ -173,13 +173,15 @@ function activateRows(v: Float32Array, n: number, width: number, activation: str
 
 /**
  * predictProbaAsync for a few rows in plain JavaScript (dense layers, dropout, relu/softmax), or null
- * when the head has another kind of layer or there are more than CPU_HEAD_MAX_ROWS rows. Why: on
+ * when the head has another kind of layer, there are more than CPU_HEAD_MAX_ROWS rows, or the
+ * backend is not WASM/CPU. Why: on
  * WASM with threads each tfjs kernel wakes the idle threads, which after a typing pause cost a few
  * milliseconds of a ~10 ms prediction; the head's arithmetic is ~dim × labels multiply-adds.
  */
 export function predictProbaOnCpu(model: tf.LayersModel, x: Float32Array, dim: number): Float32Array | null {
   const { n } = predictShape(model, x, dim);
-  if (n > CPU_HEAD_MAX_ROWS) return null;
+  // Reading the weights once is a copy on WASM and CPU; on WebGPU/WebGL a synchronous GPU read-back.
+  if (n > CPU_HEAD_MAX_ROWS || !['wasm', 'cpu'].includes(tf.getBackend())) return null;
   const steps = cpuHeadSteps(model);
   if (!steps) return null;
   let v = x;
