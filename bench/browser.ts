@@ -9,15 +9,24 @@
 //   npm run bench:browser -- --no-build --only wasm-n --scale 0.5
 //   npm run bench:browser -- --no-build --embed-only          # threads vs single in a minute
 //   npm run bench:browser -- --no-build --parts embed,playground   # some parts only
-//                            (embed, finetune, head, playground, batch; without head, the
+//                            (embed, bert, finetune, head, playground, batch; without head, the
 //                            playground and batch use a run trained on 48 rows, encoder kept)
+// `bert`: a BERT-family encoder at MiniLM's size (6 layers × 384, 12 heads, FFN 1536; seeded random
+// weights from scripts/gen-tiny-bert.mjs, served by the e2e tests' local stand-in Hub through the
+// preview server), downloaded into the app like a Hub model and timed embedding as USE-lite is.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpus } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { SentencePieceTokenizer } from '../src/core/tokenizers/sentencepiece';
+import { wordPieceFromTokenizerJson } from '../src/core/tokenizers/wordpiece';
 import { loadImdbReviews } from '../tests/support/corpus';
 import { readUseFiles } from '../tests/support/use-files';
+import { startFakeHub, type FakeHub } from '../tests/support/hub-server';
+// @ts-expect-error a plain ES module script without types (its exports are used as documented there)
+import { generateTinyBert } from '../scripts/gen-tiny-bert.mjs';
 import { MAX_WASM_THREADS } from '../src/worker/threads';
 import type { BackendInfo, EmbedTiming, EncoderInfo, FineTuneEstimate, Method, RunDetail } from '../src/worker/protocol';
 import type { EngineClient } from '../src/worker/client';
@@ -37,9 +46,15 @@ const SCALE = Number(option('scale') ?? 1);
 const ONLY = option('only');
 /** Only the embedding numbers (the quick threads-vs-single check). */
 const EMBED_ONLY = flag('embed-only');
-const PARTS = new Set((option('parts') ?? 'embed,finetune,head,playground,batch').split(','));
+const PARTS = new Set((option('parts') ?? 'embed,bert,finetune,head,playground,batch').split(','));
 const part = (name: string) => PARTS.has(name);
 const LENGTHS = [16, 64, 128];
+/** all-MiniLM-L6-v2's shape; the stand-in Hub serves it as BERT_REPO. */
+const BERT_SIZES = { hidden: 384, layers: 6, heads: 12, intermediate: 1536, positions: 512, typeVocab: 2 };
+const BERT_REPO = 'bench/minilm-size';
+const BERT_ID = `hf:${BERT_REPO}@main`;
+/** The preview server's path to the stand-in Hub (vite.config.ts, E2E_HUB_PATH). */
+const HUB_PATH = '/__e2e-hub';
 /** The playground's debounce: a prediction starts this long after the last keystroke. */
 const TYPING_PAUSE_MS = 250;
 /** Debian's Chromium as the e2e suite runs it (WebGPU on, no traffic of its own). */
@@ -72,9 +87,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function preview(): Promise<{ base: string; proc: ChildProcess }> {
+async function preview(hub: FakeHub | null): Promise<{ base: string; proc: ChildProcess }> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+  // TEXTTUNE_E2E_HUB makes the preview server forward HUB_PATH to the stand-in Hub (vite.config.ts).
+  const env = hub ? { ...process.env, TEXTTUNE_E2E_HUB: hub.baseUrl } : process.env;
+  const proc = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', env });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 150; i++) {
     try {
@@ -89,7 +106,7 @@ async function preview(): Promise<{ base: string; proc: ChildProcess }> {
 }
 
 /** Texts of about `target` tokens, cut from IMDB reviews with the encoder's own tokenizer. */
-function textsOfLength(tok: SentencePieceTokenizer, reviews: string[], target: number, count: number): string[] {
+function textsOfLength(tok: { encode(text: string): number[] }, reviews: string[], target: number, count: number): string[] {
   const out: string[] = [];
   for (const review of reviews) {
     if (out.length >= count) break;
@@ -177,7 +194,7 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
-async function runConfig(browser: Browser, base: string, config: Config, texts: Record<number, string[]>, text30: { text: string; tokens: number }): Promise<Record<string, unknown>> {
+async function runConfig(browser: Browser, base: string, config: Config, texts: Record<number, string[]>, text30: { text: string; tokens: number }, bertTexts: Record<number, string[]>): Promise<Record<string, unknown>> {
   const ctx = await browser.newContext();
   // tsx keeps function names with a `__name` helper that the page does not have.
   await ctx.addInitScript('window.__name = (f) => f');
@@ -188,7 +205,7 @@ async function runConfig(browser: Browser, base: string, config: Config, texts: 
     await page.goto(`${base}/?bench&${config.query}`);
     const call = engine(page);
     const q = new URLSearchParams(config.query);
-    const info = await call<BackendInfo>('init', { backend: q.get('backend'), threads: q.get('threads') });
+    const info = await call<BackendInfo>('init', { backend: q.get('backend'), threads: q.get('threads'), hubBaseUrl: part('bert') ? `${base}${HUB_PATH}` : null });
     const result: Record<string, unknown> = {
       backend: info.backend,
       threads: info.threads,
@@ -219,6 +236,22 @@ async function runConfig(browser: Browser, base: string, config: Config, texts: 
     }
     result.embedUseLite = { ...embed, path, all: round(allTexts / (allMs / 1000), 1), ...(allTfjsMs > 0 ? { tfjsAll: round(allTexts / (allTfjsMs / 1000), 1), kernelVsTfjs: round(allTfjsMs / allMs, 2) } : {}) };
     log('embed', result.embedUseLite);
+    }
+    // 1b. A BERT-family encoder at MiniLM's size, on texts cut to ~16/64/128 of its own tokens.
+    if (part('bert')) {
+      await call('encoder.prefetch', { id: BERT_ID });
+      const bert: Record<string, unknown> = {};
+      let allTexts = 0;
+      let allMs = 0;
+      for (const len of LENGTHS) {
+        const batch = bertTexts[len]!.slice(0, Math.max(2, Math.round((config.textsPerLength / 2) * SCALE)));
+        const t = await call<EmbedTiming>('perf.embed', { encoderId: BERT_ID, texts: batch });
+        bert[`${len}`] = { texts: t.texts, avgTokens: round(t.tokens / t.texts, 1), textsPerSecond: round(t.textsPerSecond, 1), workers: t.workers };
+        allTexts += t.texts;
+        allMs += t.ms;
+      }
+      result.embedBertMiniLmSize = { ...bert, path: 'tfjs', all: round(allTexts / (allMs / 1000), 1) };
+      log('bert', result.embedBertMiniLmSize);
     }
     if (!config.full || EMBED_ONLY) return result;
 
@@ -361,7 +394,24 @@ async function main(): Promise<void> {
   const words30 = texts[64]![0]!.split(' ').slice(0, 30).join(' ');
   const text30 = { text: words30, tokens: tok.encode(`${words30} 0`).length };
 
-  const { base, proc } = await preview();
+  let hub: FakeHub | null = null;
+  let bertDir: string | null = null;
+  const bertTexts: Record<number, string[]> = {};
+  if (part('bert')) {
+    bertDir = mkdtempSync(join(tmpdir(), 'bench-bert-'));
+    generateTinyBert(bertDir, 7, BERT_SIZES);
+    const files: Record<string, Uint8Array> = {};
+    for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt', 'modules.json', '1_Pooling/config.json', 'model.safetensors']) {
+      files[f] = new Uint8Array(readFileSync(join(bertDir, f)));
+    }
+    hub = await startFakeHub();
+    hub.repos.set(BERT_REPO, { files });
+    // Its vocabulary is the fixture's ~300 pieces (most words spell out): texts cut by its own count.
+    const wp = wordPieceFromTokenizerJson(JSON.parse(new TextDecoder().decode(files['tokenizer.json'])));
+    const bertTok = { encode: (t: string) => wp.encode(t).ids };
+    for (const len of LENGTHS) bertTexts[len] = textsOfLength(bertTok, reviews, len, Math.ceil(maxTexts / 2));
+  }
+  const { base, proc } = await preview(hub);
   // --gpu: a hardware adapter instead of SwiftShader (Linux: Vulkan through ANGLE; needs the GPU's
   // Vulkan driver, e.g. nvidia-driver + libvulkan1). The adapter is recorded per result.
   const args = [...CHROMIUM_ARGS, ...(GPU ? ['--enable-features=Vulkan,VulkanFromANGLE', '--use-angle=vulkan', '--use-vulkan=native', '--ignore-gpu-blocklist', '--enable-gpu', '--disable-vulkan-surface'] : [])];
@@ -371,7 +421,7 @@ async function main(): Promise<void> {
     for (const config of CONFIGS) {
       if (ONLY && !ONLY.split(',').includes(config.name)) continue;
       try {
-        results[config.name] = await runConfig(browser, base, config, texts, text30);
+        results[config.name] = await runConfig(browser, base, config, texts, text30, bertTexts);
       } catch (err) {
         results[config.name] = { error: (err as Error).message.split('\n')[0] };
       }
@@ -379,6 +429,8 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     proc.kill();
+    await hub?.close();
+    if (bertDir) rmSync(bertDir, { recursive: true, force: true });
   }
   const all = (name: string) => ((results[name]?.embedUseLite as { all?: number } | undefined)?.all ?? null);
   const ratio = (a: number | null, b: number | null) => (a && b ? round(a / b) : null);

@@ -44,7 +44,7 @@ function mulberry32(seed) {
 }
 
 /** Named tensors (bare BertModel names, Linear weights [out, in]) → Float32Array. */
-export function tinyBertWeights(seed = 1, vocabSize = 300) {
+export function tinyBertWeights(seed = 1, vocabSize = 300, sizes = TINY_BERT) {
   const rand = mulberry32(seed);
   const normal = (std, mean = 0) => mean + std * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const tensors = [];
@@ -53,7 +53,7 @@ export function tinyBertWeights(seed = 1, vocabSize = 300) {
     for (let i = 0; i < data.length; i++) data[i] = normal(std, mean);
     tensors.push({ name, shape, data });
   };
-  const { hidden: h, layers, intermediate, positions, typeVocab } = TINY_BERT;
+  const { hidden: h, layers, intermediate, positions, typeVocab } = sizes;
   add('embeddings.word_embeddings.weight', [vocabSize, h], 0.5);
   add('embeddings.position_embeddings.weight', [positions, h], 0.5);
   add('embeddings.token_type_embeddings.weight', [typeVocab, h], 0.5);
@@ -150,9 +150,10 @@ export function tinyTokenizerJson(vocab) {
   };
 }
 
-export function generateTinyBert(dir, seed = 1) {
+/** `sizes`: TINY_BERT's fields (bench:browser writes a MiniLM-sized one: 6 × 384, 12 heads, 1536, 512). */
+export function generateTinyBert(dir, seed = 1, sizes = TINY_BERT) {
   const vocab = tinyVocab();
-  const { hidden, layers, heads, intermediate, positions, typeVocab } = TINY_BERT;
+  const { hidden, layers, heads, intermediate, positions, typeVocab } = sizes;
   const config = {
     architectures: ['BertModel'],
     model_type: 'bert',
@@ -173,7 +174,7 @@ export function generateTinyBert(dir, seed = 1) {
     torch_dtype: 'float32',
     transformers_version: '4.44.0',
   };
-  const tensors = tinyBertWeights(seed, vocab.length);
+  const tensors = tinyBertWeights(seed, vocab.length, sizes);
   const json = (name, value) => writeFileSync(join(dir, name), JSON.stringify(value, null, 2) + '\n');
   mkdirSync(join(dir, '1_Pooling'), { recursive: true });
   json('config.json', config);
