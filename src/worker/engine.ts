@@ -228,7 +228,7 @@ export function createEngine(broadcast: Emit): Handlers {
       checkSettings(settings, null);
       await ready();
       notTraining('estimating a fine-tuning run');
-      return finetunes.estimate(datasetId, encoderId, settings, emit);
+      return finetunes.estimate(datasetId, encoderId, settings, emit, true);
     },
     async 'finetune.start'({ datasetId, encoderId, settings, headRunId }, emit) {
       checkSettings(settings, null);

@@ -86,6 +86,8 @@ export async function jobsRunningAnywhere(locks: LockManager | null = lockManage
 export class FineTuneJobs {
   /** The job running here and the events of the request that runs it (start or resume). */
   private current: { jobId: string; stopRequested: boolean; emit: Emit } | null = null;
+  /** The time estimate in progress (its real steps take seconds each): Stop ends it between steps. */
+  private estimating: { stopRequested: boolean } | null = null;
 
   constructor(
     private readonly encoders: EncoderStore,
@@ -101,8 +103,10 @@ export class FineTuneJobs {
     return this.current !== null;
   }
 
+  /** Stops the running job (after its step, keeping the best epoch) and a time estimate in progress. */
   stop(): void {
     if (this.current) this.current.stopRequested = true;
+    if (this.estimating) this.estimating.stopRequested = true;
   }
 
   async list(): Promise<FineTuneJob[]> {
@@ -131,15 +135,41 @@ export class FineTuneJobs {
     await withJobLock(jobId, () => deleteFineTuneJob(jobId));
   }
 
-  /** Times real steps on a median-length batch on the running backend; no weight is left changed. */
-  async estimate(datasetId: string, encoderId: EncoderId, asked: FineTuneSettings, emit: Emit): Promise<FineTuneEstimate> {
-    const encoder = await this.tunable(encoderId, emit);
-    const settings = clampLayers(asked, encoder.numLayers);
-    checkSettings(settings, encoder.numLayers);
-    const { data } = await prepareData(datasetId, settings);
-    const names = unfrozenWeightNames(encoder, settings.unfreezeLayers);
+  /**
+   * Times real steps on a median-length batch on the running backend; no weight is left changed.
+   * `stoppable` (the Estimate time request): stop() ends it between steps with CANCELLED. Not the
+   * timing inside a fine-tune's backend choice, whose measurements are remembered per device.
+   */
+  async estimate(datasetId: string, encoderId: EncoderId, asked: FineTuneSettings, emit: Emit, stoppable = false): Promise<FineTuneEstimate> {
+    // Registered before the first await, so a Stop that arrives while the encoder loads counts.
+    const estimating = { stopRequested: false };
+    if (stoppable) this.estimating = estimating;
+    try {
+      const encoder = await this.tunable(encoderId, emit);
+      const settings = clampLayers(asked, encoder.numLayers);
+      checkSettings(settings, encoder.numLayers);
+      const { data } = await prepareData(datasetId, settings);
+      const names = unfrozenWeightNames(encoder, settings.unfreezeLayers);
+      return await this.timeSteps(encoderId, encoder, settings, data, names, estimating, emit);
+    } finally {
+      if (this.estimating === estimating) this.estimating = null;
+    }
+  }
+
+  private timeSteps(
+    encoderId: EncoderId,
+    encoder: Awaited<ReturnType<FineTuneJobs['tunable']>>,
+    settings: FineTuneSettings,
+    data: Awaited<ReturnType<typeof prepareData>>['data'],
+    names: string[],
+    estimating: { stopRequested: boolean },
+    emit: Emit,
+  ): Promise<FineTuneEstimate> {
     return this.encoders.use(encoderId, null, async () => {
-      const report = (done: number) => emit({ type: 'progress', task: 'estimate', done, total: 4, etaSeconds: null, detail: null });
+      const report = (done: number) => {
+        if (estimating.stopRequested) throw new EngineError('CANCELLED', 'the time estimate was stopped; nothing was changed');
+        emit({ type: 'progress', task: 'estimate', done, total: 4, etaSeconds: null, detail: null });
+      };
       const ids = data.trainTexts.map((t) => encoder.encodeIds(t));
       // A contrastive step runs both texts of batchSize pairs: timed as a step on twice the rows.
       const contrastive = settings.method === 'contrastive' ? contrastiveSteps(data.trainY, contrastiveConfig(settings)) : null;

@@ -98,7 +98,7 @@ test('fine-tune on webgpu: loss falls, tensors flat, persists, prediction change
   assertClose(await predict(page, PROBE), headOnly, 1e-5, 'head-only run after the fine-tuned one (pristine encoder restored)');
 });
 
-test('fine-tune resume after reload (wasm): continues from the checkpoint, history 1..N; exports carry the tuned layers', async ({ env }) => {
+test('fine-tune resume after reload (wasm): Stop ends a time estimate; continues from the checkpoint, history 1..N; exports carry the tuned layers', async ({ env }) => {
   test.setTimeout(420_000);
   const ctx = await env.newContext('finetune-resume');
   const page = await openApp(env, ctx, 'wasm');
@@ -106,6 +106,16 @@ test('fine-tune resume after reload (wasm): continues from the checkpoint, histo
   await trainSettings(page);
   await fill(page, { 'ft-unfreezeLayers': 1, 'ft-epochs': 5, 'ft-batchSize': 4, 'ft-patience': 0 });
   assert((await page.getByTestId('ft-head-init').getAttribute('data-kind')) === 'fresh', 'without a head-only run the UI says the head starts fresh');
+
+  // Stop ends a time estimate (its steps take seconds each): the form comes back, nothing is estimated.
+  await page.getByTestId('ft-estimate-button').click();
+  const stop = page.getByTestId('ft-stop');
+  await stop.filter({ hasText: /^Stop timing$/ }).waitFor(); // while timing, Stop says what it stops
+  assert(await stop.isEnabled(), 'Stop is enabled while timing');
+  await stop.click();
+  await page.getByTestId('ft-error').filter({ hasText: /time estimate was stopped; nothing was changed/ }).waitFor({ timeout: 60_000 });
+  assert((await page.getByTestId('ft-estimate').count()) === 0, 'no estimate from a stopped timing');
+  assert(await page.getByTestId('ft-estimate-button').isEnabled(), 'Estimate time is available again');
 
   await page.getByTestId('ft-estimate-button').click();
   const estimate = page.getByTestId('ft-estimate');

@@ -52,7 +52,8 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, op
   const [jobs, setJobs] = useState<FineTuneJob[]>([]);
   /** Errors of the job list and Discard (the runs' own are in their tasks). */
   const [error, setError] = useState<unknown>(null);
-  const estimating = useEngineTask({ tasks: SHOWN });
+  // Stop ends a time estimate too (its steps take seconds each, minutes on a slow device).
+  const estimating = useEngineTask({ tasks: SHOWN, stop: () => engine.call('finetune.stop', null) });
   const tuning = useEngineTask({
     tasks: SHOWN,
     onEvent: (e) => {
@@ -189,10 +190,10 @@ export function FineTunePanel({ active, encoderId, datasetId, runs, disabled, op
         <button
           type="button"
           data-testid="ft-stop"
-          disabled={busy !== 'run' || tuning.stopping}
-          onClick={tuning.stop}
+          disabled={busy === null || (busy === 'run' ? tuning.stopping : estimating.stopping)}
+          onClick={busy === 'estimate' ? estimating.stop : tuning.stop}
         >
-          {tuning.stopping ? 'Stopping…' : 'Stop (keep best epoch)'}
+          {busy === 'estimate' ? (estimating.stopping ? 'Stopping…' : 'Stop timing') : tuning.stopping ? 'Stopping…' : 'Stop (keep best epoch)'}
         </button>
         {invalidFields.length > 0 && (
           <span className="field-error small" data-testid="ft-invalid">
