@@ -43,7 +43,7 @@ describe('sameRowsWarning', () => {
     ]);
     expect(w?.severity).toBe('warning');
     expect(w?.code).toBe('same-rows-saved');
-    expect(w?.message).toContain('These 500 rows are exactly those of the dataset "reviews.csv", saved 2026-11-29 17:05 UTC');
+    expect(w?.message).toContain(`These 500 rows are exactly those of the dataset "reviews.csv", saved ${new Date(Date.UTC(2026, 10, 29, 17, 5)).toLocaleString()}.`);
   });
 
   it('says nothing when no saved dataset has them (older records have no fingerprint)', () => {

@@ -44,7 +44,10 @@ export function rowsFingerprint(rows: Iterable<{ text: string; label: string }>)
   return `${count}:${sumA.toString(16).padStart(8, '0')}${sumB.toString(16).padStart(8, '0')}`;
 }
 
-/** The warning for an import whose rows a saved dataset already holds (null: none does). */
+/**
+ * The warning for an import whose rows a saved dataset already holds (null: none does). The time is
+ * local, written as the datasets list writes it (the worker has the page's locale and time zone).
+ */
 export function sameRowsWarning(fingerprint: string, saved: readonly { name: string; createdAt: number; fingerprint?: string }[]): DatasetProblem | null {
   const twin = saved.find((d) => d.fingerprint === fingerprint);
   if (!twin) return null;
@@ -53,7 +56,7 @@ export function sameRowsWarning(fingerprint: string, saved: readonly { name: str
     code: 'same-rows-saved',
     severity: 'warning',
     message:
-      `These ${rows} rows are exactly those of the dataset "${twin.name}", saved ${new Date(twin.createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC. ` +
+      `These ${rows} rows are exactly those of the dataset "${twin.name}", saved ${new Date(twin.createdAt).toLocaleString()}. ` +
       `Saving makes a second copy; to train on them again, pick "${twin.name}" in the datasets list instead.`,
   };
 }
