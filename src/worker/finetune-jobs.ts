@@ -29,6 +29,7 @@ import type { Emit } from './progress';
 import { checkSettings, clampLayers, contrastiveConfig, prepareData, runConfig, startingHead, type PreparedData } from './finetune-setup';
 import { compareWithFrozen } from './fewshot';
 import { getRun } from '../storage/runs';
+import { yieldToEvents } from '../core/yield';
 
 const EMBED_BATCH = 32;
 
@@ -166,7 +167,8 @@ export class FineTuneJobs {
     emit: Emit,
   ): Promise<FineTuneEstimate> {
     return this.encoders.use(encoderId, null, async () => {
-      const report = (done: number) => {
+      const report = async (done: number) => {
+        await yieldToEvents(); // lets a Stop message in between the steps (core/yield.ts)
         if (estimating.stopRequested) throw new EngineError('CANCELLED', 'the time estimate was stopped; nothing was changed');
         emit({ type: 'progress', task: 'estimate', done, total: 4, etaSeconds: null, detail: null });
       };
@@ -181,23 +183,23 @@ export class FineTuneJobs {
       let stepSeconds: number;
       let evalBatchSeconds: number;
       try {
-        report(0);
+        await report(0);
         // The first call compiles kernels (WebGPU shaders): a real run pays that once, not per step.
         await tuner.step(batch);
-        report(1);
+        await report(1);
         let t0 = performance.now();
         await tuner.step(batch);
         await tuner.step(batch);
         stepSeconds = (performance.now() - t0) / 2000;
         // A contrastive step on a dataset with fewer rows than its 2 × batch texts was timed on all the rows: scaled up to a full step.
         if (contrastive && padded.batch < stepRows) stepSeconds *= stepRows / padded.batch;
-        report(2);
+        await report(2);
         await tuner.predict(padded.ids, padded.mask, padded.batch, padded.seqLength);
-        report(3);
+        await report(3);
         t0 = performance.now();
         await tuner.predict(padded.ids, padded.mask, padded.batch, padded.seqLength);
         evalBatchSeconds = (performance.now() - t0) / 1000;
-        report(4);
+        await report(4);
       } finally {
         tuner.dispose();
       }

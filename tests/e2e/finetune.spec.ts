@@ -164,3 +164,28 @@ test('fine-tune resume after reload (wasm): Stop ends a time estimate; continues
   assert((await page.getByTestId('ft-job').count()) === 0, 'no unfinished run after a reload either');
   assertClose(await predict(page, PROBE), tuned, 1e-5, 'fine-tuned run after a reload');
 });
+
+test('fine-tune Stop (wasm): Stop timing during the timed steps, and Stop in epoch 1 of 3 ends the run after epoch 1', async ({ env }) => {
+  test.setTimeout(240_000);
+  const ctx = await env.newContext('finetune-stop');
+  const page = await openApp(env, ctx, 'wasm');
+  await useSampleAndSave(page);
+  await trainSettings(page);
+  // Every layer and a big batch: steps of about a second, so Stop lands between two of them.
+  await fill(page, { 'ft-unfreezeLayers': 2, 'ft-epochs': 3, 'ft-batchSize': 32, 'ft-patience': 0 });
+  await page.getByTestId('ft-estimate-button').click();
+  await page.getByTestId('ft-progress').filter({ hasText: /Timing steps/ }).waitFor();
+  await page.getByTestId('ft-stop').click();
+  // Training steps never await real I/O on WASM: the engine takes a turn of its event loop between
+  // steps (core/yield.ts), or this Stop was only seen once every step had run.
+  await page.getByTestId('ft-error').filter({ hasText: /time estimate was stopped/ }).waitFor({ timeout: 60_000 });
+  assert((await page.getByTestId('ft-estimate').count()) === 0, 'no estimate from a stopped timing');
+
+  await fill(page, { 'ft-batchSize': 4 });
+  await page.getByTestId('ft-start').click();
+  await page.getByTestId('ft-progress').filter({ hasText: /Fine-tuning \(step [1-3]\// }).waitFor({ timeout: 120_000 });
+  await page.getByTestId('ft-stop').click();
+  await finishedFineTune(page, 120_000);
+  const epochs = await numbers(page, 'ft-history', 'data-epochs');
+  assert(epochs.join() === '1', `Stop in epoch 1 ends the run after epoch 1 (history: ${epochs})`);
+});

@@ -25,6 +25,7 @@ import { UseLiteCpu, windowRows, type UseLiteCpuWeights } from './use-lite-cpu';
 import { sha256Hex } from '../sha256';
 import { readWeights, takeScalar, takeWeight, WeightsError, type NamedArray } from './weights';
 import { ArgumentError } from '../errors';
+import { yieldToEvents } from '../yield';
 
 const GRAPH = 'module_apply_default/Encoder_en/KonaTransformer/';
 const APPLY = `${GRAPH}Encode/`;
@@ -417,15 +418,3 @@ export async function loadUseLite(files: EncoderFiles, options: UseLiteOptions =
   return encoder;
 }
 
-/** Resolves after pending events (messages) have run: a macrotask, without setTimeout's clamping. */
-function yieldToEvents(): Promise<void> {
-  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}

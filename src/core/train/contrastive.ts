@@ -18,6 +18,7 @@ import { FineTuner, NonFiniteLossError, type FineTunerState } from './finetune';
 import type { NamedWeightsEncoder } from './finetune-run';
 import { warmupLinearDecay } from './schedule';
 import { DEFAULT_CONTRASTIVE_CONFIG, type ContrastiveConfig } from './contrastive-config';
+import { yieldToEvents } from '../yield';
 
 export { DEFAULT_CONTRASTIVE_CONFIG, type ContrastiveConfig } from './contrastive-config';
 
@@ -231,6 +232,7 @@ export async function contrastiveTune(
       losses.push(loss);
       step++;
       hooks.onStep?.(step, totalSteps, loss);
+      await yieldToEvents(); // lets a Stop message in (core/yield.ts)
       const stop = hooks.shouldStop?.() ?? false;
       if (step % config.checkpointEvery === 0 || step === totalSteps || stop) await checkpoint();
       if (stop && step < totalSteps) {

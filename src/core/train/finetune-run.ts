@@ -13,6 +13,7 @@ import { evaluate, type Metrics } from './metrics';
 import { warmupLinearDecay } from './schedule';
 import { TrainError } from './errors';
 import { argmaxRow, BestEpoch, rowLoss } from './scores';
+import { yieldToEvents } from '../yield';
 
 export interface FineTuneRunConfig extends FineTuneConfig {
   epochs: number;
@@ -192,6 +193,7 @@ export async function fineTune(
         lossSum += loss;
         lossCount++;
         hooks.onStep?.(step + 1, totalSteps, loss);
+        await yieldToEvents(); // lets a Stop message in (core/yield.ts)
         if (hooks.shouldStop?.()) {
           stopReason = 'user';
           break;

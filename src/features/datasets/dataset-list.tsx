@@ -62,8 +62,9 @@ export function DatasetList({ datasets, onRename, onDelete, onDownloadRejected, 
                     </div>
                   </div>
                   <div className="row">
+                    {/* Not "Train": it opens step 2 with this dataset, where the Train button is (a first-time user pressed this one and waited for a training). */}
                     <button type="button" onClick={() => onTrain(d.id)} data-testid="dataset-train">
-                      Train
+                      Select for training
                     </button>
                     <button type="button" data-testid="dataset-rename" onClick={() => setEditing({ id: d.id, name: d.name })}>
                       Rename
