@@ -258,7 +258,7 @@ export async function importBundle(file: Blob, fileName: string, encoders: Encod
   const id = newId('run');
   const run = importedRun({
     id,
-    name: typeof md.name === 'string' && md.name ? md.name : fileName,
+    name: importedRunName(typeof md.name === 'string' && md.name ? md.name : fileName),
     createdAt: Date.now(),
     datasetName: typeof md.datasetName === 'string' ? md.datasetName : '(imported)',
     encoder: { encoderId, encoderHash: md.encoder.weightsHash, embeddingDim: dim, maxSeqLength: md.encoder.maxSeqLength, tokenizer },
@@ -275,4 +275,9 @@ export async function importBundle(file: Blob, fileName: string, encoders: Encod
   });
   await saveRun(run, { runId: id, modelJson: bundle.head.modelJson, weightsBin: bundle.head.weightsBin, encoderWeights: bundle.encoderWeights ?? null, textModel });
   return runSummary(run);
+}
+
+/** An imported run's name says so: next to the run it was exported from, the two were indistinguishable in every list. */
+export function importedRunName(name: string): string {
+  return /\(imported\)$/.test(name) ? name : `${name} (imported)`;
 }

@@ -6,7 +6,7 @@ import { decodeSafetensors, encodeSafetensors } from '../../src/core/formats/saf
 import { readBundle, writeBundle } from '../../src/core/formats/bundle';
 import { strFromU8, unzipSync } from 'fflate';
 import { loadBert } from '../../src/core/encoders/bert';
-import { bundleReadError, exportFiles, headTensors, runMetadata, runTokenizer } from '../../src/worker/exporter';
+import { bundleReadError, exportFiles, headTensors, importedRunName, runMetadata, runTokenizer } from '../../src/worker/exporter';
 import { checkConfig } from '../../src/worker/trainer';
 import type { ModelRecord, RunRecord } from '../../src/storage/db';
 import { tinyBertFiles } from '../support/tiny-bert';
@@ -114,5 +114,12 @@ describe('import bundle: why a file is refused', () => {
     const said = bundleReadError('mine.csv', message);
     expect(said).toBe('mine.csv is not a valid TextTune bundle: it is not a zip file. A bundle is the .texttune.zip file that Export → “Download bundle” saves.');
     expect(bundleReadError('x.zip', 'readBundle: the archive has no manifest.json')).toBe('x.zip is not a valid TextTune bundle: the archive has no manifest.json');
+  });
+});
+
+describe('importedRunName', () => {
+  it('marks an imported run once, so it can be told from the run it was exported from', () => {
+    expect(importedRunName('reviews · 11/29/2026')).toBe('reviews · 11/29/2026 (imported)');
+    expect(importedRunName('reviews (imported)')).toBe('reviews (imported)');
   });
 });
