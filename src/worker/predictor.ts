@@ -63,8 +63,9 @@ export class Predictor {
   async predict(runId: string, texts: string[]): Promise<Prediction> {
     const t0 = performance.now();
     const head = await this.head(runId);
-    const probabilities = await this.probabilities(head, texts);
-    return { labels: head.labels, probabilities, ms: performance.now() - t0 };
+    const seen: { unknownShare?: number[] } = {};
+    const probabilities = await this.probabilities(head, texts, undefined, seen);
+    return { labels: head.labels, probabilities, ms: performance.now() - t0, ...seen };
   }
 
   /** Which words pushed the prediction of `text`, by occlusion on the same path as predict(). */
@@ -74,14 +75,15 @@ export class Predictor {
   }
 
   /** The kept model's probabilities: the encoder (+ head) only when the kept model needs it. */
-  private async probabilities(head: LoadedHead, texts: string[], progress?: (done: number, total: number) => void): Promise<Float32Array> {
+  private async probabilities(head: LoadedHead, texts: string[], progress?: (done: number, total: number) => void, seen?: { unknownShare?: number[] }): Promise<Float32Array> {
     const k = head.labels.length;
     const tm = head.textModel;
     if (tm && !needsEncoder(tm)) {
       progress?.(texts.length, texts.length);
       return predictTextModel(tm, texts, null, null, k);
     }
-    const { x, dim } = await this.embed(head, texts, progress);
+    const { x, dim, unknownShare } = await this.embed(head, texts, progress, seen !== undefined);
+    if (seen && unknownShare) seen.unknownShare = unknownShare;
     // The hybrid reads the embeddings itself: the encoder head's probabilities would go unused.
     if (tm?.kept === 'hybrid') return predictTextModel(tm, texts, null, { data: x, dim }, k);
     // A few rows (a typed text): the head in JavaScript, no tfjs kernel to wake WASM's threads.
@@ -153,12 +155,13 @@ export class Predictor {
   }
 
   /** Embeds with the encoder weights the run was trained with (pristine or its fine-tuned layers). */
-  private embed(head: LoadedHead, texts: string[], onProgress?: (done: number, total: number) => void): Promise<{ x: Float32Array; dim: number }> {
+  private embed(head: LoadedHead, texts: string[], onProgress?: (done: number, total: number) => void, withUnknown = false): Promise<{ x: Float32Array; dim: number; unknownShare?: number[] }> {
     // A batch file (it reports progress) may go to the parallel workers; a playground text stays here.
     return this.encoders.use(head.encoderId, head.overlay, async ({ encoder }) => {
       checkHash(encoder, head);
       const x = await this.encoders.embeddings.embed(encoder, texts, { batchSize: BATCH_EMBED, longText: head.longText ?? FIRST_WINDOW, ...(onProgress ? { onProgress, parallel: true } : { latency: true }) });
-      return { x, dim: encoder.dim };
+      const unknownShare = withUnknown && encoder.unknownShare ? texts.map((t) => encoder.unknownShare!(t)) : undefined;
+      return { x, dim: encoder.dim, ...(unknownShare ? { unknownShare } : {}) };
     });
   }
 }

@@ -124,6 +124,8 @@ export interface Prediction {
   /** Row-major [texts, labels]. */
   probabilities: Float32Array;
   ms: number;
+  /** Per text, the share of its tokens the encoder's vocabulary does not know (TextEncoder.unknownShare); absent when the encoder was not used. */
+  unknownShare?: number[];
 }
 
 /** How a batch file is read: whether its first row is a header, and which column holds the text. */

@@ -3,7 +3,7 @@
 // Real training and prediction on WASM, no settings touched unless a test says so.
 import AxeBuilder from '@axe-core/playwright';
 import { assert, test, type Page } from './fixtures';
-import { expand, openApp, tab, useSampleAndSave } from './steps';
+import { expand, openApp, predict, tab, useSampleAndSave } from './steps';
 
 const POSITIVE = 'Excellent quality, I love it.';
 
@@ -64,6 +64,11 @@ test('first-time user at 1280×900: Use sample → Save → Train → result sum
   const note = (await page.getByTestId('few-examples-note').textContent()) ?? '';
   assert(note.includes(`checked on only ${rows} held-out example`), `the playground says the percentages are rough: "${note}"`);
   assert(clicks <= 5, `the flow took ${clicks} clicks`);
+  // A text the English encoder cannot read is said to be so; an English one is not.
+  assert((await page.getByTestId('unknown-text-note').count()) === 0, 'no unknown-text note for an English review');
+  await predict(page, 'とても良い製品です');
+  const unknown = (await page.getByTestId('unknown-text-note').textContent()) ?? '';
+  assert(/does not know most of this text \(100% of its pieces/.test(unknown), `the playground says the encoder cannot read the text: "${unknown}"`);
 
   // The last result and the selected run survive a reload.
   await page.reload();

@@ -111,3 +111,17 @@ describe('BertEncoder long texts: windows wrapped in [CLS] … [SEP], embeddings
     encoder.dispose();
   });
 });
+
+describe('BertEncoder.unknownShare', () => {
+  it('counts [UNK] among the pieces, [CLS]/[SEP] left out', async () => {
+    const encoder = await loadBert(tinyBertFiles('f32'));
+    try {
+      expect(encoder.unknownShare('the movie')).toBe(0);
+      expect(encoder.unknownShare('😀')).toBe(1);
+      expect(encoder.unknownShare('the 😀')).toBe(0.5);
+      expect(encoder.unknownShare('')).toBe(0);
+    } finally {
+      encoder.dispose();
+    }
+  });
+});

@@ -160,6 +160,14 @@ describe('USE-lite one-text CPU path', () => {
     }
   });
 
+  it('unknownShare: the share of a text\u2019s pieces the vocabulary does not know (the playground\u2019s note)', () => {
+    expect(encoder.unknownShare('非常好')).toBe(1);
+    expect(encoder.unknownShare('😀')).toBe(1);
+    expect(encoder.unknownShare('great product')).toBe(0);
+    expect(encoder.unknownShare('I love 東京')).toBeCloseTo(1 / 3, 6);
+    expect(encoder.unknownShare('')).toBe(0);
+  });
+
   it('is not used off WASM', async () => {
     await tf.setBackend('cpu');
     try {

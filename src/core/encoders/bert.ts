@@ -198,6 +198,12 @@ export class BertEncoder extends EncoderBase {
     return this.tokenizer.encode(text, { maxLength: this.maxSeqLength }).ids;
   }
 
+  /** Unknown pieces ([UNK]) among the first window's, [CLS]/[SEP] left out. */
+  unknownShare(text: string): number {
+    const ids = this.encodeIds(text).slice(1, -1);
+    return ids.length === 0 ? 0 : ids.filter((id) => id === this.tokenizer.unkId).length / ids.length;
+  }
+
   /**
    * Token ids of each text after the long-text policy: 'chunk' splits the pieces into windows of
    * maxSeqLength − 2 and wraps each in [CLS] … [SEP] (at most maxWindows; the rest is dropped).

@@ -69,6 +69,12 @@ export interface TextEncoder {
   encodeIds(text: string): number[];
   /** Embeds texts; resolves to a row-major [texts.length, dim] array. Leaks no tensors. */
   embedTexts(texts: string[], options?: EncodeOptions): Promise<Float32Array>;
+  /**
+   * The share (0–1) of the text's tokens that the vocabulary does not know (special tokens left
+   * out): a high share (an English-only encoder reading Japanese or emoji) means the embedding says
+   * little about the text. Absent: not known.
+   */
+  unknownShare?(text: string): number;
   /** Which path embedTexts takes now, e.g. 'relaxed-simd' (an encoder's own kernel); absent or 'tfjs': forward(). */
   embedPath?(): Promise<string>;
   /** Differentiable forward pass on padded ids [batch, seq] and mask [batch, seq] (1 = token). */

@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { EncoderBase, meanOfWindows } from './base';
 import { attentionFused, dense, embeddingLookup, firstRows, l2Normalize, layerNorm, maskedSum, paddingBias } from './ops';
 import { chunkTokens, windowSpan } from '../tokenizers/batch';
-import { SentencePieceTokenizer, type SentencePieceVocab } from '../tokenizers/sentencepiece';
+import { SentencePieceTokenizer, UNK_ID, type SentencePieceVocab } from '../tokenizers/sentencepiece';
 import type { EncodeOptions, EncoderFiles, LongTextOptions, LongTextPolicy } from './types';
 import { UseLiteCpu, windowRows, type UseLiteCpuWeights } from './use-lite-cpu';
 import { sha256Hex } from '../sha256';
@@ -341,6 +341,12 @@ export class UseLiteEncoder extends EncoderBase {
 
   encodeIds(text: string): number[] {
     return this.tokenizer.encode(text, { maxTokens: this.maxSeqLength });
+  }
+
+  /** Unknown pieces among the first window's (consecutive unknown characters are one piece, as the graph merges them). */
+  unknownShare(text: string): number {
+    const ids = this.encodeIds(text).filter((id) => id !== this.tokenizer.spaceId);
+    return ids.length === 0 ? 0 : ids.filter((id) => id === UNK_ID).length / ids.length;
   }
 
   /** Token ids of each text after the long-text policy: one or more windows per text. */

@@ -80,6 +80,8 @@ class CodeUnitTrie {
 
 export class SentencePieceTokenizer {
   readonly vocabSize: number;
+  /** The id of the lone word-start piece '▁' (before a word the vocabulary cannot spell), or -1. */
+  readonly spaceId: number;
   private readonly trie: CodeUnitTrie;
   private readonly scores: Float64Array;
   private readonly pieceLength: Int32Array;
@@ -112,6 +114,7 @@ export class SentencePieceTokenizer {
     }
     this.trie = new CodeUnitTrie(totalLength);
     for (let id = RESERVED_SYMBOLS; id < vocab.length; id++) this.trie.insert(this.pieces[id], id);
+    this.spaceId = this.pieces.indexOf(SPACE_SYMBOL, RESERVED_SYMBOLS);
   }
 
   piece(id: number): string {

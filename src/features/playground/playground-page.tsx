@@ -33,6 +33,12 @@ export interface PlaygroundPageProps {
   between?: ReactNode;
 }
 
+/**
+ * From this share of unknown pieces on, a text is mostly unreadable to the encoder: "非常好", "😀"
+ * and "Отличный товар" (USE-lite: 100%, 100%, 38%) get the note; "I love 東京" (33%) does not.
+ */
+const MOSTLY_UNKNOWN = 0.34;
+
 export function PlaygroundPage({ active, runId, onRunSelected, lead, between }: PlaygroundPageProps) {
   const engine = useEngine();
   const [runs, runsError, runsFresh] = useRuns(active);
@@ -190,6 +196,12 @@ export function PlaygroundPage({ active, runId, onRunSelected, lead, between }: 
               </span>
             </p>
             <ProbabilityBars labels={prediction.labels} probabilities={prediction.probabilities} />
+            {(prediction.unknownShare?.[0] ?? 0) >= MOSTLY_UNKNOWN && (
+              <p className="muted small" data-testid="unknown-text-note">
+                The encoder does not know most of this text ({Math.round(prediction.unknownShare![0]! * 100)}% of its pieces are unknown to its vocabulary: other scripts, emoji), so this
+                prediction says little about it. The built-in encoder reads English; for other languages, pick a BERT model trained on them (Hugging Face Hub) under Train ▸ Advanced.
+              </p>
+            )}
             {heldOut > 0 && heldOut < FEW_VALIDATION_ROWS && (
               <p className="muted small" data-testid="few-examples-note">
                 This model was checked on only {heldOut} held-out example{heldOut === 1 ? '' : 's'}, so its percentages are rough: a high one is not a promise.
