@@ -111,7 +111,7 @@ export class Predictor {
     fileName: string,
     progress: (done: number, total: number) => void,
     choice?: BatchChoice,
-  ): Promise<ExportedFile & { rows: number; textColumn: string }> {
+  ): Promise<ExportedFile & { rows: number; textColumn: string; emptyRows: number }> {
     const table = await readBatch(file, fileName, choice);
     const textColumn = table.choice.textColumn;
     const head = await this.head(runId);
@@ -132,6 +132,7 @@ export class Predictor {
       bytes: new TextEncoder().encode(csv),
       rows: rows.length,
       textColumn: table.columns[textColumn] ?? `column ${textColumn + 1}`,
+      emptyRows: texts.filter((t) => t.trim() === '').length,
     };
   }
 

@@ -241,7 +241,7 @@ export interface EngineApi {
   /** What a batch prediction of this file would read (no prediction): rows, header, the text column. */
   'predict.batchPreview': { args: { file: Blob; fileName: string; choice?: BatchChoice }; result: BatchPreview };
   /** choice: the header and text column confirmed in the preview (default: as detected). textColumn in the result: its name. */
-  'predict.batch': { args: { runId: string; file: Blob; fileName: string; choice?: BatchChoice }; result: ExportedFile & { rows: number; textColumn: string } };
+  'predict.batch': { args: { runId: string; file: Blob; fileName: string; choice?: BatchChoice }; result: ExportedFile & { rows: number; textColumn: string; /** Rows whose text is empty or blank (predicted all the same, from nothing). */ emptyRows: number } };
   export: { args: { runId: string; format: ExportFormat }; result: ExportedFile };
   /** allowDownload: the user agreed to download the bundle's Hub encoder (else CONFIRM_DOWNLOAD). */
   'import.bundle': { args: { file: Blob; fileName: string; allowDownload?: boolean }; result: RunSummary };

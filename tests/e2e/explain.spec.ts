@@ -95,6 +95,14 @@ test('explain: on the sample model a clearly positive word is marked as pushing 
   const lines = out.bytes.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r?\n/);
   assert(lines.length === 4 && lines[0]!.startsWith('column 1,column 2,predicted_label,') && lines[1]!.startsWith('Excellent lamp'), `every input row comes back: ${lines.join(' | ')}`);
   assert(/^3 rows predicted from the text column “column 1” of no-header\.csv/.test((await page.getByTestId('batch-summary').textContent()) ?? ''), 'the card says what was predicted');
+  assert(!/no text/.test((await page.getByTestId('batch-summary').textContent()) ?? ''), 'no empty-text sentence when every row has text');
+  // Rows with no text are kept and predicted, and the card says their predictions rest on nothing.
+  await page.getByTestId('batch-input').setInputFiles({ name: 'blanks.csv', mimeType: 'text/csv', buffer: Buffer.from('text,id\nGreat lamp,1\n,2\n   ,3\n') });
+  await page.getByTestId('batch-preview-summary').filter({ hasText: /^3 rows, text column “text” in blanks\.csv/ }).waitFor();
+  const blanks = await download(page, () => page.getByTestId('batch-predict').click());
+  assert(blanks.bytes.toString('utf8').trim().split(/\r?\n/).length === 4, 'every row of blanks.csv comes back');
+  const blankSummary = (await page.getByTestId('batch-summary').filter({ hasText: 'blanks.csv' }).textContent()) ?? '';
+  assert(/3 rows predicted .*blanks\.csv.*2 of them have no text: their predictions say nothing about them\./.test(blankSummary), `the card says which predictions rest on nothing: "${blankSummary}"`);
 
   // Settings are checked as typed, in the field's own name; a cleared field does not become 0.
   await trainSettings(page);

@@ -137,7 +137,9 @@ export function PlaygroundPage({ active, runId, onRunSelected, lead, between }: 
     );
     if (!out) return;
     setReview(null);
-    setBatchDone(`${out.rows} row${out.rows === 1 ? '' : 's'} predicted from the text column “${out.textColumn}” of ${file.name} → ${out.fileName}`);
+    // Every row is kept (in order); rows with no text get a prediction too, but it rests on nothing: said.
+    const empty = out.emptyRows > 0 ? ` ${out.emptyRows} of them ha${out.emptyRows === 1 ? 's' : 've'} no text: ${out.emptyRows === 1 ? 'its prediction says' : 'their predictions say'} nothing about ${out.emptyRows === 1 ? 'it' : 'them'}.` : '';
+    setBatchDone(`${out.rows} row${out.rows === 1 ? '' : 's'} predicted from the text column “${out.textColumn}” of ${file.name} → ${out.fileName}.${empty}`);
     downloadFile(out.bytes, out.fileName, out.mime);
   };
 
