@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { cpus } from 'node:os';
 import { loadUseLite } from '../src/core/encoders/use-lite';
-import { CPU_CHUNK_ROWS, UseLiteCpu, windowRows } from '../src/core/encoders/use-lite-cpu';
+import { UseLiteCpu } from '../src/core/encoders/use-lite-cpu';
 import { padBatch } from '../src/core/tokenizers/batch';
 import { SentencePieceTokenizer } from '../src/core/tokenizers/sentencepiece';
 import { FineTuner } from '../src/core/train/finetune';
@@ -25,18 +25,10 @@ async function main(): Promise<void> {
   const ours = new SentencePieceTokenizer(files.vocab as [string, number][]);
   // The CPU path embedTexts takes on WASM (our WebAssembly kernel; Node 20 validates plain SIMD
   // only, relaxed SIMD behind --experimental-wasm-relaxed-simd), timed on the same ids.
-  const kernel = (await UseLiteCpu.create(await encoder.cpuWeights()))!;
+  const kernel = (await UseLiteCpu.create(encoder.cpuWeights()))!;
   const kernelEmbed = (rows: number[][]): Float32Array => {
-    const out: Float32Array[] = [];
-    for (let i = 0; i < rows.length; ) {
-      const group: number[][] = [];
-      let r = 0;
-      while (i < rows.length && (group.length === 0 || (group.length < kernel.maxWindows && r + windowRows(Math.min(rows[i]!.length, 128)) <= CPU_CHUNK_ROWS))) {
-        r += windowRows(Math.min(rows[i]!.length, 128));
-        group.push(rows[i++]!.slice(0, 128));
-      }
-      out.push(kernel.embedWindows(group));
-    }
+    const windows = rows.map((r) => r.slice(0, encoder.maxSeqLength));
+    const out: Float32Array[] = kernel.groups(windows).map(([start, end]) => kernel.embedWindows(windows.slice(start, end)));
     return Float32Array.from(out.flatMap((o) => Array.from(o)));
   };
 

@@ -162,6 +162,27 @@ export class UseLiteCpu {
     return this.g.variant;
   }
 
+  /**
+   * Consecutive windows cut into the [start, end) ranges embedWindows takes: as many as fit its rows
+   * and window count, and at least one each.
+   */
+  groups(windows: readonly (readonly number[])[]): [number, number][] {
+    const out: [number, number][] = [];
+    let start = 0;
+    let rows = 0;
+    windows.forEach((ids, i) => {
+      const need = windowRows(ids.length);
+      if (i > start && (i - start >= this.maxWindows || rows + need > this.maxRows)) {
+        out.push([start, i]);
+        start = i;
+        rows = 0;
+      }
+      rows += need;
+    });
+    if (start < windows.length) out.push([start, windows.length]);
+    return out;
+  }
+
   /** The unit-length embedding of one window of token ids (at most maxSeqLength; none: the empty text's). */
   embed(ids: readonly number[]): Float32Array {
     return this.embedWindows([ids]);

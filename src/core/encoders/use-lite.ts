@@ -21,7 +21,8 @@ import { attentionFused, dense, embeddingLookup, firstRows, l2Normalize, layerNo
 import { chunkTokens, windowSpan } from '../tokenizers/batch';
 import { SentencePieceTokenizer, UNK_ID, type SentencePieceVocab } from '../tokenizers/sentencepiece';
 import type { EncodeOptions, EncoderFiles, LongTextOptions, LongTextPolicy } from './types';
-import { UseLiteCpu, windowRows, type UseLiteCpuWeights } from './use-lite-cpu';
+import { UseLiteCpu, type UseLiteCpuWeights } from './use-lite-cpu';
+import { TensorSnapshot } from '../tensor-snapshot';
 import { sha256Hex } from '../sha256';
 import { readWeights, takeScalar, takeWeight, WeightsError, type NamedArray } from './weights';
 import { ArgumentError } from '../errors';
@@ -84,8 +85,8 @@ export class UseLiteEncoder extends EncoderBase {
   private readonly epsilon: number;
   private readonly paddingBias: number;
   private readonly l2Epsilon: number;
-  /** The CPU path for the variables' values when it was built (their dataIds: tfjs gives a variable a new one on every assign). */
-  private cpu: { dataIds: object[]; path: Promise<UseLiteCpu | null> } | null = null;
+  /** The CPU path, for the variables' values it was built from. */
+  private readonly cpu = new TensorSnapshot<Promise<UseLiteCpu | null>>();
 
   constructor(weights: Map<string, NamedArray>, vocab: SentencePieceVocab, weightsHash: string, options: UseLiteOptions = {}) {
     super();
@@ -248,25 +249,18 @@ export class UseLiteEncoder extends EncoderBase {
     const { windows, owner } = this.windowIds(texts, options.longText);
     const out = new Float32Array(texts.length * this.dim);
     const pieces = new Int32Array(texts.length);
-    let next = 0;
-    while (next < windows.length) {
-      // One call per chunk of rows: short windows share each pass over the weights.
-      const group: number[][] = [];
-      let rows = 0;
-      while (next < windows.length && (group.length === 0 || (group.length < cpu.maxWindows && rows + windowRows(windows[next]!.length) <= cpu.maxRows))) {
-        rows += windowRows(windows[next]!.length);
-        group.push(windows[next++]!);
-      }
-      const vectors = cpu.embedWindows(group);
-      group.forEach((_, j) => {
-        const text = owner[next - group.length + j]!;
+    // One call per chunk of rows: short windows share each pass over the weights.
+    for (const [start, end] of cpu.groups(windows)) {
+      const vectors = cpu.embedWindows(windows.slice(start, end));
+      for (let r = start; r < end; r++) {
+        const text = owner[r]!;
         pieces[text]!++;
-        for (let d = 0; d < this.dim; d++) out[text * this.dim + d]! += vectors[j * this.dim + d]!;
-      });
+        for (let d = 0; d < this.dim; d++) out[text * this.dim + d]! += vectors[(r - start) * this.dim + d]!;
+      }
       // Texts whose windows are all done (windows come in text order).
-      options.onProgress?.(next === windows.length ? texts.length : owner[next]!, texts.length);
+      options.onProgress?.(end === windows.length ? texts.length : owner[end]!, texts.length);
       // Let the worker see messages (Stop, other requests) between chunks.
-      if (next < windows.length) await yieldToEvents();
+      if (end < windows.length) await yieldToEvents();
     }
     this.poolWindows(out, pieces);
     return out;
@@ -280,59 +274,53 @@ export class UseLiteEncoder extends EncoderBase {
 
   /** The CPU path for the current weights, built on first use and again whenever a variable was assigned since. */
   private cpuPath(): Promise<UseLiteCpu | null> {
-    const dataIds = this.params.map((p) => p.variable.dataId as object);
-    if (!this.cpu || dataIds.some((d, i) => d !== this.cpu!.dataIds[i])) {
-      const path = this.cpuWeights().then((w) => UseLiteCpu.create(w));
-      this.cpu = {
-        dataIds,
-        path: path.catch((err: unknown) => {
+    return this.cpu.get(
+      this.params.map((p) => p.variable),
+      () =>
+        UseLiteCpu.create(this.cpuWeights()).catch((err: unknown) => {
           // Kept until the next assign: tfjs's forward() embeds meanwhile, as without the kernel.
           console.warn('USE-lite WebAssembly kernel unavailable, embedding with tfjs:', err);
           return null;
         }),
-      };
-    }
-    return this.cpu.path;
+    );
   }
 
   /**
    * CPU copies of the current weights and constants, for the CPU path. Read synchronously (a copy
    * out of the WASM heap on that backend), so the copy is one consistent set of weights.
    */
-  async cpuWeights(): Promise<UseLiteCpuWeights> {
-    const read = async (v: tf.Tensor) => v.dataSync() as Float32Array;
-    const layers = await Promise.all(
-      this.layers.map(async (p) => ({
-        heads: p.heads,
-        headDim: p.headDim,
-        queryScale: p.queryScale,
-        ln1Scale: await read(p.ln1Scale),
-        ln1Bias: await read(p.ln1Bias),
-        qkvKernel: await read(p.qkvKernel),
-        qkvBias: await read(p.qkvBias),
-        outKernel: await read(p.outKernel),
-        outBias: await read(p.outBias),
-        residualKernel: p.residualKernel ? await read(p.residualKernel) : null,
-        residualBias: p.residualBias ? await read(p.residualBias) : null,
-        ln2Scale: await read(p.ln2Scale),
-        ln2Bias: await read(p.ln2Bias),
-        ffn1Kernel: await read(p.ffn1Kernel),
-        ffn1Bias: await read(p.ffn1Bias),
-        ffn2Kernel: await read(p.ffn2Kernel),
-        ffn2Bias: await read(p.ffn2Bias),
-      })),
-    );
+  cpuWeights(): UseLiteCpuWeights {
+    const read = (v: tf.Tensor) => v.dataSync() as Float32Array;
+    const layers = this.layers.map((p) => ({
+      heads: p.heads,
+      headDim: p.headDim,
+      queryScale: p.queryScale,
+      ln1Scale: read(p.ln1Scale),
+      ln1Bias: read(p.ln1Bias),
+      qkvKernel: read(p.qkvKernel),
+      qkvBias: read(p.qkvBias),
+      outKernel: read(p.outKernel),
+      outBias: read(p.outBias),
+      residualKernel: p.residualKernel ? read(p.residualKernel) : null,
+      residualBias: p.residualBias ? read(p.residualBias) : null,
+      ln2Scale: read(p.ln2Scale),
+      ln2Bias: read(p.ln2Bias),
+      ffn1Kernel: read(p.ffn1Kernel),
+      ffn1Bias: read(p.ffn1Bias),
+      ffn2Kernel: read(p.ffn2Kernel),
+      ffn2Bias: read(p.ffn2Bias),
+    }));
     return {
-      embeddings: await read(this.embeddings),
+      embeddings: read(this.embeddings),
       embDim: this.embeddings.shape[1] as number,
       hidden: this.tanhKernel.shape[0] as number,
       ffnWidth: this.layers[0]!.ffn1Kernel.shape[1] as number,
       dim: this.dim,
       maxSeqLength: this.maxSeqLength,
-      timingTable: await read(this.timingTable),
+      timingTable: read(this.timingTable),
       layers,
-      tanhKernel: await read(this.tanhKernel),
-      tanhBias: await read(this.tanhBias),
+      tanhKernel: read(this.tanhKernel),
+      tanhBias: read(this.tanhBias),
       epsilon: this.epsilon,
       paddingBias: this.paddingBias,
       l2Epsilon: this.l2Epsilon,
@@ -391,7 +379,7 @@ export class UseLiteEncoder extends EncoderBase {
   }
 
   dispose(): void {
-    this.cpu = null;
+    this.cpu.clear();
     super.dispose();
     this.timingTable.dispose();
   }
@@ -423,4 +411,3 @@ export async function loadUseLite(files: EncoderFiles, options: UseLiteOptions =
   encoder.weightsHash = await sha256Hex(encoder.namedWeights().map((w) => weights.get(w.name)!.data.slice().buffer as ArrayBuffer));
   return encoder;
 }
-

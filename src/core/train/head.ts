@@ -5,6 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { mulberry32, shuffleInPlace } from '../data/random';
 import { balancedClassWeights } from './class-weights';
 import { TrainError } from './errors';
+import { TensorSnapshot } from '../tensor-snapshot';
+import { yieldToEvents } from '../yield';
 import { evaluate, type Metrics } from './metrics';
 import { argmaxRows, BestEpoch, logLoss } from './scores';
 import { checkHeadConfig, checkHeadData } from './head-checks';
@@ -133,14 +135,17 @@ export const CPU_HEAD_MAX_ROWS = 8;
 
 type HeadStep = { kind: 'dense'; kernel: Float32Array; bias: Float32Array | null; inDim: number; outDim: number; activation: string } | { kind: 'activation'; activation: string };
 const CPU_ACTIVATIONS = new Set(['linear', 'relu', 'softmax']);
-const cpuHeads = new WeakMap<tf.LayersModel, { dataIds: object[]; steps: HeadStep[] | null }>();
+const cpuHeads = new WeakMap<tf.LayersModel, TensorSnapshot<HeadStep[] | null>>();
 
 /** The head's layers as plain arrays (null: a layer this does not evaluate), rebuilt when a weight was assigned since. */
 function cpuHeadSteps(model: tf.LayersModel): HeadStep[] | null {
-  const dataIds = model.weights.map((w) => w.read().dataId as object);
-  const known = cpuHeads.get(model);
-  if (known && known.dataIds.length === dataIds.length && known.dataIds.every((d, i) => d === dataIds[i])) return known.steps;
-  let steps: HeadStep[] | null = [];
+  let snapshot = cpuHeads.get(model);
+  if (!snapshot) cpuHeads.set(model, (snapshot = new TensorSnapshot()));
+  return snapshot.get(model.weights.map((w) => w.read()), () => readHeadSteps(model));
+}
+
+function readHeadSteps(model: tf.LayersModel): HeadStep[] | null {
+  const steps: HeadStep[] = [];
   for (const layer of model.layers) {
     const kind = layer.getClassName();
     const activation = String(layer.getConfig().activation ?? 'linear');
@@ -151,11 +156,9 @@ function cpuHeadSteps(model: tf.LayersModel): HeadStep[] | null {
       const [kernel, bias] = layer.getWeights();
       steps.push({ kind: 'dense', kernel: kernel!.dataSync() as Float32Array, bias: bias ? (bias.dataSync() as Float32Array) : null, inDim: kernel!.shape[0]!, outDim: kernel!.shape[1]!, activation });
     } else {
-      steps = null;
-      break;
+      return null;
     }
   }
-  cpuHeads.set(model, { dataIds, steps });
   return steps;
 }
 
@@ -273,7 +276,7 @@ export async function trainHead(data: HeadTrainData, cfg: Partial<HeadTrainConfi
         }
         // Let the worker receive a stop message even on backends that never await.
         if (performance.now() - lastYield > YIELD_EVERY_MS) {
-          await new Promise((resolve) => setTimeout(resolve, 0));
+          await yieldToEvents();
           lastYield = performance.now();
         }
       }
